@@ -1,0 +1,39 @@
+# Brineworks: two commands for a newcomer, `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint validate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+## make run: install and run the main job on the built-in Qarhan brine
+run: $(STAMP)
+	$(BIN)/brineworks summary
+
+## make test: install with test extras and run the fast test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -q
+
+## make bench: slow tests and benchmarks
+bench: $(STAMP)
+	$(BIN)/python -m pytest -m slow -q || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,mean,rounds -q
+
+## make lint: ruff and mypy
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+## make validate: regenerate docs/validation.md from the experimental data
+validate: $(STAMP)
+	$(BIN)/brineworks validate --markdown docs/validation.md
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .benchmarks

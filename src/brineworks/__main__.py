@@ -1,0 +1,5 @@
+"""``python -m brineworks`` runs the CLI."""
+
+from brineworks.cli import main
+
+main()

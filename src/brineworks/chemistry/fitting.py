@@ -1,0 +1,182 @@
+"""Fit solubility products log K(T) of solids to measured solubilities.
+
+This is how the Brineworks extension gets the log K of solids the literature gives no
+Pitzer-consistent value for: at each measured saturated composition the ion activity product
+is computed with the *same* activity model the database uses (``pitzer.dat`` Pitzer
+parameters), and log K(T) is fitted to log IAP by least squares in PHREEQC's analytical form
+``log K = A1 + A2·T + A3/T + A4·log10(T) + A5/T² + A6·T²`` (only A1, A3 and, with four or more
+points, A4 are fitted; that is a constant heat-capacity van 't Hoff form).
+
+Run ``python -m brineworks.chemistry.fitting`` to print the fitted rows of
+``data/thermo/phases.csv``; ``tests/chemistry/test_fitting.py`` checks the stored rows still
+reproduce the fit.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+
+import numpy as np
+
+from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.database import Database, extension_text, load_phase_rows, with_extension
+
+__all__ = [
+    "FitPoint",
+    "LogKFit",
+    "analytic_log_k",
+    "fit_log_k",
+    "fit_offset",
+    "fit_phase",
+    "fit_points",
+    "log_iap",
+]
+
+
+@dataclass(frozen=True)
+class FitPoint:
+    """A measured saturated solution of one solid in pure water."""
+
+    phase: str
+    temperature: float  # [K]
+    molality: dict[str, float]  # [mol/kg H2O] by Brine key
+    source: str
+
+
+@dataclass(frozen=True)
+class LogKFit:
+    """Result of :func:`fit_log_k`."""
+
+    phase: str
+    analytic: tuple[float, float, float, float, float, float]
+    temperatures: tuple[float, ...]  # [K]
+    log_iap: tuple[float, ...]
+
+    @property
+    def log_k_25c(self) -> float:
+        """Fitted log K at 25 °C. [-]"""
+        return analytic_log_k(self.analytic, 298.15)
+
+    @property
+    def residuals(self) -> tuple[float, ...]:
+        """log IAP − fitted log K at each point. [-]"""
+        return tuple(
+            y - analytic_log_k(self.analytic, t)
+            for t, y in zip(self.temperatures, self.log_iap, strict=True)
+        )
+
+
+def analytic_log_k(a: Sequence[float], temperature: float) -> float:
+    """PHREEQC's analytical expression for log K at ``temperature`` [K]."""
+    t = temperature
+    return a[0] + a[1] * t + a[2] / t + a[3] * math.log10(t) + a[4] / t**2 + a[5] * t**2
+
+
+def fit_points(phase: str | None = None) -> tuple[FitPoint, ...]:
+    """The measured solubilities of ``data/thermo/fit_points.csv`` (all, or one phase's)."""
+    text = files("brineworks.data").joinpath("thermo", "fit_points.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    out = []
+    for r in rows:
+        if phase is not None and r["phase"] != phase:
+            continue
+        m = float(r["molality_salt"])
+        comp = {}
+        for part in r["composition"].split(";"):
+            key, n = part.split(":")
+            comp[key] = float(n) * m
+        out.append(FitPoint(r["phase"], float(r["T_C"]) + 273.15, comp, r["source"]))
+    return tuple(out)
+
+
+def log_iap(phase: str, points: Sequence[FitPoint]) -> np.ndarray:
+    """log10 of the ion activity product of ``phase`` at each point, with the database's model.
+
+    The phase is redefined with log K = 0, so its saturation index *is* log IAP.
+    """
+    from brineworks.chemistry.phreeqc import PhreeqcBackend
+
+    rows = {r.phase: r for r in load_phase_rows()}
+    base = Database.brineworks(extension=False).text
+    if phase in rows:
+        reaction = rows[phase].reaction
+    else:
+        reaction = Database.brineworks().phase_reactions[phase]
+    probe = f"PHASES\n{phase}\n\t{reaction}\n\tlog_k 0\n"
+    backend = PhreeqcBackend(Database(with_extension(base, extension_text() + probe), "fit-probe"))
+    out = []
+    for p in points:
+        brine = Brine(molality=p.molality, temperature=p.temperature, name=f"{phase} fit point")
+        out.append(backend.speciate(brine).saturation_index[phase])
+    return np.array(out)
+
+
+def fit_log_k(phase: str, points: Sequence[FitPoint] | None = None) -> LogKFit:
+    """Fit log K(T) of ``phase`` to measured solubilities (default: its rows of fit_points.csv)."""
+    pts = tuple(points) if points is not None else fit_points(phase)
+    if len(pts) < 2:
+        raise ValueError(f"need at least two solubility points to fit {phase}, got {len(pts)}")
+    t = np.array([p.temperature for p in pts])
+    y = log_iap(phase, pts)
+    columns = [np.ones_like(t), 1.0 / t]
+    if len(pts) >= 4:
+        columns.append(np.log10(t))
+    coef, *_ = np.linalg.lstsq(np.column_stack(columns), y, rcond=None)
+    a = [float(coef[0]), 0.0, float(coef[1]), float(coef[2]) if len(coef) > 2 else 0.0, 0.0, 0.0]
+    return LogKFit(
+        phase, (a[0], a[1], a[2], a[3], a[4], a[5]), tuple(t), tuple(float(v) for v in y)
+    )
+
+
+PITZER_DAT_ARCANITE: tuple[float, float, float, float, float, float] = (
+    674.142,
+    0.30423,
+    -18037.0,
+    -280.236,
+    0.0,
+    -1.44055e-4,
+)
+"""Arcanite's ``-analytical_expression`` as shipped in ``pitzer.dat`` (corrected by an offset)."""
+
+OFFSET_FITS: dict[str, tuple[float, float, float, float, float, float]] = {
+    "Arcanite": PITZER_DAT_ARCANITE
+}
+"""Phases whose pitzer.dat temperature function is kept and only shifted to the data."""
+
+
+def fit_offset(
+    phase: str,
+    base: Sequence[float],
+    points: Sequence[FitPoint] | None = None,
+) -> LogKFit:
+    """Shift ``base`` (an analytical expression) by the mean misfit to measured solubilities."""
+    pts = tuple(points) if points is not None else fit_points(phase)
+    y = log_iap(phase, pts)
+    t = np.array([p.temperature for p in pts])
+    offset = float(np.mean([yy - analytic_log_k(base, tt) for yy, tt in zip(y, t, strict=True)]))
+    a = (base[0] + offset, base[1], base[2], base[3], base[4], base[5])
+    return LogKFit(phase, a, tuple(t), tuple(float(v) for v in y))
+
+
+def fit_phase(phase: str) -> LogKFit:
+    """Fit ``phase`` the way the stored extension was fitted (offset or free fit)."""
+    if phase in OFFSET_FITS:
+        return fit_offset(phase, OFFSET_FITS[phase])
+    return fit_log_k(phase)
+
+
+def main() -> None:  # pragma: no cover - maintenance script
+    """Print the fitted coefficients for every phase with fit points."""
+    for phase in dict.fromkeys(p.phase for p in fit_points()):
+        fit = fit_phase(phase)
+        coeffs = ",".join(f"{c:.10g}" for c in fit.analytic)
+        resid = ", ".join(f"{r:+.4f}" for r in fit.residuals)
+        print(f"{phase}: log K(25 °C) = {fit.log_k_25c:.4f}; a1..a6 = {coeffs}; residuals {resid}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,430 @@
+"""The PHREEQC backend: IPhreeqc (the ``phreeqc`` package) run entirely in memory.
+
+Conventions (see ``docs/chemistry.md``):
+
+* every calculation starts from 1 kg of water, so solid amounts are mol per kg of starting water;
+* a brine without a measured pH gets its pH from electroneutrality (PHREEQC ``pH 7 charge``):
+  the *neutral-salt convention*. An analysis that is not exactly neutral is first balanced on its
+  dominant anion and a note says so. This makes Mg-rich results independent of the solver's start
+  (with PHREEQC's default pH 7, a 7 mol/kg MgCl2 brine carries 0.9 mol/kg of MgOH+);
+* PHREEQC writes ``error.inp`` into the *current directory* whenever a reaction step fails on
+  every set of convergence parameters, and no option turns that off; each run therefore happens
+  with the process's working directory switched to a private scratch directory (under a lock,
+  restored afterwards), so nothing lands in the user's directory;
+* when PHREEQC fails, the same input is retried with the standard convergence remedies
+  (``KNOBS``: more iterations, smaller steps, diagonal scaling) before a :class:`ChemistryError`
+  with PHREEQC's own message and the input is raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import shutil
+import tempfile
+import threading
+import weakref
+from collections.abc import Mapping, Sequence
+
+from phreeqc import Phreeqc
+
+from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
+from brineworks.chemistry.database import Database
+from brineworks.chemistry.ions import ion
+from brineworks.chemistry.results import Equilibrium, Speciation
+from brineworks.errors import ChemistryError, InputError, ValidityError
+
+__all__ = ["IONIC_STRENGTH_MAX", "PhreeqcBackend"]
+
+IONIC_STRENGTH_MAX = 25.0
+"""Highest ionic strength the database is validated for (LiCl·H2O saturation is 20 mol/kg,
+bischofite at 100 °C 23 mol/kg). Beyond it the Pitzer expressions are extrapolated and PHREEQC
+can return a second, non-physical root (e.g. 12.5 mol/kg MgCl2 'at bischofite saturation'),
+so such states raise :class:`ValidityError`. [mol/kg H2O]"""
+
+log = logging.getLogger(__name__)
+
+_KNOBS = (
+    "",
+    "KNOBS\n -iterations 400\n -diagonal_scale true\n -step_size 10\n",
+    "KNOBS\n -iterations 1500\n -diagonal_scale true\n -step_size 2\n -pe_step_size 2\n"
+    " -convergence_tolerance 1e-10\n",
+)
+_MISSING = -999.0
+_CWD_LOCK = threading.Lock()
+_ELEMENTS = ("Li", "Na", "K", "Mg", "Ca", "Sr", "Cl", "Br", "S", "B", "C")
+
+
+class PhreeqcBackend:
+    """Thermodynamic backend on PHREEQC with the Brineworks Pitzer database.
+
+    Parameters
+    ----------
+    database
+        Database to load; default ``pitzer.dat`` plus the Brineworks lithium extension.
+
+    Examples
+    --------
+    >>> eq = PhreeqcBackend().saturate(["Halite"], temperature=298.15)
+    >>> round(eq.solution.molality["Na"], 2)
+    6.11
+    """
+
+    name = "phreeqc"
+
+    def __init__(self, database: Database | None = None) -> None:
+        self.database = database if database is not None else Database.brineworks()
+        self._scratch = tempfile.mkdtemp(prefix="brineworks-phreeqc-")
+        weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+        self._phreeqc = self._new_instance()
+
+    def _new_instance(self) -> Phreeqc:
+        pq = Phreeqc()
+        # Nothing is written to disk: IPhreeqc's files stay off, output goes to strings.
+        pq.SetOutputFileOn(False)
+        pq.SetErrorFileOn(False)
+        pq.SetLogFileOn(False)
+        pq.SetSelectedOutputFileOn(False)
+        pq.SetDumpFileOn(False)
+        pq.SetErrorStringOn(True)
+        pq.SetSelectedOutputStringOn(False)
+        if pq.LoadDatabaseString(self.database.text):
+            raise ChemistryError(
+                f"PHREEQC could not load the database {self.database.name}", pq.GetErrorString()
+            )
+        return pq
+
+    # ------------------------------------------------------------------ protocol
+    @property
+    def temperature_range(self) -> tuple[float, float]:
+        """Lowest and highest temperature the database is validated for. [K]"""
+        return TEMPERATURE_RANGE
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """Names of every solid phase in the database."""
+        return self.database.phases
+
+    def phase_formula(self, phase: str) -> dict[str, float]:
+        """Elemental formula of a solid phase, including its water of hydration."""
+        self._check_phases([phase])
+        return dict(self.database.phase_formulas[phase])
+
+    def density(self, molality: Mapping[str, float], temperature: float) -> float:
+        """Density of a solution of the given solute molalities at ``temperature`` [K]. [kg/m³]"""
+        brine = Brine(molality=dict(molality), temperature=temperature, name="density")
+        return self.speciate(brine, saturation=False).density
+
+    def speciate(self, brine: Brine, *, saturation: bool = True) -> Speciation:
+        """Speciate a brine: species, activities, water activity, density, pH and SIs.
+
+        Parameters
+        ----------
+        brine
+            The brine.
+        saturation
+            Also compute the saturation index of every phase the brine's elements can form.
+        """
+        solution, notes = self._solution_block(brine)
+        elements = self._elements(brine)
+        phases = self.database.phases_for(set(elements)) if saturation else ()
+        deck = solution + self._output_block(elements, phases, ()) + "END\n"
+        rows = self._run(deck)
+        self._check_validity(rows[-1], f"brine {brine.name!r}")
+        return self._speciation(rows[-1], elements, phases, notes)
+
+    def equilibrate(self, brine: Brine, phases: Sequence[str] | Mapping[str, float]) -> Equilibrium:
+        """Equilibrate a brine with candidate solids (see :class:`ThermoBackend`)."""
+        amounts = dict(phases) if isinstance(phases, Mapping) else dict.fromkeys(phases, 0.0)
+        self._check_phases(list(amounts))
+        for phase, amount in amounts.items():
+            if not (math.isfinite(amount) and amount >= 0):
+                raise InputError(f"phases.{phase}", amount, "an amount ≥ 0 mol")
+        solution, notes = self._solution_block(brine)
+        elements = set(self._elements(brine))
+        for p in amounts:
+            elements |= set(self.database.phase_formulas[p]) - {"H", "O"}
+        ordered = [e for e in _ELEMENTS if e in elements]
+        result = self._equilibrium(solution, amounts, ordered, notes, start=brine)
+        return result
+
+    def saturate(
+        self, phases: Sequence[str], temperature: float, *, excess: float = 20.0
+    ) -> Equilibrium:
+        """Pure water equilibrated with an excess of each named solid.
+
+        Parameters
+        ----------
+        phases
+            Solids to saturate with.
+        temperature
+            Temperature. [K]
+        excess
+            Initial amount of each solid. [mol per kg water] If a named solid is used up, the
+            calculation is repeated with ten times more; a solid still absent after that is not
+            stable in the assemblage and is reported in :attr:`Equilibrium.absent`.
+        """
+        names = list(dict.fromkeys(phases))
+        if not names:
+            raise InputError("phases", phases, "at least one solid phase name")
+        self._check_phases(names)
+        self._check_temperature(temperature)
+        elements = sorted(
+            {el for p in names for el in self.database.phase_formulas[p]} - {"H", "O"},
+            key=lambda e: _ELEMENTS.index(e) if e in _ELEMENTS else 99,
+        )
+        solution = f"SOLUTION 1\n temp {temperature - 273.15:.10g}\n pH 7\n"
+        notes = ("pure water at pH 7 equilibrated with an excess of each solid",)
+        result = self._equilibrium(solution, dict.fromkeys(names, excess), elements, notes)
+        if result.absent and excess < 1e3:
+            retry = self._equilibrium(solution, dict.fromkeys(names, excess * 10), elements, notes)
+            if len(retry.absent) < len(result.absent):
+                return retry
+        return result
+
+    # ------------------------------------------------------------------ helpers
+    def _check_phases(self, phases: Sequence[str]) -> None:
+        known = set(self.database.phases)
+        for p in phases:
+            if p not in known:
+                close = [k for k in self.database.phases if k.lower().startswith(p.lower()[:4])]
+                hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
+                raise InputError("phase", p, f"a phase of {self.database.name}{hint}")
+
+    def _check_temperature(self, temperature: float) -> None:
+        lo, hi = self.temperature_range
+        if not lo <= temperature <= hi:
+            raise InputError(
+                "temperature",
+                round(temperature - 273.15, 6),
+                f"{lo - 273.15:g} to {hi - 273.15:g} °C",
+            )
+
+    @staticmethod
+    def _elements(brine: Brine) -> list[str]:
+        present = {ion(k).element for k, m in brine.molality.items() if m > 0}
+        return [e for e in _ELEMENTS if e in present]
+
+    def _solution_block(self, brine: Brine) -> tuple[str, tuple[str, ...]]:
+        self._check_temperature(brine.temperature)
+        notes: list[str] = list(brine.notes)
+        if brine.pH is None:
+            cb = brine.charge_balance()
+            if abs(cb.percent) > 1e-9:
+                anion = max(
+                    (k for k in brine.molality if ion(k).charge < 0),
+                    key=lambda k: -brine.molality[k] * ion(k).charge,
+                    default=None,
+                )
+                if anion is None:
+                    raise InputError(
+                        "pH",
+                        None,
+                        f"a measured pH for {brine.name}, which has no anion to balance on",
+                    )
+                brine = brine.balanced(anion)
+                notes.append(
+                    f"charge imbalance {cb.percent:+.3g} % carried on {anion} so that the pH "
+                    "can follow from electroneutrality (neutral-salt convention)"
+                )
+            ph_line = " pH 7 charge\n"
+            notes.append("pH from electroneutrality (neutral-salt convention)")
+        else:
+            ph_line = f" pH {brine.pH:.10g}\n"
+        lines = [
+            "SOLUTION 1",
+            f" temp {brine.temperature_c:.10g}",
+            " units mol/kgw",
+            ph_line.rstrip("\n"),
+        ]
+        totals: dict[str, float] = {}
+        for key, m in brine.molality.items():
+            if m > 0:
+                master = ion(key).phreeqc
+                totals[master] = totals.get(master, 0.0) + m
+        lines.extend(f" {master} {m:.17g}" for master, m in totals.items())
+        return "\n".join(lines) + "\n", tuple(notes)
+
+    def _output_block(
+        self, elements: Sequence[str], phases: Sequence[str], equilibrium_phases: Sequence[str]
+    ) -> str:
+        species = self.database.species_for(set(elements))
+        parts = [
+            "SELECTED_OUTPUT 1",
+            " -reset false",
+            " -high_precision true",
+            " -temperature true",
+            " -pH true",
+            " -ionic_strength true",
+            " -percent_error true",
+        ]
+        if elements:
+            parts.append(" -totals " + " ".join(elements))
+        if species:
+            parts.append(" -molalities " + " ".join(species))
+            parts.append(" -activities " + " ".join(species))
+        if phases:
+            parts.append(" -saturation_indices " + " ".join(phases))
+        if equilibrium_phases:
+            parts.append(" -equilibrium_phases " + " ".join(equilibrium_phases))
+        parts += [
+            "USER_PUNCH 1",
+            " -headings bw_aw bw_rho bw_mass_water",
+            ' 10 PUNCH ACT("H2O"), RHO, TOT("water")',
+        ]
+        return "\n".join(parts) + "\n"
+
+    def _equilibrium(
+        self,
+        solution: str,
+        amounts: Mapping[str, float],
+        elements: Sequence[str],
+        notes: tuple[str, ...],
+        start: Brine | None = None,
+    ) -> Equilibrium:
+        names = list(amounts)
+        eq_block = "EQUILIBRIUM_PHASES 1\n" + "".join(f" {p} 0 {amounts[p]:.17g}\n" for p in names)
+        phases = self.database.phases_for(set(elements))
+        deck = solution + eq_block + self._output_block(elements, phases, names) + "END\n"
+        rows = self._run(deck)
+        self._check_validity(rows[0], "the starting solution")
+        final = rows[-1]
+        self._check_validity(final, "the equilibrium state")
+        spec = self._speciation(final, elements, phases, notes)
+        solids = {p: max(float(final[p]), 0.0) for p in names}
+        change = {p: -float(final[f"d_{p}"]) * -1.0 for p in names}
+        # PHREEQC's d_<phase> is the change in the amount of the solid (positive = precipitated).
+        mass = {p: solids[p] * self.database.phase_molar_mass(p) for p in names}
+        result = Equilibrium(
+            solution=spec,
+            solids=solids,
+            solids_mass=mass,
+            solids_change=change,
+            candidates=tuple(names),
+        )
+        self._check_equilibrium(result, rows[0], amounts, elements, deck)
+        return result
+
+    def _check_validity(self, row: Mapping[str, float], what: str) -> None:
+        mu = float(row["mu"])
+        if not (math.isfinite(mu) and mu <= IONIC_STRENGTH_MAX) or float(row["bw_aw"]) <= 0:
+            raise ValidityError(
+                f"{what} has ionic strength {mu:.4g} mol/kg, beyond the "
+                f"{IONIC_STRENGTH_MAX:g} mol/kg the Pitzer database is validated for; "
+                "the model would extrapolate"
+            )
+
+    def _check_equilibrium(
+        self,
+        result: Equilibrium,
+        initial: Mapping[str, float],
+        amounts: Mapping[str, float],
+        elements: Sequence[str],
+        deck: str,
+    ) -> None:
+        """Every present solid at SI = 0 and every element conserved, or a ChemistryError."""
+        si = result.solution.saturation_index
+        for p in result.present:
+            if abs(si.get(p, 0.0)) > 1e-5:
+                raise ChemistryError(
+                    f"PHREEQC returned {p} present at SI {si[p]:+.3g}, not at equilibrium", "", deck
+                )
+        for el in elements:
+            before = float(initial[f"{el}(mol/kgw)"]) + sum(
+                amounts[p] * self.database.phase_formulas[p].get(el, 0.0) for p in amounts
+            )
+            after = result.solution.molality[el] * result.solution.mass_water + sum(
+                result.solids[p] * self.database.phase_formulas[p].get(el, 0.0) for p in amounts
+            )
+            if abs(after - before) > 1e-8 * max(before, 1e-30):
+                raise ChemistryError(
+                    f"PHREEQC result does not conserve {el}: "
+                    f"{before:.12g} mol in, {after:.12g} out",
+                    "",
+                    deck,
+                )
+
+    def _speciation(
+        self,
+        row: Mapping[str, float],
+        elements: Sequence[str],
+        phases: Sequence[str],
+        notes: tuple[str, ...],
+    ) -> Speciation:
+        species = self.database.species_for(set(elements))
+        molality = {el: float(row[f"{el}(mol/kgw)"]) for el in elements}
+        sp_m = {sp: float(row[f"m_{sp}(mol/kgw)"]) for sp in species}
+        sp_a = {
+            sp: 10.0 ** float(row[f"la_{sp}"]) for sp in species if float(row[f"la_{sp}"]) > -900
+        }
+        gamma = {sp: sp_a[sp] / sp_m[sp] for sp in species if sp_m[sp] > 0 and sp in sp_a}
+        si = {p: float(row[f"si_{p}"]) for p in phases if float(row[f"si_{p}"]) > _MISSING}
+        return Speciation(
+            temperature=float(row["temp(C)"]) + 273.15,
+            pH=float(row["pH"]),
+            ionic_strength=float(row["mu"]),
+            water_activity=float(row["bw_aw"]),
+            density=float(row["bw_rho"]) * 1000.0,
+            mass_water=float(row["bw_mass_water"]),
+            molality=molality,
+            species_molality={k: v for k, v in sp_m.items() if v > 0},
+            activity=sp_a,
+            activity_coefficient=gamma,
+            saturation_index=si,
+            charge_balance=float(row["pct_err"]),
+            notes=notes,
+        )
+
+    def _run(self, deck: str) -> list[dict[str, float]]:
+        """Run a PHREEQC input, retrying with convergence remedies; rows of selected output."""
+        last_error = ""
+        for attempt, knobs in enumerate(_KNOBS):
+            text = knobs + deck
+            errors = self._run_in_scratch(text)
+            if errors == 0:
+                if attempt:
+                    log.info("PHREEQC converged on retry %d", attempt)
+                return self._rows()
+            last_error = self._phreeqc.GetErrorString()
+            log.debug("PHREEQC attempt %d failed: %s", attempt, last_error.strip())
+            # A failed run can leave IPhreeqc in a bad state: start afresh.
+            self._phreeqc = self._new_instance()
+        raise ChemistryError(
+            f"PHREEQC failed after {len(_KNOBS)} attempts (default, then KNOBS remedies)",
+            last_error,
+            deck,
+        )
+
+    def _run_in_scratch(self, text: str) -> int:
+        """``RunString`` with the working directory in the private scratch directory."""
+        with _CWD_LOCK:
+            try:
+                previous: str | None = os.getcwd()
+            except FileNotFoundError:
+                previous = None
+            os.chdir(self._scratch)
+            try:
+                return int(self._phreeqc.RunString(text))
+            finally:
+                dump = os.path.join(self._scratch, "error.inp")
+                if os.path.exists(dump):
+                    os.remove(dump)
+                if previous is not None:
+                    os.chdir(previous)
+
+    def _rows(self) -> list[dict[str, float]]:
+        pq = self._phreeqc
+        ncol = pq.GetSelectedOutputColumnCount()
+        nrow = pq.GetSelectedOutputRowCount()
+        headers = [str(pq.GetSelectedOutputValue(0, c)).strip() for c in range(ncol)]
+        rows = []
+        for r in range(1, nrow):
+            row: dict[str, float] = {}
+            for c, h in enumerate(headers):
+                v = pq.GetSelectedOutputValue(r, c)
+                row[h] = float(v) if isinstance(v, int | float) else math.nan
+            rows.append(row)
+        if not rows:
+            raise ChemistryError("PHREEQC returned no results", pq.GetErrorString())
+        return rows

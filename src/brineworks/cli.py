@@ -1,0 +1,316 @@
+"""Command-line interface: ``brineworks --help``.
+
+Every command calls the public API only. User errors print one line on stderr and exit with
+status 2 (status 1 when some rows of a CSV failed and the others were printed).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.brine import catalogue
+from brineworks.errors import BrineworksError
+from brineworks.io import brines_from_csv, load_brine
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Brineworks: salt-lake brine chemistry and planning. Run 'brineworks COMMAND --help'.",
+)
+out = Console()
+err = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+SALT_LAKE_MINERALS = (
+    "Halite", "Sylvite", "Carnallite", "Bischofite", "Kainite", "Polyhalite", "Glaserite",
+    "Leonite", "Schoenite", "Epsomite", "Hexahydrite", "Kieserite", "Bloedite", "Mirabilite",
+    "Thenardite", "Glauberite", "Gypsum", "Anhydrite", "Tachyhydrite", "Antarcticite",
+    "LiCl_H2O", "Li2SO4_H2O", "Zabuyelite", "Arcanite",
+)  # fmt: skip
+
+
+def _user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except BrineworksError as exc:
+            err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _json(obj: Any) -> None:
+    def clean(x: Any) -> Any:
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [clean(v) for v in x]
+        return x
+
+    sys.stdout.write(json.dumps(clean(obj), indent=2, ensure_ascii=False) + "\n")
+
+
+TempOpt = Annotated[float | None, typer.Option("--temp", help="Temperature [°C].")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@app.command("catalogue")
+@_user_errors
+def catalogue_cmd(as_json: JsonOpt = False) -> None:
+    """List the built-in brines."""
+    entries = catalogue()
+    if as_json:
+        _json(
+            [{"name": e.name, "slug": e.slug, "unit": e.unit, "status": e.status} for e in entries]
+        )
+        return
+    table = Table("slug", "name", "unit", "status", title="Built-in brines")
+    for e in entries:
+        table.add_row(e.slug, e.name, e.unit, e.status)
+    out.print(table)
+
+
+@app.command()
+@_user_errors
+def saturate(
+    phases: Annotated[list[str], typer.Argument(help="Solid phases, e.g. Halite Sylvite.")],
+    temp: TempOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Pure water saturated with an excess of each named solid (an invariant point if stable)."""
+    t = 25.0 if temp is None else temp
+    eq = get_backend().saturate(phases, t + 273.15)
+    if as_json:
+        _json(eq.to_dict())
+        return
+    s = eq.solution
+    table = Table("element", "mol/kg H2O", title=f"Saturated with {' + '.join(phases)} at {t:g} °C")
+    for el, m in s.molality.items():
+        table.add_row(el, f"{m:.5g}")
+    out.print(table)
+    out.print(f"solids remaining: {', '.join(eq.present) or 'none'}")
+    if eq.absent:
+        out.print(
+            f"[yellow]not stable in this assemblage (dissolved completely): {', '.join(eq.absent)}"
+        )
+    out.print(
+        f"ionic strength {s.ionic_strength:.4g} mol/kg, water activity {s.water_activity:.4f}, "
+        f"density {s.density:.1f} kg/m³"
+    )
+
+
+@app.command()
+@_user_errors
+def speciate(
+    brine: Annotated[str, typer.Argument(help="Catalogue name, or a .toml/.json/.csv file.")],
+    temp: TempOpt = None,
+    unit: Annotated[str | None, typer.Option(help="Unit of a CSV without a 'unit' column.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Speciation, saturation indices, density and water activity of a brine (or a CSV of many)."""
+    backend = get_backend()
+    if Path(brine).suffix.lower() == ".csv":
+        results: list[dict[str, Any]] = []
+        failed = 0
+        for row in brines_from_csv(brine, unit=unit, temperature_c=temp, backend=backend):
+            if row.brine is None:
+                failed += 1
+                err.print(f"row {row.row} ({row.name}): {row.error}", markup=False, highlight=False)
+                results.append({"row": row.row, "name": row.name, "error": row.error})
+                continue
+            try:
+                d = backend.speciate(row.brine).to_dict()
+            except BrineworksError as exc:
+                failed += 1
+                err.print(f"row {row.row} ({row.name}): {exc}", markup=False, highlight=False)
+                results.append({"row": row.row, "name": row.name, "error": str(exc)})
+                continue
+            results.append({"row": row.row, "name": row.name, "solids": {}, **d})
+        if as_json:
+            _json(results)
+        else:
+            table = Table("row", "name", "density kg/m³", "I mol/kg", "a_w", "most supersaturated")
+            for r in results:
+                if "error" in r:
+                    table.add_row(str(r["row"]), r["name"], "error", "", "", r["error"])
+                else:
+                    top = max(
+                        r["saturation_index"].items(), key=lambda kv: kv[1], default=("", 0.0)
+                    )
+                    table.add_row(
+                        str(r["row"]), r["name"], f"{r['density_kg_m3']:.1f}",
+                        f"{r['ionic_strength']:.3g}", f"{r['water_activity']:.3f}",
+                        f"{top[0]} {top[1]:+.2f}",
+                    )  # fmt: skip
+            out.print(table)
+        if failed:
+            raise typer.Exit(1)
+        return
+    b = load_brine(brine, temperature_c=temp, backend=backend)
+    s = backend.speciate(b)
+    if as_json:
+        _json({"name": b.name, "solids": {}, **s.to_dict()})
+        return
+    _print_speciation(b.name, s)
+
+
+def _print_speciation(name: str, s: Any) -> None:
+    table = Table("element", "mol/kg H2O", title=f"{name} at {s.temperature_c:g} °C")
+    for el, m in s.molality.items():
+        table.add_row(el, f"{m:.5g}")
+    out.print(table)
+    out.print(
+        f"density {s.density:.1f} kg/m³ · ionic strength {s.ionic_strength:.4g} mol/kg · "
+        f"water activity {s.water_activity:.4f} · pH {s.pH:.2f}"
+    )
+    si = Table("phase", "SI", title="Saturation indices (closest to saturation first)")
+    for p, v in sorted(s.saturation_index.items(), key=lambda kv: -kv[1])[:12]:
+        si.add_row(p, f"{v:+.3f}")
+    out.print(si)
+
+
+@app.command()
+@_user_errors
+def summary(
+    brine: Annotated[str, typer.Argument(help="Catalogue name or brine file.")] = "qarhan",
+    temp: TempOpt = None,
+) -> None:
+    """A readable chemistry summary of a brine (the default job of `make run`)."""
+    backend = get_backend()
+    b = load_brine(brine, temperature_c=temp, backend=backend)
+    out.rule(f"[bold]Brineworks · {b.name}")
+    if b.source:
+        out.print(f"[dim]source: {b.source}", highlight=False)
+    entry = next((e for e in catalogue() if e.name == b.name), None)
+    if entry is not None and entry.status == "assumption":
+        out.print(
+            "[bold yellow]ASSUMPTION: this composition is not a measured analysis (see source)."
+        )
+    s = backend.speciate(b)
+    comp = Table("solute", "g/L", "wt %", "mol/kg H2O", title="Composition")
+    gl = b.concentrations("g/L", density=b.density or s.density)
+    wt = b.concentrations("wt%")
+    for k, m in b.molality.items():
+        comp.add_row(k, f"{gl[k]:.4g}", f"{wt[k]:.4g}", f"{m:.4g}")
+    out.print(comp)
+    cb = b.charge_balance()
+    out.print(
+        f"temperature {s.temperature_c:g} °C · density {s.density / 1000:.4f} g/cm³ (model)"
+        + (f", {b.density / 1000:.4f} given" if b.density_source == "given" and b.density else "")
+        + f" · ionic strength {s.ionic_strength:.3g} mol/kg · water activity {s.water_activity:.3f}"
+        + f" · pH {s.pH:.2f} · charge balance {cb.percent:+.2f} %",
+        highlight=False,
+    )
+    mg_li = b.concentrations("wt%")
+    if "Li" in mg_li and "Mg" in mg_li and mg_li["Li"] > 0:
+        out.print(f"Mg/Li mass ratio {mg_li['Mg'] / mg_li['Li']:.0f}", highlight=False)
+    si = Table("mineral", "SI", "state", title="Salt-lake minerals: saturation index")
+    for p in sorted(
+        (p for p in SALT_LAKE_MINERALS if p in s.saturation_index),
+        key=lambda p: -s.saturation_index[p],
+    ):
+        v = s.saturation_index[p]
+        state = "supersaturated" if v > 0.01 else "saturated" if v > -0.01 else "undersaturated"
+        si.add_row(p, f"{v:+.3f}", state)
+    out.print(si)
+    over = [p for p in SALT_LAKE_MINERALS if s.saturation_index.get(p, -1) > 0]
+    if over:
+        eq = backend.equilibrate(b, over)
+        table = Table("solid", "mol/kg H2O", "kg/m³ brine", title="At equilibrium, precipitates")
+        volume = (1.0 + b.dissolved_mass()) / s.density  # m³ per kg water
+        for p in eq.present:
+            table.add_row(p, f"{eq.solids[p]:.4g}", f"{eq.solids_mass[p] / volume:.3g}")
+        out.print(table)
+    else:
+        out.print(
+            "No salt-lake mineral is supersaturated: the brine must evaporate before salts form."
+        )
+    for note in s.notes:
+        out.print(f"[dim]note: {note}", highlight=False)
+
+
+@app.command()
+@_user_errors
+def phases(as_json: JsonOpt = False) -> None:
+    """List the solid phases of the database."""
+    names = list(get_backend().phases)
+    if as_json:
+        _json(names)
+        return
+    out.print(", ".join(names))
+
+
+@app.command()
+@_user_errors
+def validate(
+    markdown: Annotated[
+        Path | None, typer.Option(help="Also write the full report as Markdown to this file.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare the chemistry with published experimental solubilities."""
+    from brineworks.chemistry.validation import run_validation, summarise, to_markdown
+
+    backend = get_backend()
+    results = run_validation(backend)
+    if markdown is not None:
+        database = getattr(backend, "database", None)
+        label = str(getattr(database, "name", backend.name))
+        markdown.write_text(to_markdown(results, label), encoding="utf-8")
+    if as_json:
+        _json(
+            [
+                {
+                    "case": r.point.case_id,
+                    "system": r.point.system,
+                    "temperature_c": r.point.temperature - 273.15,
+                    "solids": list(r.point.solids),
+                    "salt": r.salt,
+                    "experiment": r.measured,
+                    "brineworks": r.computed,
+                    "rel_error": r.rel_error if math.isfinite(r.computed) else None,
+                    "target": r.target,
+                    "ok": r.ok,
+                    "source": r.point.source,
+                    "calibration": r.point.used_in_fit,
+                }
+                for r in results
+            ]
+        )
+        return
+    table = Table("system", "points", "median |err|", "max |err|", "within target", "note")
+    for s in summarise(results):
+        table.add_row(
+            s.system, str(s.n), f"{100 * s.median_abs_error:.2f} %",
+            f"{100 * s.max_abs_error:.2f} %",
+            f"{s.n_within_target}/{s.n}", "calibration" if s.calibration else "",
+        )  # fmt: skip
+    out.print(table)
+    if markdown is not None:
+        out.print(f"full report written to {markdown}")
+
+
+def main() -> None:
+    """Entry point of the ``brineworks`` command."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,135 @@
+"""The CLI contract of issue 2: exact JSON shapes, one-line errors, nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from brineworks.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_catalogue_json() -> None:
+    code, out, _ = run("catalogue", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"name": "East Taijinar", "slug": "east-taijinar"}.items() <= data[1].items()
+    assert all({"name", "slug"} <= set(d) for d in data)
+
+
+def test_catalogue_table() -> None:
+    code, out, _ = run("catalogue")
+    assert code == 0
+    assert "qarhan" in out
+
+
+def test_saturate_json_contract() -> None:
+    code, out, _ = run("saturate", "Halite", "Sylvite", "--temp", "25", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"temperature_c", "molality", "solids", "saturation_index", "ionic_strength",
+            "water_activity"} <= set(data)  # fmt: skip
+    assert data["temperature_c"] == pytest.approx(25.0)
+    assert set(data["solids"]) == {"Halite", "Sylvite"}
+    assert data["molality"]["K"] > 1.5
+    assert data["saturation_index"]["Halite"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_speciate_catalogue_json_contract() -> None:
+    code, out, _ = run("speciate", "east-taijinar", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"temperature_c", "molality", "solids", "saturation_index", "ionic_strength",
+            "water_activity", "density_kg_m3", "pH"} <= set(data)  # fmt: skip
+    assert 1150 < data["density_kg_m3"] < 1250
+
+
+def test_speciate_toml_file_and_temperature(tmp_path: Path) -> None:
+    f = tmp_path / "et.toml"
+    f.write_text(
+        'name = "East Taijinar"\nunit = "g/L"\ndensity_g_cm3 = 1.2\nbalance_on = "Cl"\n'
+        "[composition]\nLi = 0.14\nNa = 117.03\nK = 3.79\nMg = 5.64\nCa = 0.43\n"
+    )
+    code, out, _ = run("speciate", str(f), "--temp", "10", "--json")
+    assert code == 0
+    assert json.loads(out)["temperature_c"] == pytest.approx(10.0)
+
+
+def test_speciate_csv_keeps_good_rows_and_reports_bad_ones(tmp_path: Path) -> None:
+    f = tmp_path / "wells.csv"
+    f.write_text(
+        "name,Na,K,Mg,Cl,unit\nW1,100,5,10,185,g/L\nW2,100,5,-3,185,g/L\nW3,80,4,20,190,g/L\n"
+    )
+    code, out, err = run("speciate", str(f), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert [d["row"] for d in data] == [1, 2, 3]
+    assert "error" in data[1]
+    assert "composition.Mg" in data[1]["error"]
+    assert data[0]["name"] == "W1"
+    assert data[2]["density_kg_m3"] > 1000
+    assert "row 2 (W2)" in err
+
+
+def test_speciate_csv_unit_option(tmp_path: Path) -> None:
+    f = tmp_path / "lab.csv"
+    f.write_text("name,Na+,Cl-\nA,1.0,1.0\n")
+    code, out, _ = run("speciate", str(f), "--unit", "mol/kgw", "--json")
+    assert code == 0
+    assert json.loads(out)[0]["molality"]["Na"] == pytest.approx(1.0)
+    code, _, err = run("speciate", str(f))
+    assert code == 2
+    assert "--unit" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("saturate", "Unobtainium"), "phase: got 'Unobtainium'"),
+        (("saturate", "Halite", "--temp", "150"), "temperature: got 150"),
+        (("speciate", "atlantis"), "BRINE: got 'atlantis'"),
+        (("speciate", "missing.toml"), "readable file"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(args: tuple[str, ...], message: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err + out
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_summary_runs_on_default_brine() -> None:
+    code, out, _ = run("summary")
+    assert code == 0
+    assert "ASSUMPTION" in out
+    assert "Halite" in out
+
+
+def test_validate_writes_only_the_requested_file(tmp_path: Path) -> None:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, out, _ = run("validate", "--markdown", "report.md")
+    finally:
+        os.chdir(cwd)
+    assert code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    assert "NaCl-H2O" in out
+    assert "| case |" in (tmp_path / "report.md").read_text()
+
+
+def test_phases_json() -> None:
+    code, out, _ = run("phases", "--json")
+    assert code == 0
+    assert "Zabuyelite" in json.loads(out)

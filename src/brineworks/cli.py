@@ -21,6 +21,7 @@ from rich.table import Table
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import catalogue
 from brineworks.errors import BrineworksError
+from brineworks.errors import InputError as BrineworksInputError
 from brineworks.io import brines_from_csv, load_brine
 
 app = typer.Typer(
@@ -244,6 +245,51 @@ def summary(
         )
     for note in s.notes:
         out.print(f"[dim]note: {note}", highlight=False)
+
+
+@app.command()
+@_user_errors
+def evaporate(
+    brine: Annotated[str, typer.Argument(help="Catalogue name or brine file.")],
+    temp: TempOpt = None,
+    mode: Annotated[
+        str, typer.Option(help="fractional (pond train) or equilibrium.")
+    ] = "fractional",
+    until: Annotated[
+        str,
+        typer.Option(help="water:F | phase:NAME | density:G_CM3 | conc:ELEMENT:G_L | end"),
+    ] = "end",
+    as_json: JsonOpt = False,
+) -> None:
+    """Isothermal evaporation path: what precipitates, when, and how much."""
+    from brineworks.chemistry.evaporation import evaporate as run_path
+    from brineworks.chemistry.evaporation import parse_stop
+
+    backend = get_backend()
+    stop = parse_stop(until)
+    b = load_brine(brine, temperature_c=temp, backend=backend)
+    if mode not in ("fractional", "equilibrium"):
+        raise BrineworksInputError("--mode", mode, "fractional or equilibrium")
+    path = run_path(b, backend=backend, mode=mode, until=stop)  # type: ignore[arg-type]
+    if as_json:
+        _json(path.to_dict())
+        return
+    out.rule(f"[bold]Evaporation of {b.name} at {b.temperature_c:g} °C ({mode})")
+    table = Table("solid", "appears at % water removed", "total mol/kg water", "kg/kg water")
+    mass = path.solids_mass()
+    for p, n in path.solids_total().items():
+        table.add_row(p, f"{100 * path.appearance.get(p, 0.0):.2f}", f"{n:.4g}", f"{mass[p]:.4g}")
+    out.print(table)
+    f = path.final
+    out.print(
+        f"final liquid: {100 * f.water_removed:.2f} % of the water evaporated, "
+        f"{f.mass_water:.4g} kg water left per kg, density {f.density:.1f} kg/m³, "
+        f"water activity {f.water_activity:.3f}",
+        highlight=False,
+    )
+    conc = ", ".join(f"{k} {v:.4g}" for k, v in f.concentration.items())
+    out.print(f"final liquid [g/L]: {conc}", highlight=False, markup=False)
+    out.print(f"stop: {path.stop_reason}", highlight=False, markup=False)
 
 
 @app.command()

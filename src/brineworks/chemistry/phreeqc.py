@@ -337,7 +337,7 @@ class PhreeqcBackend:
             after = result.solution.molality[el] * result.solution.mass_water + sum(
                 result.solids[p] * self.database.phase_formulas[p].get(el, 0.0) for p in amounts
             )
-            if abs(after - before) > 1e-8 * max(before, 1e-30):
+            if abs(after - before) > 1e-8 * before + 1e-14:
                 raise ChemistryError(
                     f"PHREEQC result does not conserve {el}: "
                     f"{before:.12g} mol in, {after:.12g} out",

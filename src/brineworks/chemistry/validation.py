@@ -91,12 +91,17 @@ class ValidationResult:
         return math.isfinite(self.computed) and abs(self.rel_error) <= self.target
 
 
+IONS: dict[str, str] = {"Na": "Na", "K": "K", "Mg": "Mg", "Ca": "Ca", "Li": "Li", "Cl": "Cl",
+                        "SO4": "S"}  # fmt: skip
+"""Ions that may be compared directly (key → element of the result)."""
+
+
 def _parse_salts(text: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in text.split(";"))):
         salt, value = part.split("=")
-        if salt not in SALTS:
-            raise ValueError(f"unknown salt {salt!r} in validation data")
+        if salt not in SALTS and salt not in IONS:
+            raise ValueError(f"unknown salt or ion {salt!r} in validation data")
         out[salt] = float(value)
     return out
 
@@ -147,6 +152,8 @@ def _ions(salts: dict[str, float]) -> dict[str, float]:
 
 
 def _salt_molality(salt: str, molality: dict[str, float]) -> float:
+    if salt in IONS:
+        return molality.get(IONS[salt], 0.0)
     ions, element = SALTS[salt]
     key = "SO4" if element == "S" else "CO3" if element == "C" else element
     return molality.get(element, 0.0) / ions[key]

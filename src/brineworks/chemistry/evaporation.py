@@ -1,0 +1,612 @@
+"""Isothermal evaporation paths: what precipitates, in which order, and how much.
+
+:func:`evaporate` removes water step by step from a brine and brings what is left to
+equilibrium with a set of candidate solids, through the :class:`ThermoBackend` protocol (so any
+backend can run it). Two modes:
+
+* ``"fractional"`` — solids are removed from contact after each step, as in a pond train;
+* ``"equilibrium"`` — solids stay and may redissolve.
+
+Steps are adaptive: at most ``max_step`` of the initial water and at most ``max_concentration``
+relative concentration per step; when a solid first appears the step is bisected until its
+appearance is located to ``locate_tolerance`` in water removed; a step the backend cannot solve
+is retried with half the step before the path stops with the backend's message. Every state is
+checked by the backend against the database's validity range; a path that leaves it stops there
+with the reason instead of returning extrapolated numbers.
+
+Element bookkeeping is exact: amounts are tracked in mol per kg of *initial* water, and each
+step's solids come from the equilibrium result, so liquid + all solids = initial amounts.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib.resources import files
+from typing import Any, Literal
+
+from brineworks.chemistry.backend import ThermoBackend, get_backend
+from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.ions import atomic_weights
+from brineworks.chemistry.results import Equilibrium
+from brineworks.errors import BrineworksError, ChemistryError, InputError
+
+__all__ = [
+    "EvaporationPath",
+    "EvaporationStep",
+    "StopCondition",
+    "candidate_phases",
+    "evaporate",
+    "parse_stop",
+    "suppressed_phases",
+]
+
+Mode = Literal["fractional", "equilibrium"]
+
+_ELEMENT_TO_KEY = {
+    "Li": "Li", "Na": "Na", "K": "K", "Mg": "Mg", "Ca": "Ca", "Sr": "Sr",
+    "Cl": "Cl", "Br": "Br", "S": "SO4", "B": "B",
+}  # fmt: skip
+_CHARGE = {
+    "Li": 1,
+    "Na": 1,
+    "K": 1,
+    "Mg": 2,
+    "Ca": 2,
+    "Sr": 2,
+    "Cl": -1,
+    "Br": -1,
+    "SO4": -2,
+    "B": 0,
+}
+
+
+@dataclass(frozen=True)
+class StopCondition:
+    """When an evaporation path stops (besides leaving the model's range).
+
+    Attributes
+    ----------
+    kind
+        ``"water"`` (fraction of the initial water removed), ``"phase"`` (first appearance of
+        a solid), ``"density"`` (solution density reached) [kg/m³], ``"concentration"``
+        (an element's concentration reached) [g/L], or ``"end"`` (the last state the model can
+        represent).
+    value
+        Threshold for ``water``, ``density`` and ``concentration``.
+    target
+        Phase name for ``phase``; element for ``concentration``.
+    """
+
+    kind: Literal["water", "phase", "density", "concentration", "end"]
+    value: float = math.nan
+    target: str = ""
+
+    def describe(self) -> str:
+        """Human-readable form."""
+        if self.kind == "water":
+            return f"{100 * self.value:g} % of the water removed"
+        if self.kind == "phase":
+            return f"{self.target} saturation"
+        if self.kind == "density":
+            return f"density {self.value / 1000:g} g/cm³"
+        if self.kind == "concentration":
+            return f"{self.target} at {self.value:g} g/L"
+        return "the last representable state"
+
+
+def parse_stop(text: str) -> StopCondition:
+    """Parse the CLI form of a stop condition.
+
+    ``water:0.95`` · ``phase:Bischofite`` · ``density:1.35`` (g/cm³) · ``conc:Li:6`` (g/L) · ``end``
+
+    Raises
+    ------
+    InputError
+        For any other form.
+    """
+    allowed = "water:F (0-1), phase:NAME, density:G_CM3, conc:ELEMENT:G_L, or end"
+    parts = text.strip().split(":")
+    try:
+        if parts == ["end"]:
+            return StopCondition("end")
+        if parts[0] == "water" and len(parts) == 2:
+            value = float(parts[1])
+            if not 0 < value < 1:
+                raise InputError("--until", text, allowed)
+            return StopCondition("water", value)
+        if parts[0] == "phase" and len(parts) == 2 and parts[1]:
+            return StopCondition("phase", target=parts[1])
+        if parts[0] == "density" and len(parts) == 2:
+            return StopCondition("density", float(parts[1]) * 1000.0)
+        if parts[0] in ("conc", "concentration") and len(parts) == 3:
+            return StopCondition("concentration", float(parts[2]), parts[1])
+    except ValueError:
+        pass
+    raise InputError("--until", text, allowed)
+
+
+@dataclass(frozen=True)
+class EvaporationStep:
+    """The state after one step of an evaporation path.
+
+    Amounts are per kg of the brine's *initial* water.
+
+    Attributes
+    ----------
+    water_removed
+        Fraction of the initial water evaporated (solids' hydrate water not included). [-]
+    mass_water
+        Water left in solution. [kg per kg initial water]
+    molality
+        Element molalities of the liquid. [mol/kg H2O]
+    concentration
+        Element concentrations of the liquid. [g/L]
+    density
+        Liquid density. [kg/m³]
+    water_activity, ionic_strength, pH
+        As in :class:`Speciation`.
+    solids_step
+        Solids precipitated in this step (negative: redissolved, equilibrium mode). [mol]
+    solids_cumulative
+        Solids precipitated since the start. [mol]
+    solids_present
+        Solids in contact with the liquid (equilibrium mode) or formed in this step. [mol]
+    liquid
+        Element amounts in the liquid. [mol]
+    saturation_index
+        Saturation indices of the candidate solids. [-]
+    """
+
+    water_removed: float
+    mass_water: float
+    molality: dict[str, float]
+    concentration: dict[str, float]
+    density: float
+    water_activity: float
+    ionic_strength: float
+    pH: float
+    solids_step: dict[str, float]
+    solids_cumulative: dict[str, float]
+    solids_present: dict[str, float]
+    liquid: dict[str, float]
+    saturation_index: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form used by ``brineworks evaporate --json``."""
+        return {
+            "water_removed_fraction": self.water_removed,
+            "mass_water_kg": self.mass_water,
+            "molality": dict(self.molality),
+            "concentration_g_L": dict(self.concentration),
+            "density_kg_m3": self.density,
+            "water_activity": self.water_activity,
+            "ionic_strength": self.ionic_strength,
+            "pH": self.pH,
+            "solids_step_mol": {k: v for k, v in self.solids_step.items() if v != 0.0},
+            "solids_cumulative_mol": {k: v for k, v in self.solids_cumulative.items() if v > 0.0},
+        }
+
+
+@dataclass(frozen=True)
+class EvaporationPath:
+    """An evaporation path and why it stopped.
+
+    Attributes
+    ----------
+    brine
+        The starting brine.
+    mode
+        ``"fractional"`` or ``"equilibrium"``.
+    candidates
+        Solids allowed to form.
+    steps
+        States, the first being the starting brine (after any initial precipitation).
+    stop_reason
+        Why the path ended, in words.
+    appearance
+        Water-removed fraction at which each solid first precipitated. [-]
+    initial
+        Element amounts at the start. [mol per kg initial water]
+    phase_formulas
+        Elemental formula of each candidate solid.
+    """
+
+    brine: Brine
+    mode: Mode
+    candidates: tuple[str, ...]
+    steps: tuple[EvaporationStep, ...]
+    stop_reason: str
+    appearance: dict[str, float]
+    initial: dict[str, float]
+    phase_formulas: dict[str, dict[str, float]] = field(repr=False)
+
+    @property
+    def final(self) -> EvaporationStep:
+        """The last state."""
+        return self.steps[-1]
+
+    def solids_total(self) -> dict[str, float]:
+        """All solids precipitated over the path (present at the end in equilibrium mode). [mol]"""
+        if self.mode == "equilibrium":
+            return {k: v for k, v in self.final.solids_present.items() if v > 0}
+        return {k: v for k, v in self.final.solids_cumulative.items() if v > 0}
+
+    def solids_mass(self) -> dict[str, float]:
+        """Mass of each solid precipitated over the path. [kg per kg initial water]"""
+        w = atomic_weights()
+        return {
+            p: n * sum(w[el] * c for el, c in self.phase_formulas[p].items()) / 1000.0
+            for p, n in self.solids_total().items()
+        }
+
+    def element_distribution(self) -> dict[str, dict[str, float]]:
+        """Share of each element's initial amount in the final liquid and in each solid. [-]"""
+        out: dict[str, dict[str, float]] = {}
+        solids = self.solids_total()
+        for el, n0 in self.initial.items():
+            if n0 <= 0:
+                continue
+            shares = {"liquid": self.final.liquid.get(el, 0.0) / n0}
+            for p, n in solids.items():
+                c = self.phase_formulas[p].get(el, 0.0)
+                if c:
+                    shares[p] = n * c / n0
+            out[el] = shares
+        return out
+
+    def balance_error(self) -> dict[str, float]:
+        """Relative closure of each element (liquid + solids − initial)/initial. [-]"""
+        solids = self.solids_total()
+        out = {}
+        for el, n0 in self.initial.items():
+            if n0 <= 0:
+                continue
+            held = self.final.liquid.get(el, 0.0) + sum(
+                n * self.phase_formulas[p].get(el, 0.0) for p, n in solids.items()
+            )
+            out[el] = (held - n0) / n0
+        return out
+
+    def to_dataframe(self) -> Any:
+        """One row per step: water removed, density, a_w, molality_*, g_L_*, solid columns."""
+        import pandas as pd
+
+        rows = []
+        for s in self.steps:
+            row: dict[str, float] = {
+                "water_removed": s.water_removed,
+                "mass_water_kg": s.mass_water,
+                "density_kg_m3": s.density,
+                "water_activity": s.water_activity,
+                "ionic_strength": s.ionic_strength,
+                "pH": s.pH,
+            }
+            row.update({f"molality_{k}": v for k, v in s.molality.items()})
+            row.update({f"g_L_{k}": v for k, v in s.concentration.items()})
+            row.update({f"step_mol_{k}": v for k, v in s.solids_step.items()})
+            row.update({f"cumulative_mol_{k}": v for k, v in s.solids_cumulative.items()})
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form used by ``brineworks evaporate --json``."""
+        return {
+            "brine": self.brine.name,
+            "temperature_c": self.brine.temperature_c,
+            "mode": self.mode,
+            "candidates": list(self.candidates),
+            "steps": [s.to_dict() for s in self.steps],
+            "appearance_water_removed": dict(self.appearance),
+            "stop_reason": self.stop_reason,
+        }
+
+
+def suppressed_phases() -> dict[str, str]:
+    """Solids left out of the default candidates, with why (``thermo/suppressed_phases.csv``)."""
+    text = (
+        files("brineworks.data")
+        .joinpath("thermo", "suppressed_phases.csv")
+        .read_text(encoding="utf-8")
+    )
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {r["phase"]: r["reason"] for r in rows}
+
+
+def candidate_phases(brine: Brine, backend: ThermoBackend) -> tuple[str, ...]:
+    """Every solid of the database made of the brine's elements (plus H and O), except the
+    kinetically inhibited or misbehaving ones listed in :func:`suppressed_phases`."""
+    elements = set(brine.element_molality()) | {"H", "O"}
+    skip = suppressed_phases()
+    out = []
+    for p in backend.phases:
+        if p in skip:
+            continue
+        try:
+            formula = backend.phase_formula(p)
+        except BrineworksError:
+            continue
+        if set(formula) <= elements:
+            out.append(p)
+    return tuple(out)
+
+
+def _brine_from_amounts(
+    amounts: Mapping[str, float], water: float, like: Brine, name: str
+) -> Brine:
+    """A brine of the given element amounts [mol] in ``water`` [kg], electroneutral as before.
+
+    Carbon is split between CO3 and HCO3 so that the nominal charge balance of the starting
+    brine is kept (the neutral-salt convention then sets the pH).
+    """
+    molality: dict[str, float] = {}
+    for el, n in amounts.items():
+        if el in _ELEMENT_TO_KEY and n > 0:
+            molality[_ELEMENT_TO_KEY[el]] = n / water
+    carbon = amounts.get("C", 0.0) / water
+    if carbon > 0:
+        charge = sum(_CHARGE[k] * m for k, m in molality.items())  # excess positive charge
+        co3 = min(max(charge - carbon, 0.0), carbon)
+        hco3 = carbon - co3
+        if co3 > 0:
+            molality["CO3"] = co3
+        if hco3 > 0:
+            molality["HCO3"] = hco3
+    return Brine(molality=molality, temperature=like.temperature, name=name, pH=None)
+
+
+def evaporate(
+    brine: Brine,
+    *,
+    backend: ThermoBackend | None = None,
+    mode: Mode = "fractional",
+    phases: Sequence[str] | None = None,
+    until: StopCondition | None = None,
+    max_water_removed: float = 0.9995,
+    max_step: float = 0.05,
+    max_concentration: float = 0.15,
+    locate_tolerance: float = 1e-3,
+    min_step: float = 1e-6,
+) -> EvaporationPath:
+    """Evaporate a brine isothermally.
+
+    Parameters
+    ----------
+    brine
+        Starting brine (its temperature is the evaporation temperature).
+    backend
+        Thermodynamic backend (default PHREEQC).
+    mode
+        ``"fractional"`` (solids removed each step) or ``"equilibrium"``.
+    phases
+        Candidate solids; default every solid of the database made of the brine's elements.
+    until
+        Stop condition; default :class:`StopCondition` ``("end")``.
+    max_water_removed
+        Never remove more than this fraction of the initial water. [-]
+    max_step
+        Largest step, as a fraction of the initial water. [-]
+    max_concentration
+        Largest relative rise of concentration in one step (limits the step near the end). [-]
+    locate_tolerance
+        Precision with which a solid's first appearance is located, in water removed. [-]
+    min_step
+        Smallest step tried before a failing step stops the path. [-]
+
+    Returns
+    -------
+    EvaporationPath
+        The states and the reason the path stopped.
+
+    Raises
+    ------
+    InputError
+        For an unknown mode, phase or a bad step setting.
+    """
+    be = backend if backend is not None else get_backend()
+    if mode not in ("fractional", "equilibrium"):
+        raise InputError("mode", mode, "'fractional' or 'equilibrium'")
+    if not 0 < max_step <= 0.5 or not 0 < max_water_removed < 1:
+        raise InputError("max_step/max_water_removed", (max_step, max_water_removed), "0 < x < 1")
+    stop = until if until is not None else StopCondition("end")
+    cands = tuple(phases) if phases is not None else candidate_phases(brine, be)
+    formulas = {p: be.phase_formula(p) for p in cands}
+    if stop.kind == "phase" and stop.target not in formulas:
+        raise InputError("until", stop.target, "one of the candidate solids: " + ", ".join(cands))
+
+    brine = _neutral_start(brine)
+    initial = dict(brine.element_molality())
+    state = _PathState(
+        initial=initial, liquid=dict(initial), water=1.0, removed=0.0,
+        present=dict.fromkeys(cands, 0.0), cumulative=dict.fromkeys(cands, 0.0),
+    )  # fmt: skip
+    appearance: dict[str, float] = {}
+    steps: list[EvaporationStep] = []
+
+    def solve(dw: float) -> tuple[Equilibrium, float]:
+        """Equilibrium after evaporating ``dw`` more kg of water from the current liquid."""
+        water = state.water - dw
+        name = f"{brine.name} ({100 * (state.removed + dw):.3f} % evaporated)"
+        b = _brine_from_amounts(state.liquid, water, brine, name)
+        if mode == "equilibrium":
+            amounts = {p: state.present[p] / water for p in cands}
+        else:
+            amounts = dict.fromkeys(cands, 0.0)
+        return be.equilibrate(b, amounts), water
+
+    def new_phases(eq: Equilibrium) -> set[str]:
+        return {p for p in cands if eq.solids.get(p, 0.0) > 1e-12 and p not in appearance}
+
+    def commit(dw: float, eq: Equilibrium, water: float) -> None:
+        s = eq.solution
+        w_final = s.mass_water * water  # hydrate water leaves with the solids
+        solids_now = {p: eq.solids.get(p, 0.0) * water for p in cands}
+        if mode == "equilibrium":
+            step_solids = {p: solids_now[p] - state.present[p] for p in cands}
+            state.present = solids_now
+            for p in cands:
+                state.cumulative[p] = max(state.cumulative[p], solids_now[p])
+        else:
+            step_solids = solids_now
+            for p in cands:
+                state.cumulative[p] += solids_now[p]
+        state.removed += dw
+        for p in cands:
+            if solids_now[p] > 1e-12 and p not in appearance:
+                appearance[p] = state.removed
+        state.liquid = {el: s.molality.get(el, 0.0) * w_final for el in initial}
+        state.water = w_final
+        weights = atomic_weights()
+        solution_kg = w_final + sum(n * weights[el] / 1000.0 for el, n in state.liquid.items())
+        volume_l = solution_kg / s.density * 1000.0
+        steps.append(
+            EvaporationStep(
+                water_removed=state.removed,
+                mass_water=w_final,
+                molality={el: s.molality.get(el, 0.0) for el in initial},
+                concentration={el: n * weights[el] / volume_l for el, n in state.liquid.items()},
+                density=s.density,
+                water_activity=s.water_activity,
+                ionic_strength=s.ionic_strength,
+                pH=s.pH,
+                solids_step=step_solids,
+                solids_cumulative=dict(state.cumulative),
+                solids_present=solids_now,
+                liquid=dict(state.liquid),
+                saturation_index={
+                    p: s.saturation_index[p] for p in cands if p in s.saturation_index
+                },
+            )
+        )
+
+    # State 0: the brine itself at equilibrium (it may already be supersaturated).
+    try:
+        eq0, w0 = solve(0.0)
+    except BrineworksError as exc:
+        raise ChemistryError(
+            f"the starting brine {brine.name!r} cannot be equilibrated: {exc}"
+        ) from exc
+    commit(0.0, eq0, w0)
+
+    stop_reason = ""
+    while True:
+        if _stop_reached(stop, steps[-1], appearance):
+            stop_reason = f"reached {stop.describe()}"
+            break
+        room = max_water_removed - state.removed
+        if room <= 1e-12:
+            stop_reason = f"{100 * max_water_removed:g} % of the water removed (max_water_removed)"
+            break
+        step = min(max_step, max_concentration * state.water, room)
+        if stop.kind == "water":
+            step = min(step, stop.value - state.removed)
+        if step < min_step:
+            stop_reason = (
+                f"the liquid is nearly dry: {state.water:.3g} kg of water left "
+                "per kg of initial water"
+            )
+            break
+        last_error = ""
+        result: tuple[Equilibrium, float] | None = None
+        while step >= min_step:
+            try:
+                result = solve(step)
+                break
+            except BrineworksError as exc:  # ValidityError or non-convergence: halve the step
+                last_error = str(exc)
+                step /= 2.0
+        if result is None:
+            stop_reason = (
+                f"stopped after {100 * state.removed:.2f} % of the water removed: the next step "
+                f"cannot be represented ({last_error})"
+            )
+            break
+        if new_phases(result[0]) and step > locate_tolerance:
+            # Bracket the first appearance of a new solid within locate_tolerance and keep
+            # both ends of the bracket in the path.
+            lo, hi = 0.0, step
+            lo_result: tuple[Equilibrium, float] | None = None
+            while hi - lo > locate_tolerance:
+                mid = 0.5 * (lo + hi)
+                try:
+                    trial = solve(mid)
+                except BrineworksError:
+                    break
+                if new_phases(trial[0]):
+                    hi, result = mid, trial
+                else:
+                    lo, lo_result = mid, trial
+            if lo_result is not None:
+                commit(lo, *lo_result)
+                try:
+                    result = solve(hi - lo)
+                except BrineworksError as exc:
+                    stop_reason = (
+                        f"stopped after {100 * state.removed:.2f} % of the water removed: the "
+                        f"next step cannot be represented ({exc})"
+                    )
+                    break
+            step = hi - lo
+        commit(step, *result)
+    return EvaporationPath(
+        brine=brine,
+        mode=mode,
+        candidates=cands,
+        steps=tuple(steps),
+        stop_reason=stop_reason,
+        appearance=appearance,
+        initial=initial,
+        phase_formulas=formulas,
+    )
+
+
+def _neutral_start(brine: Brine) -> Brine:
+    """The starting brine, electroneutral and without a pH.
+
+    Every state of a path is rebuilt from its element amounts with the neutral-salt pH
+    convention, so the start must be neutral too, or the balancing done for the pH would
+    silently change its composition. A balanced copy (on the dominant anion) is used instead,
+    and its notes say so.
+    """
+    start = brine
+    if brine.pH is not None:
+        start = replace(start, pH=None, notes=(*start.notes, "measured pH not used: evaporation "
+                        "follows the neutral-salt convention"))  # fmt: skip
+    if abs(start.charge_balance().percent) > 1e-9:
+        anion = max(
+            (k for k in start.molality if _CHARGE.get(k, 0) < 0 or k in ("CO3", "HCO3")),
+            key=lambda k: start.molality[k] * abs(_CHARGE.get(k, -2 if k == "CO3" else -1)),
+            default=None,
+        )
+        if anion is None:
+            raise InputError("brine", brine.name, "an analysis with an anion to balance on")
+        start = start.balanced(anion)
+    return start
+
+
+@dataclass
+class _PathState:
+    """Mutable bookkeeping of a path, per kg of initial water."""
+
+    initial: dict[str, float]
+    liquid: dict[str, float]  # element amounts in solution [mol]
+    water: float  # water in solution [kg]
+    removed: float  # water evaporated so far [kg] = fraction of the initial water
+    present: dict[str, float]  # solids in contact (equilibrium mode) [mol]
+    cumulative: dict[str, float]  # solids formed so far [mol]
+
+
+def _stop_reached(
+    stop: StopCondition, state: EvaporationStep, appearance: Mapping[str, float]
+) -> bool:
+    if stop.kind == "water":
+        return state.water_removed >= stop.value - 1e-12
+    if stop.kind == "phase":
+        return stop.target in appearance
+    if stop.kind == "density":
+        return state.density >= stop.value
+    if stop.kind == "concentration":
+        return state.concentration.get(stop.target, 0.0) >= stop.value
+    return False

@@ -1,0 +1,142 @@
+"""Evaporation paths: sequence, stop conditions, validity, exact element bookkeeping."""
+
+from __future__ import annotations
+
+import pytest
+
+from brineworks.chemistry.backend import ThermoBackend
+from brineworks.chemistry.brine import Brine, catalogue
+from brineworks.chemistry.evaporation import (
+    EvaporationPath,
+    StopCondition,
+    candidate_phases,
+    evaporate,
+    parse_stop,
+    suppressed_phases,
+)
+from brineworks.errors import InputError
+
+TO_BISCHOFITE = StopCondition("phase", target="Bischofite")
+
+
+@pytest.fixture(scope="module")
+def seawater_path(backend: ThermoBackend) -> EvaporationPath:
+    brine = Brine.from_catalogue("seawater", backend=backend)
+    return evaporate(brine, backend=backend, until=TO_BISCHOFITE, locate_tolerance=1e-4)
+
+
+def test_seawater_follows_the_classic_sequence(seawater_path: EvaporationPath) -> None:
+    order = list(seawater_path.appearance)
+    # calcium sulfate, then halite, then Mg sulfates / K-Mg double salts, then carnallite,
+    # then bischofite (Usiglio 1849; Harvie et al. 1980; McCaffrey et al. 1987)
+    assert order[0] == "Gypsum"
+    assert order.index("Halite") < order.index("Epsomite") < order.index("Carnallite")
+    assert order[-1] == "Bischofite"
+    assert seawater_path.stop_reason == "reached Bischofite saturation"
+
+
+def test_every_element_closes_to_1e9(seawater_path: EvaporationPath) -> None:
+    for el, err in seawater_path.balance_error().items():
+        assert abs(err) < 1e-9, el
+
+
+def test_distribution_sums_to_one(seawater_path: EvaporationPath) -> None:
+    for el, shares in seawater_path.element_distribution().items():
+        assert sum(shares.values()) == pytest.approx(1.0, abs=1e-9), el
+    assert seawater_path.element_distribution()["Na"]["Halite"] > 0.9
+
+
+def test_step_records(seawater_path: EvaporationPath) -> None:
+    steps = seawater_path.steps
+    assert steps[0].water_removed == 0.0
+    removed = [s.water_removed for s in steps]
+    assert removed == sorted(removed)
+    cumulative_halite = [s.solids_cumulative["Halite"] for s in steps]
+    assert cumulative_halite == sorted(cumulative_halite)
+    assert sum(s.solids_step["Halite"] for s in steps) == pytest.approx(cumulative_halite[-1])
+    df = seawater_path.to_dataframe()
+    assert len(df) == len(steps)
+    assert {"water_removed", "density_kg_m3", "molality_Mg", "g_L_Mg", "step_mol_Halite"} <= set(df)
+    mass = seawater_path.solids_mass()
+    assert mass["Halite"] == pytest.approx(
+        seawater_path.solids_total()["Halite"] * 0.05844, rel=1e-3
+    )
+
+
+@pytest.mark.parametrize("entry", catalogue(), ids=lambda e: e.slug)
+def test_every_catalogue_brine_reaches_bischofite_or_states_why(
+    entry, backend: ThermoBackend
+) -> None:
+    path = evaporate(entry.brine(backend=backend), backend=backend, until=TO_BISCHOFITE)
+    assert path.stop_reason
+    if path.stop_reason != "reached Bischofite saturation":
+        # Ca-rich (CaCl2) brines pass the validated ionic strength before bischofite.
+        assert "ionic strength" in path.stop_reason
+        assert path.final.ionic_strength <= 25.0
+    for el, err in path.balance_error().items():
+        assert abs(err) < 1e-9, (entry.slug, el)
+
+
+def test_stop_conditions(backend: ThermoBackend) -> None:
+    brine = Brine.from_catalogue("east-taijinar", backend=backend)
+    half = evaporate(brine, backend=backend, until=StopCondition("water", 0.5))
+    assert half.final.water_removed == pytest.approx(0.5, abs=1e-12)
+    dense = evaporate(brine, backend=backend, until=StopCondition("density", 1250.0))
+    assert dense.final.density >= 1250.0
+    assert dense.steps[-2].density < 1250.0
+    li = evaporate(brine, backend=backend, until=StopCondition("concentration", 0.5, "Li"))
+    assert li.final.concentration["Li"] >= 0.5
+    with pytest.raises(InputError, match="one of the candidate solids"):
+        evaporate(brine, backend=backend, until=StopCondition("phase", target="Unobtainium"))
+
+
+def test_appearance_is_located(backend: ThermoBackend) -> None:
+    brine = Brine.from_catalogue("east-taijinar", backend=backend)
+    path = evaporate(brine, backend=backend, until=StopCondition("phase", target="Carnallite"))
+    f = path.appearance["Carnallite"]
+    before = [s for s in path.steps if s.water_removed < f][-1]
+    assert f - before.water_removed <= 1e-3 + 1e-12
+    assert before.saturation_index["Carnallite"] < 0
+
+
+def test_equilibrium_mode_keeps_solids_and_closes(backend: ThermoBackend) -> None:
+    brine = Brine.from_catalogue("east-taijinar", backend=backend)
+    path = evaporate(brine, backend=backend, mode="equilibrium", until=StopCondition("water", 0.95))
+    assert path.final.solids_present["Halite"] > 0
+    for err in path.balance_error().values():
+        assert abs(err) < 1e-9
+    # In equilibrium mode sylvite that formed earlier can be consumed by carnallite later.
+    assert any(v < 0 for s in path.steps for v in s.solids_step.values())
+
+
+def test_parse_stop() -> None:
+    assert parse_stop("water:0.9") == StopCondition("water", 0.9)
+    assert parse_stop("phase:Carnallite") == StopCondition("phase", target="Carnallite")
+    assert parse_stop("density:1.3").value == pytest.approx(1300.0)
+    assert parse_stop("conc:Li:6") == StopCondition("concentration", 6.0, "Li")
+    assert parse_stop("end").kind == "end"
+    for bad in ("water:2", "phase:", "density:x", "lithium", "conc:Li"):
+        with pytest.raises(InputError, match="--until"):
+            parse_stop(bad)
+
+
+def test_default_candidates_leave_out_suppressed_phases(backend: ThermoBackend) -> None:
+    brine = Brine.from_catalogue("seawater", backend=backend)
+    cands = candidate_phases(brine, backend)
+    assert "Gypsum" in cands
+    assert "Goergeyite" not in cands
+    assert "Goergeyite" in suppressed_phases()
+
+
+def test_bad_mode(backend: ThermoBackend) -> None:
+    brine = Brine.from_catalogue("seawater", backend=backend)
+    with pytest.raises(InputError, match="mode"):
+        evaporate(brine, backend=backend, mode="sideways")  # type: ignore[arg-type]
+
+
+def test_imbalanced_start_is_balanced_not_lost(backend: ThermoBackend) -> None:
+    brine = Brine.from_amounts({"Na": 5.0, "K": 0.5, "Cl": 5.3}, "mol/kgw")
+    path = evaporate(brine, backend=backend, until=StopCondition("water", 0.5))
+    assert any("balanced on Cl" in n for n in path.brine.notes)
+    assert path.initial["Cl"] == pytest.approx(5.5)
+    assert abs(path.balance_error()["Cl"]) < 1e-9

@@ -259,6 +259,10 @@ def evaporate(
         str,
         typer.Option(help="water:F | phase:NAME | density:G_CM3 | conc:ELEMENT:G_L | end"),
     ] = "end",
+    plot: Annotated[
+        Path | None, typer.Option(help="Write figures (HTML) into this directory.")
+    ] = None,
+    png: Annotated[bool, typer.Option("--png", help="With --plot: also write PNG.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Isothermal evaporation path: what precipitates, when, and how much."""
@@ -271,6 +275,22 @@ def evaporate(
     if mode not in ("fractional", "equilibrium"):
         raise BrineworksInputError("--mode", mode, "fractional or equilibrium")
     path = run_path(b, backend=backend, mode=mode, until=stop)  # type: ignore[arg-type]
+    written: list[Path] = []
+    if plot is not None:
+        from brineworks.report import figures
+
+        written += figures.write_figure(
+            figures.evaporation_concentrations(path), plot / "evaporation_concentrations", png=png
+        )
+        written += figures.write_figure(
+            figures.evaporation_solids(path), plot / "evaporation_solids", png=png
+        )
+        if {"K", "Mg", "S"} & set(path.initial):
+            written += figures.write_figure(
+                figures.janecke_k2_mg_so4(path), plot / "janecke_k2_mg_so4", png=png
+            )
+        for written_file in written:
+            err.print(f"wrote {written_file}", highlight=False, markup=False)
     if as_json:
         _json(path.to_dict())
         return

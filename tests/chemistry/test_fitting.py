@@ -4,8 +4,14 @@ import pytest
 
 from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
-from brineworks.chemistry.database import load_phase_rows
-from brineworks.chemistry.fitting import FitPoint, analytic_log_k, fit_log_k, fit_phase
+from brineworks.chemistry.database import load_phase_rows, load_pitzer_rows
+from brineworks.chemistry.fitting import (
+    FitPoint,
+    analytic_log_k,
+    fit_lithium_mixing,
+    fit_log_k,
+    fit_phase,
+)
 
 
 @pytest.mark.parametrize("phase", ["LiCl_H2O", "Li2SO4_H2O", "Zabuyelite", "Arcanite"])
@@ -34,6 +40,16 @@ def test_fit_recovers_a_known_log_k(backend: ThermoBackend) -> None:
     for t in temps:
         assert analytic_log_k(fit.analytic, t) == pytest.approx(analytic_log_k(halite, t), abs=3e-3)
     assert probe.saturation_index["Halite"] < 0
+
+
+@pytest.mark.parametrize("system", ["LiCl-NaCl-H2O", "LiCl-KCl-H2O"])
+def test_stored_lithium_mixing_reproduces_the_fit(system: str) -> None:
+    stored = {(r.kind, r.species): r.coefficients[0] for r in load_pitzer_rows()}
+    fit = fit_lithium_mixing(system)
+    assert fit.n_points >= 6
+    assert fit.rms_si < 0.06
+    for key, value in fit.values.items():
+        assert stored[key] == pytest.approx(value, abs=1e-6), key
 
 
 def test_fit_needs_two_points() -> None:

@@ -45,8 +45,9 @@ class ThermoBackend(Protocol):
         """Density of a solution of the given solute molalities (Brine keys). [kg/m³]"""
         ...
 
-    def speciate(self, brine: Brine) -> Speciation:
-        """Speciation, activities, water activity, density and saturation indices of a brine."""
+    def speciate(self, brine: Brine, *, saturation: bool = True) -> Speciation:
+        """Speciation, activities, water activity, density and (unless ``saturation`` is
+        false) saturation indices of a brine."""
         ...
 
     def equilibrate(self, brine: Brine, phases: Sequence[str] | Mapping[str, float]) -> Equilibrium:

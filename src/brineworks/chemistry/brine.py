@@ -363,6 +363,31 @@ class Brine:
         return cls.from_mapping(data, backend=backend)
 
     @classmethod
+    def from_element_amounts(
+        cls, amounts: Mapping[str, float], water: float, temperature: float, name: str = "brine"
+    ) -> Brine:
+        """A neutral-salt brine from element amounts [mol] in ``water`` [kg] at ``temperature`` [K].
+
+        Elements map to solutes (S → SO4); carbon is split between CO3 and HCO3 so that the
+        nominal charge balance closes, which keeps the proton budget of neutral salts.
+        """
+        keys = {"Li": "Li", "Na": "Na", "K": "K", "Mg": "Mg", "Ca": "Ca", "Sr": "Sr",
+                "Cl": "Cl", "Br": "Br", "S": "SO4", "B": "B"}  # fmt: skip
+        molality: dict[str, float] = {}
+        for el, n in amounts.items():
+            if el in keys and n > 0:
+                molality[keys[el]] = n / water
+        carbon = amounts.get("C", 0.0) / water
+        if carbon > 0:
+            charge = sum(ion(k).charge * m for k, m in molality.items())
+            co3 = min(max(charge - carbon, 0.0), carbon)
+            if co3 > 0:
+                molality["CO3"] = co3
+            if carbon - co3 > 0:
+                molality["HCO3"] = carbon - co3
+        return cls(molality=molality, temperature=temperature, name=name)
+
+    @classmethod
     def from_catalogue(
         cls, name: str, *, temperature_c: float | None = None, backend: ThermoBackend | None = None
     ) -> Brine:

@@ -256,14 +256,25 @@ def with_extension(base: str, extension: str) -> str:
     return base[: match.start()] + extension + "\n" + base[match.start() :]
 
 
-def extension_text() -> str:
-    """The PHREEQC text of the Brineworks extension (``PHASES`` and ``PITZER`` blocks)."""
+def extension_text(pitzer_overrides: dict[tuple[str, tuple[str, ...]], float] | None = None) -> str:
+    """The PHREEQC text of the Brineworks extension (``PHASES`` and ``PITZER`` blocks).
+
+    ``pitzer_overrides`` maps (kind, species) to a 25 °C value replacing that row's (used when
+    fitting mixing parameters); a key not in the file is added.
+    """
     parts = ["# ---- Brineworks lithium extension (generated from brineworks/data/thermo) ----"]
     phase_rows = load_phase_rows()
     if phase_rows:
         parts.append("PHASES")
         parts.extend(row.block() for row in phase_rows)
-    pitzer_rows = load_pitzer_rows()
+    pitzer_rows = list(load_pitzer_rows())
+    for (kind, species), value in (pitzer_overrides or {}).items():
+        row = PitzerRow(kind, species, (value,), 25.0, 25.0, "fit in progress", "fit", "")
+        keys = [(r.kind, r.species) for r in pitzer_rows]
+        if (kind, species) in keys:
+            pitzer_rows[keys.index((kind, species))] = row
+        else:
+            pitzer_rows.append(row)
     if pitzer_rows:
         parts.append("PITZER")
         for kind in dict.fromkeys(r.kind for r in pitzer_rows):

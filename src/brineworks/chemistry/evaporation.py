@@ -45,10 +45,6 @@ __all__ = [
 
 Mode = Literal["fractional", "equilibrium"]
 
-_ELEMENT_TO_KEY = {
-    "Li": "Li", "Na": "Na", "K": "K", "Mg": "Mg", "Ca": "Ca", "Sr": "Sr",
-    "Cl": "Cl", "Br": "Br", "S": "SO4", "B": "B",
-}  # fmt: skip
 _CHARGE = {
     "Li": 1,
     "Na": 1,
@@ -333,30 +329,6 @@ def candidate_phases(brine: Brine, backend: ThermoBackend) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _brine_from_amounts(
-    amounts: Mapping[str, float], water: float, like: Brine, name: str
-) -> Brine:
-    """A brine of the given element amounts [mol] in ``water`` [kg], electroneutral as before.
-
-    Carbon is split between CO3 and HCO3 so that the nominal charge balance of the starting
-    brine is kept (the neutral-salt convention then sets the pH).
-    """
-    molality: dict[str, float] = {}
-    for el, n in amounts.items():
-        if el in _ELEMENT_TO_KEY and n > 0:
-            molality[_ELEMENT_TO_KEY[el]] = n / water
-    carbon = amounts.get("C", 0.0) / water
-    if carbon > 0:
-        charge = sum(_CHARGE[k] * m for k, m in molality.items())  # excess positive charge
-        co3 = min(max(charge - carbon, 0.0), carbon)
-        hco3 = carbon - co3
-        if co3 > 0:
-            molality["CO3"] = co3
-        if hco3 > 0:
-            molality["HCO3"] = hco3
-    return Brine(molality=molality, temperature=like.temperature, name=name, pH=None)
-
-
 def evaporate(
     brine: Brine,
     *,
@@ -429,7 +401,7 @@ def evaporate(
         """Equilibrium after evaporating ``dw`` more kg of water from the current liquid."""
         water = state.water - dw
         name = f"{brine.name} ({100 * (state.removed + dw):.3f} % evaporated)"
-        b = _brine_from_amounts(state.liquid, water, brine, name)
+        b = Brine.from_element_amounts(state.liquid, water, brine.temperature, name)
         if mode == "equilibrium":
             amounts = {p: state.present[p] / water for p in cands}
         else:

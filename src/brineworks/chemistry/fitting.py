@@ -169,13 +169,119 @@ def fit_phase(phase: str) -> LogKFit:
     return fit_log_k(phase)
 
 
+# ----------------------------------------------------------------------------- mixing terms
+MixingKey = tuple[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class MixingFit:
+    """Result of :func:`fit_mixing`."""
+
+    values: dict[MixingKey, float]
+    rms_si: float  # root-mean-square saturation index at the fitted points [-]
+    n_points: int
+    iterations: int
+
+
+def _si_at_points(
+    overrides: dict[MixingKey, float], points: Sequence[tuple[str, Brine]]
+) -> np.ndarray:
+    from brineworks.chemistry.phreeqc import PhreeqcBackend
+
+    base = Database.brineworks(extension=False).text
+    db = Database(with_extension(base, extension_text(overrides)), "mixing-fit")
+    backend = PhreeqcBackend(db)
+    return np.array([backend.speciate(b).saturation_index[phase] for phase, b in points])
+
+
+def fit_mixing(
+    start: dict[MixingKey, float],
+    points: Sequence[tuple[str, Brine]],
+    *,
+    max_iterations: int = 30,
+    tolerance: float = 1e-7,
+) -> MixingFit:
+    """Fit Pitzer mixing parameters so that measured saturated solutions have SI = 0.
+
+    Gauss–Newton on the saturation indices of the saturating solid at each measured
+    composition (the standard way θ and ψ are obtained from ternary solubilities), with
+    finite-difference derivatives.
+
+    Parameters
+    ----------
+    start
+        (kind, species) → starting value, e.g. ``{("PSI", ("Li+", "Na+", "Cl-")): -0.003}``.
+    points
+        (phase, brine at its measured saturated composition) pairs.
+    """
+    keys = list(start)
+    x = np.array([start[k] for k in keys], dtype=float)
+    r = _si_at_points(dict(zip(keys, x, strict=True)), points)
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007
+        jac = np.empty((len(points), len(keys)))
+        for j in range(len(keys)):
+            h = 1e-5 * max(1.0, abs(x[j]))
+            xp = x.copy()
+            xp[j] += h
+            jac[:, j] = (_si_at_points(dict(zip(keys, xp, strict=True)), points) - r) / h
+        step, *_ = np.linalg.lstsq(jac, -r, rcond=None)
+        # Backtracking keeps the sum of squares falling.
+        scale = 1.0
+        while scale > 1e-4:
+            trial = x + scale * step
+            rt = _si_at_points(dict(zip(keys, trial, strict=True)), points)
+            if float(rt @ rt) < float(r @ r):
+                break
+            scale /= 2.0
+        else:
+            break
+        x, r = trial, rt
+        if float(np.max(np.abs(scale * step))) < tolerance:
+            break
+    values = {k: float(v) for k, v in zip(keys, x, strict=True)}
+    return MixingFit(values, float(np.sqrt(np.mean(r**2))), len(points), iterations)
+
+
+LITHIUM_MIXING: dict[str, dict[MixingKey, float]] = {
+    "LiCl-NaCl-H2O": {("THETA", ("Li+", "Na+")): 0.012, ("PSI", ("Li+", "Na+", "Cl-")): -0.003},
+    "LiCl-KCl-H2O": {("THETA", ("K+", "Li+")): -0.022, ("PSI", ("K+", "Li+", "Cl-")): -0.01},
+}
+"""Systems whose Li mixing terms are fitted, with the Pitzer & Kim (1974) starting values."""
+
+
+def lithium_mixing_points(system: str) -> list[tuple[str, Brine]]:
+    """The validation points of ``system`` flagged ``used_in_fit`` (every other curve point)."""
+    from brineworks.chemistry.validation import SALTS, load_points
+
+    out = []
+    for p in load_points():
+        if p.system != system or not p.used_in_fit or p.kind != "curve":
+            continue
+        comp: dict[str, float] = {}
+        for salt, m in {**p.fixed, **p.measured}.items():
+            for key, n in SALTS[salt][0].items():
+                comp[key] = comp.get(key, 0.0) + n * m
+        out.append((p.solids[0], Brine(molality=comp, temperature=p.temperature, name=p.case_id)))
+    return out
+
+
+def fit_lithium_mixing(system: str) -> MixingFit:
+    """Refit θ and ψ of one LiCl–MCl–H2O system to its fit points."""
+    return fit_mixing(LITHIUM_MIXING[system], lithium_mixing_points(system))
+
+
 def main() -> None:  # pragma: no cover - maintenance script
-    """Print the fitted coefficients for every phase with fit points."""
+    """Print every fit the stored extension comes from."""
     for phase in dict.fromkeys(p.phase for p in fit_points()):
         fit = fit_phase(phase)
         coeffs = ",".join(f"{c:.10g}" for c in fit.analytic)
         resid = ", ".join(f"{r:+.4f}" for r in fit.residuals)
         print(f"{phase}: log K(25 °C) = {fit.log_k_25c:.4f}; a1..a6 = {coeffs}; residuals {resid}")
+    for system in LITHIUM_MIXING:
+        mix = fit_lithium_mixing(system)
+        values = "; ".join(f"{k} {' '.join(s)} = {v:.6g}" for (k, s), v in mix.values.items())
+        print(f"{system}: {values}; rms SI {mix.rms_si:.4f} over {mix.n_points} points")
 
 
 if __name__ == "__main__":  # pragma: no cover

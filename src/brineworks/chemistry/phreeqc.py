@@ -26,6 +26,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from phreeqc import Phreeqc
 
@@ -33,7 +34,7 @@ from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.ions import ion
 from brineworks.chemistry.results import Equilibrium, Speciation
-from brineworks.errors import ChemistryError, InputError, ValidityError
+from brineworks.errors import BrineworksError, ChemistryError, InputError, ValidityError
 
 __all__ = ["IONIC_STRENGTH_MAX", "PhreeqcBackend"]
 
@@ -176,12 +177,40 @@ class PhreeqcBackend:
         )
         solution = f"SOLUTION 1\n temp {temperature - 273.15:.10g}\n pH 7\n"
         notes = ("pure water at pH 7 equilibrated with an excess of each solid",)
-        result = self._equilibrium(solution, dict.fromkeys(names, excess), elements, notes)
-        if result.absent and excess < 1e3:
-            retry = self._equilibrium(solution, dict.fromkeys(names, excess * 10), elements, notes)
-            if len(retry.absent) < len(result.absent):
-                return retry
-        return result
+        best: Equilibrium | None = None
+        error: BrineworksError | None = None
+        for amount in (excess, 3 * excess, 10 * excess):
+            try:
+                result = self._equilibrium(solution, dict.fromkeys(names, amount), elements, notes)
+            except (ChemistryError, ValidityError) as exc:
+                error = exc
+                continue
+            if best is None or len(result.absent) < len(best.absent):
+                best = result
+            if not result.absent:
+                return result
+        if best is not None and (len(names) == 1 or error is None):
+            return best
+        if len(names) == 1:
+            assert error is not None
+            raise error
+        # Standard remedy: start from the solution saturated with the first solid alone.
+        log.info("saturate %s failed from pure water (%s); retrying stepwise", names, error)
+        try:
+            first = self.saturate(names[:1], temperature, excess=excess).solution
+            near = Brine.from_element_amounts(
+                first.molality, 1.0, temperature, f"saturated with {names[0]}"
+            )
+            stepped = self.equilibrate(near, dict.fromkeys(names, excess))
+        except BrineworksError:
+            if best is not None:
+                return best
+            assert error is not None
+            raise error from None
+        if best is not None and len(best.absent) <= len(stepped.absent):
+            return best
+        note = f"reached stepwise from the solution saturated with {names[0]}"
+        return replace(stepped, solution=replace(stepped.solution, notes=(*notes, note)))
 
     # ------------------------------------------------------------------ helpers
     def _check_phases(self, phases: Sequence[str]) -> None:

@@ -1,0 +1,1 @@
+"""Reports: figures (plotly) and, later, HTML and Excel outputs."""

@@ -133,3 +133,30 @@ def test_phases_json() -> None:
     code, out, _ = run("phases", "--json")
     assert code == 0
     assert "Zabuyelite" in json.loads(out)
+
+
+def test_evaporate_json_contract() -> None:
+    code, out, _ = run("evaporate", "east-taijinar", "--until", "phase:Carnallite", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["stop_reason"] == "reached Carnallite saturation"
+    step = data["steps"][-1]
+    assert {"water_removed_fraction", "molality", "density_kg_m3", "solids_step_mol",
+            "solids_cumulative_mol"} <= set(step)  # fmt: skip
+    assert "Carnallite" in step["solids_step_mol"]
+    assert data["steps"][0]["water_removed_fraction"] == 0.0
+
+
+def test_evaporate_writes_figures_only_where_asked(tmp_path: Path) -> None:
+    code, out, err = run("evaporate", "seawater", "--until", "water:0.5", "--plot", str(tmp_path))
+    assert code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["evaporation_concentrations.html", "evaporation_solids.html",
+                     "janecke_k2_mg_so4.html"]  # fmt: skip
+    assert "stop: reached 50 % of the water removed" in out
+
+
+def test_evaporate_bad_until() -> None:
+    code, _, err = run("evaporate", "seawater", "--until", "sometime")
+    assert code == 2
+    assert "--until: got 'sometime'" in err

@@ -150,6 +150,7 @@ def test_evaporate_json_contract() -> None:
 def test_evaporate_writes_figures_only_where_asked(tmp_path: Path) -> None:
     code, out, err = run("evaporate", "seawater", "--until", "water:0.5", "--plot", str(tmp_path))
     assert code == 0
+    assert "wrote" in err
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["evaporation_concentrations.html", "evaporation_solids.html",
                      "janecke_k2_mg_so4.html"]  # fmt: skip

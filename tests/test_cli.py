@@ -161,3 +161,28 @@ def test_evaporate_bad_until() -> None:
     code, _, err = run("evaporate", "seawater", "--until", "sometime")
     assert code == 2
     assert "--until: got 'sometime'" in err
+
+
+def test_ponds_json_and_figure(tmp_path: Path) -> None:
+    code, out, err = run("ponds", "--flow", "5e7", "--json", "--plot", str(tmp_path))
+    assert code == 0
+    data = json.loads(out)
+    assert [p["name"] for p in data["ponds"]] == ["halite", "carnallite"]
+    assert data["pumped_m3_per_yr"] == pytest.approx(5e7)
+    assert data["ponds"][1]["salts_t_per_yr"]["Carnallite"] > 0
+    assert abs(sum(data["element_routing"]["K"].values()) - 1.0) < 1e-9
+    assert (tmp_path / "pond_salts.html").exists()
+    assert "wrote" in err
+
+
+def test_ponds_custom_stages_and_errors() -> None:
+    code, out, _ = run("ponds", "east-taijinar", "--site", "east-taijinar",
+                       "--stage", "halite=phase:Sylvite")  # fmt: skip
+    assert code == 0
+    assert "halite" in out
+    code, _, err = run("ponds", "--stage", "halite")
+    assert code == 2
+    assert "--stage: got 'halite'" in err
+    code, _, err = run("ponds", "--site", "mars")
+    assert code == 2
+    assert "site: got 'mars'" in err

@@ -312,6 +312,76 @@ def evaporate(
     out.print(f"stop: {path.stop_reason}", highlight=False, markup=False)
 
 
+DEFAULT_STAGES = ("halite=phase:Carnallite", "carnallite=phase:Bischofite")
+
+
+@app.command()
+@_user_errors
+def ponds(
+    brine: Annotated[str, typer.Argument(help="Catalogue name or brine file.")] = "qarhan",
+    site: Annotated[str, typer.Option(help="Climate site (data/climate.csv).")] = "qarhan",
+    flow: Annotated[float, typer.Option(help="Pumped brine [m³/yr].")] = 1e8,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(help="NAME=UNTIL, repeated in order, e.g. halite=phase:Carnallite."),
+    ] = None,
+    temp: TempOpt = None,
+    plot: Annotated[Path | None, typer.Option(help="Write the figure into this directory.")] = None,
+    png: Annotated[bool, typer.Option("--png", help="With --plot: also write PNG.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Solar-pond train: areas, salts harvested, losses and where each element goes."""
+    from brineworks.chemistry.evaporation import parse_stop
+    from brineworks.climate import SECONDS_PER_YEAR, climate
+    from brineworks.process.ponds import PondStage, simulate_pond_train
+
+    stages = []
+    for text in stage or list(DEFAULT_STAGES):
+        name, sep, until = text.partition("=")
+        if not sep or not name:
+            raise BrineworksInputError("--stage", text, "NAME=UNTIL, e.g. halite=phase:Carnallite")
+        stages.append(PondStage(name, parse_stop(until)))
+    if not flow > 0:
+        raise BrineworksInputError("--flow", flow, "a brine flow above 0 m³/yr")
+    backend = get_backend()
+    b = load_brine(brine, temperature_c=temp, backend=backend)
+    result = simulate_pond_train(b, flow / SECONDS_PER_YEAR, stages, climate(site), backend=backend)
+    if plot is not None:
+        from brineworks.report import figures
+
+        for f in figures.write_figure(
+            figures.pond_train_salts(result), plot / "pond_salts", png=png
+        ):
+            err.print(f"wrote {f}", highlight=False, markup=False)
+    d = result.to_dict()
+    if as_json:
+        _json(d)
+        return
+    out.rule(f"[bold]Pond train: {b.name} at {result.climate.name}, {flow:.4g} m³/yr")
+    table = Table("pond", "area km²", "net evap m/yr", "a_w", "brine in m³/yr", "brine out m³/yr")
+    salts = Table("pond", "salt", "t/yr", "mass %", title="Salts harvested")
+    for p in d["ponds"]:
+        table.add_row(
+            p["name"], f"{p['area_km2']:.2f}", f"{p['net_evaporation_m_per_yr']:.3f}",
+            f"{p['water_activity']:.3f}", f"{p['brine_in_m3_per_yr']:.4g}",
+            f"{p['brine_out_m3_per_yr']:.4g}",
+        )  # fmt: skip
+        for k, v in sorted(p["salts_t_per_yr"].items(), key=lambda kv: -kv[1]):
+            salts.add_row(p["name"], k, f"{v:.4g}", f"{100 * p['salt_mass_fraction'][k]:.1f}")
+    out.print(table)
+    out.print(salts)
+    route = Table("element", "to salts", "entrained", "seepage", "final brine", title="Routing")
+    for el, shares in result.element_routing().items():
+        salt = sum(v for k, v in shares.items() if k.endswith(": salt"))
+        ent = sum(v for k, v in shares.items() if k.endswith(": entrained"))
+        seep = sum(v for k, v in shares.items() if k.endswith(": seepage"))
+        route.add_row(el, f"{100 * salt:.1f} %", f"{100 * ent:.1f} %", f"{100 * seep:.1f} %",
+                      f"{100 * shares['final brine']:.1f} %")  # fmt: skip
+    out.print(route)
+    out.print(f"total area {d['total_area_km2']:.2f} km²; losses: {result.losses.source}",
+              highlight=False, markup=False)  # fmt: skip
+
+
 @app.command()
 @_user_errors
 def phases(as_json: JsonOpt = False) -> None:

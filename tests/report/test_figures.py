@@ -41,3 +41,15 @@ def test_write_html_and_png(tmp_path: Path, path: EvaporationPath) -> None:
     assert [p.name for p in written] == ["j.html", "j.png"]
     assert written[1].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "plotly" in written[0].read_text()[:5000].lower()
+
+
+def test_pond_train_figure(backend: ThermoBackend) -> None:
+    from brineworks.climate import climate
+    from brineworks.process.ponds import PondStage, simulate_pond_train
+
+    brine = Brine.from_catalogue("qarhan", backend=backend)
+    stages = [PondStage("halite", StopCondition("phase", target="Carnallite"))]
+    train = simulate_pond_train(brine, 1.0, stages, climate("qarhan"), backend=backend)
+    fig = figures.pond_train_salts(train)
+    halite = next(t for t in fig.data if t.name == "Halite")
+    assert halite.y[0] == pytest.approx(train.ponds[0].salts["Halite"] * 365.25 * 86400 / 1000)

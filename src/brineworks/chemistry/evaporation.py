@@ -431,7 +431,8 @@ def evaporate(
         state.liquid = {el: s.molality.get(el, 0.0) * w_final for el in initial}
         state.water = w_final
         weights = atomic_weights()
-        solution_kg = w_final + sum(n * weights[el] / 1000.0 for el, n in state.liquid.items())
+        liquid_brine = Brine.from_element_amounts(state.liquid, w_final, brine.temperature)
+        solution_kg = w_final * (1.0 + liquid_brine.dissolved_mass())
         volume_l = solution_kg / s.density * 1000.0
         steps.append(
             EvaporationStep(

@@ -15,12 +15,14 @@ from brineworks.errors import BrineworksError
 
 if TYPE_CHECKING:
     from brineworks.chemistry.evaporation import EvaporationPath
+    from brineworks.process.ponds import PondTrainResult
 
 __all__ = [
     "evaporation_concentrations",
     "evaporation_solids",
     "janecke_coordinates",
     "janecke_k2_mg_so4",
+    "pond_train_salts",
     "write_figure",
 ]
 
@@ -130,6 +132,26 @@ def janecke_k2_mg_so4(path: EvaporationPath) -> go.Figure:
             "baxis": {"title": "Mg [mol %]"},
             "caxis": {"title": "SO4 [mol %]"},
         },
+        template="plotly_white",
+    )
+    return fig
+
+
+def pond_train_salts(train: PondTrainResult) -> go.Figure:
+    """Salt harvested in each pond, by mineral (stacked bars). [t/yr]"""
+    from brineworks.climate import SECONDS_PER_YEAR
+
+    fig = go.Figure()
+    minerals = list(dict.fromkeys(m for p in train.ponds for m in p.salts))
+    names = [p.name for p in train.ponds]
+    for m in minerals:
+        y = [p.salts.get(m, 0.0) * SECONDS_PER_YEAR / 1000.0 for p in train.ponds]
+        fig.add_trace(go.Bar(x=names, y=y, name=m))
+    fig.update_layout(
+        barmode="stack",
+        title=f"Salts harvested per pond: {train.brine.name} at {train.climate.name}",
+        xaxis_title="pond",
+        yaxis_title="salt harvested [t/yr]",
         template="plotly_white",
     )
     return fig

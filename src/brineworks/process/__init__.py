@@ -1,0 +1,1 @@
+"""Process units of the salt-lake industrial chain (solar ponds first)."""

@@ -1,0 +1,385 @@
+"""The solar-pond train: areas, harvests, losses and element routing from thermodynamics.
+
+A train is a sequence of :class:`PondStage` s, each evaporating the brine it receives until its
+stop condition (a halite pond until carnallite saturation, say). The composition path comes
+from :func:`~brineworks.chemistry.evaporation.evaporate` in fractional mode (salts stay on the
+floor of the pond that formed them); flows scale it to the pumped brine; the site climate and
+the brine's water activity give the evaporation rate and hence the area. Losses:
+
+* **seepage** — brine lost through the pond floor at ``seepage_rate`` [m/s] over the pond's
+  area, with the composition of the brine entering the pond (the area and the seepage are
+  solved together, since the brine that seeps away no longer needs evaporating);
+* **entrainment** — harvested salt carries brine of the pond's final composition in its pores,
+  ``entrainment`` kg of brine per kg of salt.
+
+Flows are SI inside (kg/s, m³/s, mol/s); :meth:`PondTrainResult.to_dict` reports per year.
+Element balance: pumped = salts + entrained + seepage + brine out, per element.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+
+from brineworks.chemistry.backend import ThermoBackend, get_backend
+from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.evaporation import EvaporationPath, StopCondition, evaporate
+from brineworks.chemistry.ions import atomic_weights
+from brineworks.climate import SECONDS_PER_YEAR, Climate
+from brineworks.errors import ChemistryError, InputError
+
+__all__ = ["PondLosses", "PondResult", "PondStage", "PondTrainResult", "simulate_pond_train"]
+
+_WATER_DENSITY = 1000.0  # evaporated water counted as fresh water [kg/m³]
+
+
+@dataclass(frozen=True)
+class PondStage:
+    """One pond (or group of ponds in parallel) of a train.
+
+    Attributes
+    ----------
+    name
+        Name used in results (``"halite"``).
+    until
+        When the brine leaves this pond for the next.
+    """
+
+    name: str
+    until: StopCondition
+
+
+@dataclass(frozen=True)
+class PondLosses:
+    """Brine losses of every pond.
+
+    Attributes
+    ----------
+    entrainment
+        Brine retained in harvested salt. [kg brine per kg salt]
+    seepage_rate
+        Brine lost through the floor per unit area. [m/s]
+    source
+        Where the values come from (and whether they are assumptions).
+    """
+
+    entrainment: float
+    seepage_rate: float
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.entrainment < 1:
+            raise InputError("losses.entrainment", self.entrainment, "0 ≤ kg brine/kg salt < 1")
+        if not 0 <= self.seepage_rate < 1e-6:
+            raise InputError("losses.seepage_rate", self.seepage_rate, "0 ≤ m/s < 1e-6 (86 mm/day)")
+
+    @classmethod
+    def default(cls) -> PondLosses:
+        """The defaults of ``data/pond_losses.csv`` (entrainment is an assumption)."""
+        text = files("brineworks.data").joinpath("pond_losses.csv").read_text(encoding="utf-8")
+        rows = {r["quantity"]: r for r in csv.DictReader(
+            line for line in text.splitlines() if not line.startswith("#"))}  # fmt: skip
+        source = "; ".join(
+            f"{q}: {r['value']} {r['unit']} ({r['status']}: {r['source']})" for q, r in rows.items()
+        )
+        return cls(
+            entrainment=float(rows["entrainment"]["value"]),
+            seepage_rate=float(rows["seepage_rate"]["value"]),
+            source=source,
+        )
+
+
+@dataclass(frozen=True)
+class PondResult:
+    """What one pond does (SI units).
+
+    Attributes
+    ----------
+    name
+        Stage name.
+    area
+        Evaporating area. [m²]
+    net_evaporation
+        Net evaporation rate of its brine at the mean water activity. [m/s]
+    water_activity
+        Mean water activity of the pond brine, weighted by water evaporated. [-]
+    evaporation
+        Water evaporated. [kg/s]
+    brine_in, brine_out, seepage, entrained
+        Brine flows. [kg/s]
+    brine_in_volume, brine_out_volume
+        Brine flows. [m³/s]
+    salts
+        Salt harvested, by mineral. [kg/s]
+    brine_out_concentration
+        Composition of the brine leaving, by element. [g/L]
+    brine_out_density
+        Density of the brine leaving. [kg/m³]
+    elements_in, elements_out, elements_salts, elements_entrained, elements_seepage
+        Element flows. [mol/s]
+    path
+        The evaporation path of this pond (per kg of its inflow water).
+    """
+
+    name: str
+    area: float
+    net_evaporation: float
+    water_activity: float
+    evaporation: float
+    brine_in: float
+    brine_out: float
+    brine_in_volume: float
+    brine_out_volume: float
+    seepage: float
+    entrained: float
+    salts: dict[str, float]
+    brine_out_concentration: dict[str, float]
+    brine_out_density: float
+    elements_in: dict[str, float]
+    elements_out: dict[str, float]
+    elements_salts: dict[str, float]
+    elements_entrained: dict[str, float]
+    elements_seepage: dict[str, float]
+    path: EvaporationPath
+
+    def salt_fractions(self) -> dict[str, float]:
+        """Mass fraction of each mineral in the harvested salt. [-]"""
+        total = sum(self.salts.values())
+        return {k: v / total for k, v in self.salts.items()} if total > 0 else {}
+
+
+@dataclass(frozen=True)
+class PondTrainResult:
+    """A pond train fed by a brine flow at a site."""
+
+    brine: Brine
+    climate: Climate
+    temperature: float  # [K]
+    losses: PondLosses
+    ponds: tuple[PondResult, ...]
+    pumped: dict[str, float]  # element flows pumped [mol/s]
+    pumped_volume: float  # [m³/s]
+
+    @property
+    def final(self) -> PondResult:
+        """The last pond."""
+        return self.ponds[-1]
+
+    def element_routing(self) -> dict[str, dict[str, float]]:
+        """Share of each pumped element in each pond's salt, losses and the final brine. [-]"""
+        out: dict[str, dict[str, float]] = {}
+        for el, n0 in self.pumped.items():
+            if n0 <= 0:
+                continue
+            shares: dict[str, float] = {}
+            for p in self.ponds:
+                shares[f"{p.name}: salt"] = p.elements_salts.get(el, 0.0) / n0
+                shares[f"{p.name}: entrained"] = p.elements_entrained.get(el, 0.0) / n0
+                shares[f"{p.name}: seepage"] = p.elements_seepage.get(el, 0.0) / n0
+            shares["final brine"] = self.final.elements_out.get(el, 0.0) / n0
+            out[el] = shares
+        return out
+
+    def balance_error(self) -> dict[str, float]:
+        """(salts + losses + final brine − pumped)/pumped, per element. [-]"""
+        return {el: sum(s.values()) - 1.0 for el, s in self.element_routing().items()}
+
+    def total_area(self) -> float:
+        """Total evaporating area. [m²]"""
+        return sum(p.area for p in self.ponds)
+
+    def salts_total(self) -> dict[str, float]:
+        """Salt harvested over the train, by mineral. [kg/s]"""
+        out: dict[str, float] = {}
+        for p in self.ponds:
+            for k, v in p.salts.items():
+                out[k] = out.get(k, 0.0) + v
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Per-year report form: km², m³/yr, t/yr."""
+        y = SECONDS_PER_YEAR
+        return {
+            "brine": self.brine.name,
+            "site": self.climate.site,
+            "temperature_c": self.temperature - 273.15,
+            "pumped_m3_per_yr": self.pumped_volume * y,
+            "losses": {
+                "entrainment_kg_per_kg_salt": self.losses.entrainment,
+                "seepage_rate_mm_per_day": self.losses.seepage_rate * 86400 * 1000,
+                "source": self.losses.source,
+            },
+            "ponds": [
+                {
+                    "name": p.name,
+                    "area_km2": p.area / 1e6,
+                    "net_evaporation_m_per_yr": p.net_evaporation * y,
+                    "water_activity": p.water_activity,
+                    "evaporation_m3_per_yr": p.evaporation / _WATER_DENSITY * y,
+                    "brine_in_m3_per_yr": p.brine_in_volume * y,
+                    "brine_out_m3_per_yr": p.brine_out_volume * y,
+                    "seepage_t_per_yr": p.seepage * y / 1000,
+                    "entrained_t_per_yr": p.entrained * y / 1000,
+                    "salts_t_per_yr": {k: v * y / 1000 for k, v in p.salts.items()},
+                    "salt_mass_fraction": p.salt_fractions(),
+                    "brine_out_g_per_L": dict(p.brine_out_concentration),
+                    "brine_out_density_kg_m3": p.brine_out_density,
+                    "stop_reason": p.path.stop_reason,
+                }
+                for p in self.ponds
+            ],
+            "total_area_km2": self.total_area() / 1e6,
+            "element_routing": self.element_routing(),
+        }
+
+
+def simulate_pond_train(
+    brine: Brine,
+    flow: float,
+    stages: Sequence[PondStage],
+    climate: Climate,
+    losses: PondLosses | None = None,
+    *,
+    backend: ThermoBackend | None = None,
+) -> PondTrainResult:
+    """Simulate a pond train at the brine's temperature.
+
+    Parameters
+    ----------
+    brine
+        Pumped brine; its temperature is the pond temperature.
+    flow
+        Pumped brine flow. [m³/s]
+    stages
+        The ponds, in order.
+    climate
+        Site climate.
+    losses
+        Seepage and entrainment; default :meth:`PondLosses.default`.
+    backend
+        Thermodynamic backend.
+
+    Raises
+    ------
+    InputError
+        For a bad flow or an empty train.
+    ChemistryError
+        If a pond's brine does not evaporate at the site (net rate ≤ 0) or a pond cannot reach
+        its stop condition.
+    """
+    if not flow > 0:
+        raise InputError("flow", flow, "a brine flow above 0 m³/s")
+    if not stages:
+        raise InputError("stages", stages, "at least one pond stage")
+    be = backend if backend is not None else get_backend()
+    loss = losses if losses is not None else PondLosses.default()
+    weights = atomic_weights()
+    a_ref = 1.0
+    if climate.mode == "net":
+        ref = Brine.from_catalogue(climate.reference_brine, backend=be)
+        a_ref = be.speciate(ref, saturation=False).water_activity
+
+    start = brine
+    density_in = be.speciate(start, saturation=False).density
+    water_in = flow * density_in / (1.0 + start.dissolved_mass())  # kg/s
+    pumped = {el: m * water_in for el, m in start.element_molality().items()}
+
+    ponds: list[PondResult] = []
+    current = start
+    for stage in stages:
+        path = evaporate(current, backend=be, until=stage.until)
+        if stage.until.kind != "end" and not path.stop_reason.startswith("reached"):
+            raise ChemistryError(
+                f"pond {stage.name!r} cannot reach {stage.until.describe()}: {path.stop_reason}"
+            )
+        inflow_per_water = 1.0 + current.dissolved_mass()
+        inflow_mass = water_in * inflow_per_water
+        elements_in = {el: m * water_in for el, m in current.element_molality().items()}
+        final = path.final
+        mean_aw = _mean_water_activity(path)
+        net = climate.brine_evaporation(mean_aw, a_ref)
+        if net <= 0:
+            raise ChemistryError(
+                f"pond {stage.name!r}: brine of water activity {mean_aw:.3f} does not evaporate at "
+                f"{climate.name} (net {net * SECONDS_PER_YEAR:.3f} m/yr)"
+            )
+        # Seepage over the area and the area itself, solved together (see module docstring).
+        e = final.water_removed
+        seep_coeff = density_in * loss.seepage_rate * e / (_WATER_DENSITY * net)  # per kg water
+        kept = inflow_mass / (inflow_mass + seep_coeff * water_in) if e > 0 else 1.0
+        water = water_in * kept
+        area = e * water / (_WATER_DENSITY * net)
+        seep_mass = inflow_mass * (1.0 - kept)
+        elements_seep = {el: n * (1.0 - kept) for el, n in elements_in.items()}
+
+        salts_mol = path.solids_total()
+        salts = {p: n * water * _molar_mass(path, p, weights) for p, n in salts_mol.items()}
+        elements_salts: dict[str, float] = {}
+        for p, n in salts_mol.items():
+            for el, c in path.phase_formulas[p].items():
+                if el in elements_in:
+                    elements_salts[el] = elements_salts.get(el, 0.0) + n * c * water
+        final_water = final.mass_water * water
+        final_elements = {el: n * water for el, n in final.liquid.items()}
+        outflow = Brine.from_element_amounts(
+            final.liquid, final.mass_water, current.temperature, f"{stage.name} pond outflow"
+        )
+        final_mass = final_water * (1.0 + outflow.dissolved_mass())
+        entrained = min(loss.entrainment * sum(salts.values()), final_mass)
+        frac = entrained / final_mass if final_mass > 0 else 0.0
+        out_mass = final_mass - entrained
+        ponds.append(
+            PondResult(
+                name=stage.name,
+                area=area,
+                net_evaporation=net,
+                water_activity=mean_aw,
+                evaporation=e * water,
+                brine_in=inflow_mass,
+                brine_out=out_mass,
+                brine_in_volume=inflow_mass / density_in,
+                brine_out_volume=out_mass / final.density,
+                seepage=seep_mass,
+                entrained=entrained,
+                salts=salts,
+                brine_out_concentration=dict(final.concentration),
+                brine_out_density=final.density,
+                elements_in=elements_in,
+                elements_out={el: n * (1 - frac) for el, n in final_elements.items()},
+                elements_salts=elements_salts,
+                elements_entrained={el: n * frac for el, n in final_elements.items()},
+                elements_seepage=elements_seep,
+                path=path,
+            )
+        )
+        water_in = final_water * (1 - frac)
+        density_in = final.density
+        current = outflow
+    return PondTrainResult(
+        brine=start,
+        climate=climate,
+        temperature=start.temperature,
+        losses=loss,
+        ponds=tuple(ponds),
+        pumped=pumped,
+        pumped_volume=flow,
+    )
+
+
+def _mean_water_activity(path: EvaporationPath) -> float:
+    """Water activity averaged over the water evaporated in each step (trapezoids)."""
+    steps = path.steps
+    num = den = 0.0
+    for a, b in itertools.pairwise(steps):
+        dw = b.water_removed - a.water_removed
+        num += dw * 0.5 * (a.water_activity + b.water_activity)
+        den += dw
+    return num / den if den > 0 else steps[-1].water_activity
+
+
+def _molar_mass(path: EvaporationPath, phase: str, weights: dict[str, float]) -> float:
+    return sum(weights[el] * c for el, c in path.phase_formulas[phase].items()) / 1000.0

@@ -243,6 +243,24 @@ def summary(
         out.print(
             "No salt-lake mineral is supersaturated: the brine must evaporate before salts form."
         )
+    from brineworks.chemistry.evaporation import StopCondition, evaporate
+
+    path = evaporate(b, backend=backend, until=StopCondition("phase", target="Bischofite"))
+    seq = Table("solid", "appears at % water evaporated", "kg per m³ of brine",
+                title="On evaporation (fractional, to bischofite saturation)")  # fmt: skip
+    volume = (1.0 + b.dissolved_mass()) / s.density  # m³ per kg water
+    mass = path.solids_mass()
+    for p, f in path.appearance.items():
+        seq.add_row(p, f"{100 * f:.1f}", f"{mass.get(p, 0.0) / volume:.3g}")
+    out.print(seq)
+    final = path.final
+    conc = ", ".join(f"{k} {v:.3g}" for k, v in final.concentration.items())
+    out.print(
+        f"end brine ({path.stop_reason}): density {final.density / 1000:.3f} g/cm³, "
+        f"water activity {final.water_activity:.3f}; g/L: {conc}",
+        highlight=False,
+        markup=False,
+    )
     for note in s.notes:
         out.print(f"[dim]note: {note}", highlight=False)
 

@@ -169,6 +169,17 @@ class EvaporationStep:
     solids_present: dict[str, float]
     liquid: dict[str, float]
     saturation_index: dict[str, float]
+    molar_mass: dict[str, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def solids_step_mass(self) -> dict[str, float]:
+        """Solids precipitated in this step. [kg per kg initial water]"""
+        return {p: n * self.molar_mass[p] for p, n in self.solids_step.items()}
+
+    @property
+    def solids_cumulative_mass(self) -> dict[str, float]:
+        """Solids precipitated since the start. [kg per kg initial water]"""
+        return {p: n * self.molar_mass[p] for p, n in self.solids_cumulative.items()}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form used by ``brineworks evaporate --json``."""
@@ -183,6 +194,10 @@ class EvaporationStep:
             "pH": self.pH,
             "solids_step_mol": {k: v for k, v in self.solids_step.items() if v != 0.0},
             "solids_cumulative_mol": {k: v for k, v in self.solids_cumulative.items() if v > 0.0},
+            "solids_step_kg": {k: v for k, v in self.solids_step_mass.items() if v != 0.0},
+            "solids_cumulative_kg": {
+                k: v for k, v in self.solids_cumulative_mass.items() if v > 0.0
+            },
         }
 
 
@@ -396,6 +411,10 @@ def evaporate(
     )  # fmt: skip
     appearance: dict[str, float] = {}
     steps: list[EvaporationStep] = []
+    molar_masses = {
+        p: sum(atomic_weights()[el] * c for el, c in f.items()) / 1000.0
+        for p, f in formulas.items()
+    }
 
     def solve(dw: float) -> tuple[Equilibrium, float]:
         """Equilibrium after evaporating ``dw`` more kg of water from the current liquid."""
@@ -451,6 +470,7 @@ def evaporate(
                 saturation_index={
                     p: s.saturation_index[p] for p in cands if p in s.saturation_index
                 },
+                molar_mass=molar_masses,
             )
         )
 

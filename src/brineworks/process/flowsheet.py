@@ -1,0 +1,291 @@
+"""Flowsheets: units connected by streams, solved sequential-modular with tear streams.
+
+Recycle loops are broken at *tear streams* (chosen automatically as the back edges of a
+depth-first search in the order units were added, or given), whose values are iterated to a
+fixed point with Wegstein acceleration (bounded, q ∈ [−5, 0]). Convergence is reported
+(iterations, residual); failing to converge is a :class:`ConvergenceError` naming the tear
+streams. After convergence every unit's element balance has been checked in its last run, and
+the whole flowsheet's (feeds = products) is checked too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from brineworks.errors import BrineworksError, InputError
+from brineworks.process.stream import Stream
+from brineworks.process.unit import Unit, check_balance
+
+__all__ = ["ConvergenceError", "Flowsheet", "FlowsheetResult"]
+
+
+class ConvergenceError(BrineworksError):
+    """The recycle iteration did not converge."""
+
+
+@dataclass(frozen=True)
+class _End:
+    unit: str
+    port: str
+
+
+@dataclass
+class FlowsheetResult:
+    """A solved flowsheet.
+
+    Attributes
+    ----------
+    streams
+        Every stream by name. [kg/s flows]
+    iterations
+        Recycle iterations used (0 without recycles).
+    residual
+        Largest relative change of a tear stream in the last iteration. [-]
+    tears
+        Tear streams.
+    products
+        Names of the streams leaving the flowsheet.
+    feeds
+        Names of the streams entering it.
+    """
+
+    streams: dict[str, Stream]
+    iterations: int
+    residual: float
+    tears: tuple[str, ...]
+    products: tuple[str, ...]
+    feeds: tuple[str, ...]
+    history: list[float] = field(default_factory=list)
+
+
+class Flowsheet:
+    """A graph of units and streams."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, Unit] = {}
+        self._source: dict[str, _End | None] = {}
+        self._target: dict[str, _End | None] = {}
+        self._feeds: dict[str, Stream] = {}
+
+    # ------------------------------------------------------------------ building
+    def add(self, unit: Unit) -> Unit:
+        """Add a unit (names are unique)."""
+        if unit.name in self.units:
+            raise InputError("unit", unit.name, "a name not used by another unit")
+        self.units[unit.name] = unit
+        return unit
+
+    def connect(self, stream: str, source: str | None, target: str | None) -> None:
+        """Connect a stream from ``"unit.port"`` (or ``None`` for a feed) to ``"unit.port"``
+        (or ``None`` for a product)."""
+        if stream in self._source:
+            raise InputError("stream", stream, "a stream name used once")
+        src = self._end(source, "outlets", stream) if source else None
+        dst = self._end(target, "inlets", stream) if target else None
+        for other, end in self._source.items():
+            if src is not None and end == src:
+                raise InputError(
+                    f"stream {stream}", source, f"an outlet not already feeding {other}"
+                )
+        for other, end in self._target.items():
+            if dst is not None and end == dst:
+                raise InputError(f"stream {stream}", target, f"an inlet not already fed by {other}")
+        if src is None and dst is None:
+            raise InputError(f"stream {stream}", (source, target), "a source or a target unit")
+        self._source[stream] = src
+        self._target[stream] = dst
+
+    def feed(self, stream: str, value: Stream) -> None:
+        """Set the value of a feed stream (one with no source unit)."""
+        if stream not in self._source or self._source[stream] is not None:
+            raise InputError("feed", stream, "a connected stream without a source unit")
+        self._feeds[stream] = value
+
+    def _end(self, text: str, side: str, stream: str) -> _End:
+        unit, sep, port = text.partition(".")
+        if not sep or unit not in self.units:
+            raise InputError(f"stream {stream}", text, "'unit.port' with a unit of this flowsheet")
+        ports = getattr(self.units[unit], side)
+        if port not in ports:
+            raise InputError(
+                f"stream {stream}", text, f"one of {unit}'s {side}: {', '.join(ports)}"
+            )
+        return _End(unit, port)
+
+    # ------------------------------------------------------------------ structure
+    def _check_complete(self) -> None:
+        for name, unit in self.units.items():
+            fed = {e.port for e in self._target.values() if e is not None and e.unit == name}
+            for port in unit.inlets:
+                if port not in fed:
+                    raise InputError(f"{name}.{port}", None, "a stream connected to every inlet")
+            used = {e.port for e in self._source.values() if e is not None and e.unit == name}
+            for port in unit.outlets:
+                if port not in used:
+                    raise InputError(f"{name}.{port}", None, "a stream on every outlet")
+        for stream, src in self._source.items():
+            if src is None and stream not in self._feeds:
+                raise InputError(f"feed {stream}", None, "a value for every feed stream")
+
+    def _edges(self) -> list[tuple[str, str, str]]:
+        return [
+            (src.unit, dst.unit, s)
+            for s, src in self._source.items()
+            if src is not None and (dst := self._target[s]) is not None
+        ]
+
+    def tear_streams(self) -> tuple[str, ...]:
+        """Back edges of a depth-first search in unit order: the streams that close loops."""
+        edges = self._edges()
+        adjacent: dict[str, list[tuple[str, str]]] = {u: [] for u in self.units}
+        for a, b, s in edges:
+            adjacent[a].append((b, s))
+        state: dict[str, int] = {}
+        tears: list[str] = []
+
+        def visit(u: str) -> None:
+            state[u] = 1
+            for v, s in adjacent[u]:
+                if state.get(v) == 1:
+                    tears.append(s)
+                elif v not in state:
+                    visit(v)
+            state[u] = 2
+
+        for u in self.units:
+            if u not in state:
+                visit(u)
+        return tuple(tears)
+
+    def _order(self, tears: Sequence[str]) -> list[str]:
+        indegree = dict.fromkeys(self.units, 0)
+        edges = [(a, b) for a, b, s in self._edges() if s not in tears]
+        for _, b in edges:
+            indegree[b] += 1
+        ready = [u for u in self.units if indegree[u] == 0]
+        order: list[str] = []
+        while ready:
+            u = ready.pop(0)
+            order.append(u)
+            for a, b in edges:
+                if a == u:
+                    indegree[b] -= 1
+                    if indegree[b] == 0:
+                        ready.append(b)
+        if len(order) != len(self.units):
+            raise InputError("tear streams", list(tears), "streams that break every loop")
+        return order
+
+    # ------------------------------------------------------------------ solving
+    def solve(
+        self,
+        *,
+        tears: Sequence[str] | None = None,
+        guesses: Mapping[str, Stream] | None = None,
+        tol: float = 1e-11,
+        max_iterations: int = 500,
+        acceleration: str = "wegstein",
+    ) -> FlowsheetResult:
+        """Solve the flowsheet.
+
+        Parameters
+        ----------
+        tears
+            Tear streams; default :meth:`tear_streams`.
+        guesses
+            Starting values of tear streams (default: empty).
+        tol
+            Convergence tolerance on the largest change of a tear stream component, relative
+            to the total feed. [-]
+        max_iterations
+            Iterations before :class:`ConvergenceError`.
+        acceleration
+            ``"wegstein"`` or ``"direct"`` (successive substitution).
+        """
+        self._check_complete()
+        tear = tuple(tears) if tears is not None else self.tear_streams()
+        order = self._order(tear)
+        scale = max(sum(s.total for s in self._feeds.values()), 1e-300)
+        x = {t: (guesses or {}).get(t, Stream()) for t in tear}
+        prev_x: dict[str, Stream] | None = None
+        prev_g: dict[str, Stream] | None = None
+        history: list[float] = []
+        streams: dict[str, Stream] = {}
+        for iteration in range(1, max_iterations + 1):
+            streams = self._pass(order, x)
+            g = {t: streams[t] for t in tear}
+            residual = (
+                max(
+                    (
+                        abs(g[t].get(c) - x[t].get(c))
+                        for t in tear
+                        for c in set(g[t].flows) | set(x[t].flows)
+                    ),
+                    default=0.0,
+                )
+                / scale
+            )
+            history.append(residual)
+            if residual <= tol:
+                result_streams = self._pass(order, g) if tear else streams
+                self._check_overall(result_streams)
+                return FlowsheetResult(
+                    streams=result_streams,
+                    iterations=iteration if tear else 0,
+                    residual=residual,
+                    tears=tear,
+                    products=self._products(),
+                    feeds=tuple(self._feeds),
+                    history=history,
+                )
+            new_x = {}
+            for t in tear:
+                if acceleration == "wegstein" and prev_x is not None and prev_g is not None:
+                    new_x[t] = _wegstein(x[t], g[t], prev_x[t], prev_g[t])
+                else:
+                    new_x[t] = g[t]
+            prev_x, prev_g, x = x, g, new_x
+        raise ConvergenceError(
+            f"recycle did not converge in {max_iterations} iterations (residual "
+            f"{history[-1]:.3g} > {tol:g}); tear streams: {', '.join(tear)}"
+        )
+
+    def _pass(self, order: list[str], tear_values: Mapping[str, Stream]) -> dict[str, Stream]:
+        streams: dict[str, Stream] = dict(self._feeds)
+        computed: dict[str, Stream] = {}
+        for u in order:
+            unit = self.units[u]
+            inputs = {}
+            for s, end in self._target.items():
+                if end is not None and end.unit == u:
+                    inputs[end.port] = tear_values[s] if s in tear_values else streams[s]
+            outputs = unit.run(inputs)
+            for s, end in self._source.items():
+                if end is not None and end.unit == u:
+                    streams[s] = outputs[end.port]
+                    computed[s] = outputs[end.port]
+        return streams
+
+    def _products(self) -> tuple[str, ...]:
+        return tuple(s for s, t in self._target.items() if t is None)
+
+    def _check_overall(self, streams: Mapping[str, Stream]) -> None:
+        feeds = [streams[s] for s in self._feeds]
+        products = [streams[s] for s in self._products()]
+        check_balance("flowsheet (feeds against products)", feeds, products, rtol=1e-9)
+
+
+def _wegstein(x: Stream, g: Stream, x0: Stream, g0: Stream) -> Stream:
+    """Bounded Wegstein update per component: x' = q x + (1 − q) g, q = s/(s − 1)."""
+    out = {}
+    for c in set(x.flows) | set(g.flows):
+        dx = x.get(c) - x0.get(c)
+        if abs(dx) > 0:
+            s = (g.get(c) - g0.get(c)) / dx
+            q = s / (s - 1.0) if s != 1.0 else 0.0
+            q = min(max(q, -5.0), 0.0)
+        else:
+            q = 0.0
+        out[c] = max(q * x.get(c) + (1.0 - q) * g.get(c), 0.0)
+    return Stream(out, g.temperature)

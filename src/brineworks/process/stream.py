@@ -1,0 +1,144 @@
+"""Material streams: component mass flows with an element view for balances.
+
+A component is one of
+
+* an aqueous solute, by its Brine key (``"Li"``, ``"SO4"`` …: the dissolved amount as analysed);
+* water, ``"H2O"``;
+* a solid phase of the thermodynamic database (``"Halite"``, ``"Carnallite"`` …);
+* a named chemical of ``data/process/components.csv`` (``"Li2CO3"``, ``"Cl2"``, ``"PVC"`` …).
+
+Flows are kg/s inside; :meth:`Stream.t_per_yr` converts at the edges.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+from brineworks.chemistry.formula import parse_formula
+from brineworks.chemistry.ions import ION_KEYS, atomic_weights, ion
+from brineworks.climate import SECONDS_PER_YEAR
+from brineworks.errors import InputError
+
+__all__ = ["ELEMENTS", "Stream", "component_formula", "component_molar_mass", "known_component"]
+
+ELEMENTS = ("K", "Li", "Mg", "Na", "Ca", "Sr", "B", "Br", "Cl", "S", "C", "N", "O", "H")
+"""Elements tracked in balances (N for ammonia-soda and ammonium chloride)."""
+
+
+@cache
+def _named() -> dict[str, str]:
+    text = files("brineworks.data").joinpath("process", "components.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {r["name"]: r["formula"] for r in rows}
+
+
+@cache
+def _phase_formulas() -> dict[str, dict[str, float]]:
+    from brineworks.chemistry.database import Database
+
+    return dict(Database.brineworks().phase_formulas)
+
+
+def known_component(name: str) -> bool:
+    """Whether ``name`` is a component Brineworks can balance."""
+    return name in ION_KEYS or name in _named() or name in _phase_formulas()
+
+
+@cache
+def component_formula(name: str) -> dict[str, float]:
+    """Element counts of one formula unit of a component.
+
+    Raises
+    ------
+    InputError
+        If the component is unknown.
+    """
+    if name in ION_KEYS:
+        return {el: float(n) for el, n in ion(name).formula}
+    if name in _named():
+        return parse_formula(_named()[name])
+    if name in _phase_formulas():
+        return dict(_phase_formulas()[name])
+    raise InputError("component", name, "a solute key, H2O, a database solid or a named chemical")
+
+
+@cache
+def component_molar_mass(name: str) -> float:
+    """Molar mass of a component. [kg/mol]"""
+    w = atomic_weights()
+    return sum(w[el] * n for el, n in component_formula(name).items()) / 1000.0
+
+
+@dataclass
+class Stream:
+    """A material stream.
+
+    Attributes
+    ----------
+    flows
+        Mass flow of each component. [kg/s]
+    temperature
+        Temperature. [K]
+    """
+
+    flows: dict[str, float] = field(default_factory=dict)
+    temperature: float = 298.15
+
+    def __post_init__(self) -> None:
+        for name, value in self.flows.items():
+            if not known_component(name):
+                raise InputError("stream component", name, "a known component (see docs)")
+            if not math.isfinite(value) or value < -1e-12:
+                raise InputError(f"stream flow of {name}", value, "a finite flow ≥ 0 kg/s")
+
+    @classmethod
+    def from_t_per_yr(cls, flows: Mapping[str, float], temperature: float = 298.15) -> Stream:
+        """A stream from flows in t/yr."""
+        return cls({k: v * 1000.0 / SECONDS_PER_YEAR for k, v in flows.items()}, temperature)
+
+    def t_per_yr(self) -> dict[str, float]:
+        """Flows in t/yr."""
+        return {k: v * SECONDS_PER_YEAR / 1000.0 for k, v in self.flows.items()}
+
+    @property
+    def total(self) -> float:
+        """Total mass flow. [kg/s]"""
+        return sum(self.flows.values())
+
+    def get(self, component: str) -> float:
+        """Flow of one component (0 if absent). [kg/s]"""
+        return self.flows.get(component, 0.0)
+
+    def elements(self) -> dict[str, float]:
+        """Element flows. [mol/s]"""
+        out: dict[str, float] = {}
+        for name, m in self.flows.items():
+            n = m / component_molar_mass(name)
+            for el, c in component_formula(name).items():
+                out[el] = out.get(el, 0.0) + n * c
+        return out
+
+    def scaled(self, factor: float) -> Stream:
+        """The same composition at ``factor`` times the flow."""
+        return Stream({k: v * factor for k, v in self.flows.items()}, self.temperature)
+
+    def copy(self) -> Stream:
+        """An independent copy."""
+        return Stream(dict(self.flows), self.temperature)
+
+    @staticmethod
+    def mix(streams: Iterable[Stream]) -> Stream:
+        """Sum of streams (temperature: mass-weighted mean)."""
+        flows: dict[str, float] = {}
+        total = weighted = 0.0
+        for s in streams:
+            for k, v in s.flows.items():
+                flows[k] = flows.get(k, 0.0) + v
+            total += s.total
+            weighted += s.total * s.temperature
+        return Stream(flows, weighted / total if total > 0 else 298.15)

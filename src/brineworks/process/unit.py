@@ -1,0 +1,190 @@
+"""The unit-operation base class: ports, validated parameters with sources, balances.
+
+A :class:`Unit` takes its inlet streams and returns its outlet streams from :meth:`Unit.solve`;
+every unit conserves each element, which :func:`check_balance` verifies with a tolerance that
+scales with the flows (the flodym pattern). Parameters come from
+``data/process/unit_parameters.csv`` (value, unit, source, status per row) and can be
+overridden per instance; an unknown parameter or a value outside its range is an error that
+names it.
+"""
+
+from __future__ import annotations
+
+import csv
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import ClassVar
+
+from brineworks.errors import BrineworksError, InputError
+from brineworks.process.stream import Stream
+
+__all__ = [
+    "BalanceError",
+    "Parameter",
+    "Performance",
+    "Unit",
+    "check_balance",
+    "parameter_table",
+    "register_unit",
+    "unit_types",
+]
+
+
+class BalanceError(BrineworksError):
+    """An element is not conserved by a unit or a flowsheet."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A unit parameter with its provenance (a row of ``unit_parameters.csv``)."""
+
+    family: str
+    name: str
+    value: float
+    unit: str
+    minimum: float
+    maximum: float
+    source: str
+    status: str
+    note: str = ""
+
+
+@cache
+def parameter_table() -> dict[tuple[str, str], Parameter]:
+    """Every default parameter, keyed by (unit family, parameter name)."""
+    text = files("brineworks.data").joinpath("process", "unit_parameters.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    out = {}
+    for r in rows:
+        p = Parameter(
+            family=r["family"], name=r["parameter"], value=float(r["value"]), unit=r["unit"],
+            minimum=float(r["min"]), maximum=float(r["max"]), source=r["source"],
+            status=r["status"], note=r["note"],
+        )  # fmt: skip
+        out[(p.family, p.name)] = p
+    return out
+
+
+@dataclass
+class Performance:
+    """What a unit consumes and emits besides its material streams (per second).
+
+    Attributes
+    ----------
+    electricity
+        Electric power. [W]
+    heat
+        Heat duty. [W]
+    fresh_water
+        Fresh water used (also as an inlet stream where it is one). [kg/s]
+    co2
+        Direct CO2 emitted. [kg/s]
+    notes
+        Assumptions in force.
+    """
+
+    electricity: float = 0.0
+    heat: float = 0.0
+    fresh_water: float = 0.0
+    co2: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+_REGISTRY: dict[str, type[Unit]] = {}
+
+
+def register_unit(cls: type[Unit]) -> type[Unit]:
+    """Class decorator: make a unit type available to flowsheet files by its ``kind``."""
+    _REGISTRY[cls.kind] = cls
+    return cls
+
+
+def unit_types() -> dict[str, type[Unit]]:
+    """Registered unit types by kind."""
+    return dict(_REGISTRY)
+
+
+class Unit(ABC):
+    """A unit operation.
+
+    Subclasses set ``kind``, ``family`` (the parameter family), ``inlets`` and ``outlets``
+    (port names), and implement :meth:`solve`.
+
+    Parameters
+    ----------
+    name
+        Name of this unit in the flowsheet.
+    params
+        Overrides of the default parameters of the unit's family.
+    """
+
+    kind: ClassVar[str]
+    family: ClassVar[str] = ""
+    inlets: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+
+    def __init__(self, name: str, params: Mapping[str, float] | None = None) -> None:
+        self.name = name
+        self.params: dict[str, float] = {}
+        self.param_sources: dict[str, Parameter] = {}
+        defaults = {p.name: p for (fam, _), p in parameter_table().items() if fam == self.family}
+        for key, p in defaults.items():
+            self.params[key] = p.value
+            self.param_sources[key] = p
+        for key, value in (params or {}).items():
+            if key not in defaults:
+                allowed = ", ".join(sorted(defaults)) or "none"
+                raise InputError(f"{name}.{key}", value, f"a parameter of {self.kind}: {allowed}")
+            p = defaults[key]
+            if not isinstance(value, int | float) or not p.minimum <= float(value) <= p.maximum:
+                raise InputError(
+                    f"{name}.{key}", value, f"a number from {p.minimum:g} to {p.maximum:g} {p.unit}"
+                )
+            self.params[key] = float(value)
+        self.performance = Performance()
+
+    @abstractmethod
+    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+        """Outlet streams from inlet streams (every inlet port present)."""
+
+    def run(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+        """:meth:`solve` with port checks and the element balance check."""
+        missing = [p for p in self.inlets if p not in inputs]
+        if missing:
+            raise InputError(
+                f"{self.name} inlets", sorted(inputs), f"ports {', '.join(self.inlets)}"
+            )
+        outputs = self.solve(inputs)
+        check_balance(self.name, list(inputs.values()), list(outputs.values()))
+        return outputs
+
+
+def check_balance(
+    name: str, inputs: list[Stream], outputs: list[Stream], rtol: float = 1e-9
+) -> dict[str, float]:
+    """Check that every element is conserved; return the residual per element. [mol/s]
+
+    The tolerance scales with the flows: ``rtol`` × the largest element flow through the unit.
+
+    Raises
+    ------
+    BalanceError
+        Naming the unit and the element that is not conserved.
+    """
+    ins = [s.elements() for s in inputs]
+    outs = [s.elements() for s in outputs]
+    elements = {el for d in ins + outs for el in d}
+    totals_in = {el: sum(d.get(el, 0.0) for d in ins) for el in elements}
+    totals_out = {el: sum(d.get(el, 0.0) for d in outs) for el in elements}
+    scale = max([*totals_in.values(), *totals_out.values(), 0.0])
+    residual = {el: totals_out[el] - totals_in[el] for el in elements}
+    for el in sorted(elements):
+        if abs(residual[el]) > rtol * max(scale, 1e-300):
+            raise BalanceError(
+                f"unit {name!r} does not conserve {el}: in {totals_in[el]:.12g} mol/s, "
+                f"out {totals_out[el]:.12g} mol/s"
+            )
+    return residual

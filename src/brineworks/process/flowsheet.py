@@ -273,6 +273,9 @@ class Flowsheet:
     def _check_overall(self, streams: Mapping[str, Stream]) -> None:
         feeds = [streams[s] for s in self._feeds]
         products = [streams[s] for s in self._products()]
+        for unit in self.units.values():
+            feeds.extend(unit.utilities_in.values())
+            products.extend(unit.utilities_out.values())
         check_balance("flowsheet (feeds against products)", feeds, products, rtol=1e-9)
 
 

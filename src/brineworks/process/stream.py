@@ -19,12 +19,22 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
+from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.ions import ION_KEYS, atomic_weights, ion
 from brineworks.climate import SECONDS_PER_YEAR
 from brineworks.errors import InputError
 
-__all__ = ["ELEMENTS", "Stream", "component_formula", "component_molar_mass", "known_component"]
+__all__ = [
+    "ELEMENTS",
+    "Stream",
+    "brine_to_stream",
+    "component_formula",
+    "component_molar_mass",
+    "known_component",
+    "solution_stream",
+    "stream_to_brine",
+]
 
 ELEMENTS = ("K", "Li", "Mg", "Na", "Ca", "Sr", "B", "Br", "Cl", "S", "C", "N", "O", "H")
 """Elements tracked in balances (N for ammonia-soda and ammonium chloride)."""
@@ -142,3 +152,50 @@ class Stream:
             total += s.total
             weighted += s.total * s.temperature
         return Stream(flows, weighted / total if total > 0 else 298.15)
+
+
+def stream_to_brine(stream: Stream, name: str = "stream") -> tuple[Brine, float]:
+    """The dissolved part of a stream as a :class:`Brine`, and its water flow [kg/s].
+
+    Solids and named chemicals in the stream are ignored; the caller handles them.
+
+    Raises
+    ------
+    InputError
+        If the stream carries no water or no solute.
+    """
+    water = stream.get("H2O")
+    if water <= 0:
+        raise InputError(f"{name} water", water, "a stream with water to dissolve its solutes")
+    molality = {
+        k: v / component_molar_mass(k) / water
+        for k, v in stream.flows.items()
+        if k in ION_KEYS and v > 0
+    }
+    if not molality:
+        raise InputError(f"{name} solutes", stream.flows, "a stream with dissolved solutes")
+    return Brine(molality=molality, temperature=stream.temperature, name=name), water
+
+
+def brine_to_stream(brine: Brine, water: float) -> Stream:
+    """A stream of ``water`` [kg/s] carrying ``brine``'s solutes."""
+    flows = {k: m * water * component_molar_mass(k) for k, m in brine.molality.items()}
+    flows["H2O"] = water
+    return Stream(flows, brine.temperature)
+
+
+def solution_stream(elements: Mapping[str, float], mass: float, temperature: float) -> Stream:
+    """A solution stream from element flows [mol/s] and its total mass flow [kg/s].
+
+    Elements become solutes (S → SO4, C → CO3/HCO3 as for a neutral salt solution); the rest of
+    the mass is water.
+    """
+    if not any(v > 0 for v in elements.values()):
+        return Stream({"H2O": mass} if mass > 0 else {}, temperature)
+    brine = Brine.from_element_amounts(elements, 1.0, temperature)
+    flows = {k: n * component_molar_mass(k) for k, n in brine.molality.items()}
+    water = mass - sum(flows.values())
+    if water < -1e-12 * max(mass, 1e-300):
+        raise InputError("solution mass", mass, "a mass above that of its solutes")
+    flows["H2O"] = max(water, 0.0)
+    return Stream(flows, temperature)

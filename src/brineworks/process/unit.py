@@ -145,10 +145,16 @@ class Unit(ABC):
                 )
             self.params[key] = float(value)
         self.performance = Performance()
+        self.utilities_in: dict[str, Stream] = {}
+        self.utilities_out: dict[str, Stream] = {}
 
     @abstractmethod
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
-        """Outlet streams from inlet streams (every inlet port present)."""
+        """Outlet streams from inlet streams (every inlet port present).
+
+        Utilities the unit decides itself (fresh water it needs, CO2 it emits) go into
+        ``self.utilities_in`` / ``self.utilities_out``; they enter every balance.
+        """
 
     def run(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         """:meth:`solve` with port checks and the element balance check."""
@@ -157,8 +163,13 @@ class Unit(ABC):
             raise InputError(
                 f"{self.name} inlets", sorted(inputs), f"ports {', '.join(self.inlets)}"
             )
+        self.utilities_in, self.utilities_out = {}, {}
         outputs = self.solve(inputs)
-        check_balance(self.name, list(inputs.values()), list(outputs.values()))
+        check_balance(
+            self.name,
+            [*inputs.values(), *self.utilities_in.values()],
+            [*outputs.values(), *self.utilities_out.values()],
+        )
         return outputs
 
 

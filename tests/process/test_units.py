@@ -1,0 +1,84 @@
+"""Process units: each conserves every element (checked in Unit.run) and follows its model."""
+
+from __future__ import annotations
+
+import pytest
+
+from brineworks.chemistry.backend import ThermoBackend
+from brineworks.chemistry.brine import Brine
+from brineworks.errors import InputError
+from brineworks.process.flowsheet import Flowsheet
+from brineworks.process.stream import Stream, brine_to_stream, stream_to_brine
+from brineworks.process.unit import check_balance
+from brineworks.process.units import PondTrain, PotashPlant
+
+STAGES = [("halite", "phase:Carnallite"), ("carnallite", "phase:Bischofite")]
+
+
+@pytest.fixture(scope="module")
+def pond_outputs(backend: ThermoBackend) -> dict[str, Stream]:
+    feed = brine_to_stream(Brine.from_catalogue("qarhan", backend=backend), 2000.0)
+    return PondTrain("ponds", STAGES, "qarhan").run({"brine": feed})
+
+
+def test_stream_brine_round_trip(backend: ThermoBackend) -> None:
+    brine = Brine.from_catalogue("qarhan", backend=backend)
+    back, water = stream_to_brine(brine_to_stream(brine, 3.0))
+    assert water == 3.0
+    for k, m in brine.molality.items():
+        assert back.molality[k] == pytest.approx(m, rel=1e-12)
+    with pytest.raises(InputError, match="water"):
+        stream_to_brine(Stream({"KCl": 1.0}))
+
+
+def test_pond_unit_ports_and_balance(pond_outputs: dict[str, Stream]) -> None:
+    assert set(pond_outputs) == {"salt_halite", "salt_carnallite", "seepage", "vapour", "brine_out"}
+    assert pond_outputs["salt_carnallite"].get("Carnallite") > 0
+    assert set(pond_outputs["vapour"].flows) == {"H2O"}
+    assert pond_outputs["vapour"].total > 0.5 * 2000.0
+
+
+def test_potash_plant_cold_decomposition(pond_outputs: dict[str, Stream]) -> None:
+    ore = pond_outputs["salt_carnallite"]
+    plant = PotashPlant("potash")
+    out = plant.run({"ore": ore})  # raises if any element is not conserved
+    kcl = out["kcl"]
+    assert kcl.get("KCl") / kcl.total > 0.95
+    water = plant.utilities_in["fresh water"].get("H2O")
+    assert water > 0
+    # The water is the equilibrium minimum plus the 2 % margin: with 5 % less than that
+    # minimum, carnallite would remain.
+    leaner = PotashPlant("leaner", {"decomposition_water_excess": 0.0})
+    leaner.run({"ore": ore})
+    assert leaner.utilities_in["fresh water"].get("H2O") == pytest.approx(water / 1.02, rel=1e-5)
+    # Overall K yield ore → product: flotation 0.90 × equilibrium × crystallisation 0.95.
+    k_yield = plant.overall_k_yield(ore, kcl)
+    assert 0.6 < k_yield < 0.9
+    assert plant.params["flotation_k_recovery"] == 0.90
+    assert plant.param_sources["flotation_k_recovery"].status == "R"
+
+
+def test_parameter_errors_name_the_field() -> None:
+    with pytest.raises(InputError, match=r"p\.flotation_k_recovery: got 1\.5"):
+        PotashPlant("p", {"flotation_k_recovery": 1.5})
+    with pytest.raises(InputError, match=r"p\.colour: got 'red'"):
+        PotashPlant("p", {"colour": "red"})  # type: ignore[dict-item]
+
+
+def test_ponds_and_potash_in_a_flowsheet(backend: ThermoBackend) -> None:
+    fs = Flowsheet()
+    fs.add(PondTrain("ponds", STAGES, "qarhan"))
+    fs.add(PotashPlant("potash"))
+    fs.connect("pumped brine", None, "ponds.brine")
+    fs.connect("carnallite ore", "ponds.salt_carnallite", "potash.ore")
+    for port in ("salt_halite", "seepage", "vapour", "brine_out"):
+        fs.connect(port, f"ponds.{port}", None)
+    for port in ("kcl", "tailings", "mother_liquor"):
+        fs.connect(port, f"potash.{port}", None)
+    feed = brine_to_stream(Brine.from_catalogue("qarhan", backend=backend), 1000.0)
+    fs.feed("pumped brine", feed)
+    r = fs.solve()
+    assert r.iterations == 0
+    assert r.streams["kcl"].get("KCl") > 0
+    products = [r.streams[s] for s in r.products]
+    check_balance("whole", [feed, fs.units["potash"].utilities_in["fresh water"]], products)

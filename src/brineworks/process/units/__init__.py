@@ -1,7 +1,16 @@
 """Unit operations, one module per family. Importing this package registers them."""
 
 from brineworks.process.units.basic import ComponentSplitter, Mixer, Splitter
+from brineworks.process.units.lithium import LithiumAdsorption, LithiumCarbonate
 from brineworks.process.units.ponds import PondTrain
 from brineworks.process.units.potash import PotashPlant
 
-__all__ = ["ComponentSplitter", "Mixer", "PondTrain", "PotashPlant", "Splitter"]
+__all__ = [
+    "ComponentSplitter",
+    "LithiumAdsorption",
+    "LithiumCarbonate",
+    "Mixer",
+    "PondTrain",
+    "PotashPlant",
+    "Splitter",
+]

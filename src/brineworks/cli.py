@@ -402,6 +402,41 @@ def ponds(
 
 @app.command()
 @_user_errors
+def run(
+    scenario: Annotated[str, typer.Argument(help="Built-in scenario or scenario TOML file.")] = (
+        "qarhan-lithium"
+    ),
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output directory (default ./brineworks-out/NAME).")
+    ] = None,
+) -> None:
+    """Solve a scenario and write report.html, results.xlsx and results.json."""
+    from brineworks.report.outputs import write_outputs
+    from brineworks.scenario import load_scenario
+    from brineworks.simulate import simulate
+
+    sc = load_scenario(scenario)
+    target = out_dir if out_dir is not None else Path("brineworks-out") / sc.name
+    with out.status(f"solving {sc.name}") as status:
+        result = simulate(sc, progress=lambda msg: status.update(msg))
+    paths = write_outputs(result, target)
+    ind = result.to_dict()["indicators"]
+    table = Table("product", "t/yr", title=f"{sc.name}: products")
+    for k, v in result.to_dict()["products_t_per_yr"].items():
+        table.add_row(k, f"{v:.4g}")
+    out.print(table)
+    out.print(
+        "comprehensive utilisation "
+        f"{100 * ind['comprehensive_utilisation_by_mass']:.2f} % by mass; "
+        f"waste solids {ind['waste_solids_t_per_yr']:.4g} t/yr; fresh water "
+        f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr",
+        highlight=False,
+    )
+    out.print(f"report: {paths[2]}", highlight=False, markup=False)
+
+
+@app.command()
+@_user_errors
 def phases(as_json: JsonOpt = False) -> None:
     """List the solid phases of the database."""
     names = list(get_backend().phases)

@@ -1,0 +1,63 @@
+"""Circularity indicators of a solved scenario.
+
+Definitions (see ``docs/circularity.md``):
+
+* **element shares** — of each element entering the park (brine + reagents), the share that
+  leaves in products, internal reuse, returned to the lake, waste, and emissions;
+* **comprehensive utilisation rate (by mass)** — mass of K, Li, Mg, Na, B and Cl leaving in
+  products over their mass pumped in the brine (the salt-lake "comprehensive utilisation" of
+  Qinghai plans, on elements);
+* **waste-salt intensity** — waste solids per tonne of products [t/t];
+* **fresh-water intensity** — fresh water taken by the units per tonne of products [m³/t];
+* **reagent use** — reagents bought in (soda ash …) [t/yr].
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from brineworks.climate import SECONDS_PER_YEAR
+
+if TYPE_CHECKING:
+    from brineworks.simulate import SimulationResult
+
+__all__ = ["UTILISATION_ELEMENTS", "indicators"]
+
+UTILISATION_ELEMENTS = ("K", "Li", "Mg", "Na", "B", "Cl")
+
+_AQUEOUS = {"Li", "Na", "K", "Mg", "Ca", "Sr", "Cl", "Br", "SO4", "B", "CO3", "HCO3", "H2O"}
+
+
+def indicators(result: SimulationResult) -> dict[str, Any]:
+    """All indicators of a solved scenario (JSON-ready)."""
+    balance = result.element_balance()
+    shares = {}
+    for el, row in balance.items():
+        total_in = row["in"] + row["reagents"]
+        if total_in <= 0:
+            continue
+        shares[el] = {
+            f: row[f] / total_in for f in ("product", "reuse", "returned", "waste", "emission")
+        }
+    pumped = sum(balance[el]["in"] for el in UTILISATION_ELEMENTS if el in balance)
+    in_products = sum(balance[el]["product"] for el in UTILISATION_ELEMENTS if el in balance)
+    streams = result.solution.streams
+    product_t = sum(streams[n].total for n, f in result.fates.items() if f == "product")
+    waste_solids = sum(
+        v for n, f in result.fates.items() if f == "waste"
+        for k, v in streams[n].flows.items() if k not in _AQUEOUS
+    )  # fmt: skip
+    fresh_water = sum(s.get("H2O") for s in result.utilities_in().values())
+    reagents = {k: s.total * SECONDS_PER_YEAR / 1000.0 for k, s in result.utilities_in().items()
+                if s.get("H2O") == 0}  # fmt: skip
+    y = SECONDS_PER_YEAR / 1000.0
+    return {
+        "element_shares": shares,
+        "comprehensive_utilisation_by_mass": in_products / pumped if pumped > 0 else 0.0,
+        "products_t_per_yr": product_t * y,
+        "waste_solids_t_per_yr": waste_solids * y,
+        "waste_salt_intensity_t_per_t": waste_solids / product_t if product_t > 0 else None,
+        "fresh_water_m3_per_yr": fresh_water * y,
+        "fresh_water_intensity_m3_per_t": fresh_water / product_t if product_t > 0 else None,
+        "reagents_t_per_yr": reagents,
+    }

@@ -1,0 +1,217 @@
+"""The main job's outputs: ``results.json``, ``results.xlsx`` and a self-contained ``report.html``.
+
+Only the output directory the user names (or ``./brineworks-out/<scenario>/``) is written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import plotly.graph_objects as go
+
+if TYPE_CHECKING:
+    from brineworks.simulate import SimulationResult
+
+__all__ = ["element_sankey", "write_outputs"]
+
+_FATE_COLOURS = {
+    "product": "#2a9d8f",
+    "reuse": "#8ab17d",
+    "returned": "#457b9d",
+    "waste": "#e76f51",
+    "emission": "#adb5bd",
+}
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    return x
+
+
+def element_sankey(result: SimulationResult, element: str) -> go.Figure:
+    """Flows of one element through the park: brine and reagents → units → fates. [t/yr]"""
+    from brineworks.chemistry.ions import atomic_weights
+    from brineworks.climate import SECONDS_PER_YEAR
+
+    w = atomic_weights()[element] * SECONDS_PER_YEAR / 1e6  # mol/s → t/yr
+    fs = result.flowsheet
+    nodes = [
+        "pumped brine",
+        *fs.units,
+        "product",
+        "reuse",
+        "returned",
+        "waste",
+        "emission",
+        "reagents",
+    ]
+    index = {n: i for i, n in enumerate(nodes)}
+    src: list[int] = []
+    dst: list[int] = []
+    val: list[float] = []
+    labels: list[str] = []
+    for name, stream in result.solution.streams.items():
+        amount = stream.elements().get(element, 0.0) * w
+        if amount <= 0:
+            continue
+        source = fs._source[name]
+        target = fs._target[name]
+        a = "pumped brine" if source is None else source.unit
+        b = result.fates.get(name, "") if target is None else target.unit
+        src.append(index[a])
+        dst.append(index[b])
+        val.append(amount)
+        labels.append(name)
+    for key, stream in result.utilities_in().items():
+        amount = stream.elements().get(element, 0.0) * w
+        if amount > 0:
+            src.append(index["reagents"])
+            dst.append(index[key.split(":")[0]])
+            val.append(amount)
+            labels.append(key)
+    colours = [_FATE_COLOURS.get(n, "#6c757d") for n in nodes]
+    fig = go.Figure(
+        go.Sankey(
+            node={"label": nodes, "color": colours, "pad": 14},
+            link={"source": src, "target": dst, "value": val, "label": labels},
+            valueformat=".4g",
+            valuesuffix=" t/yr",
+        )
+    )
+    fig.update_layout(title=f"{element}: where it goes [t/yr]", height=420, template="plotly_white")
+    return fig
+
+
+def write_outputs(result: SimulationResult, out_dir: Path) -> list[Path]:
+    """Write results.json, results.xlsx and report.html into ``out_dir`` (created)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = _clean(result.to_dict())
+    paths = [out_dir / "results.json", out_dir / "results.xlsx", out_dir / "report.html"]
+    paths[0].write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    _write_excel(data, paths[1])
+    _write_html(result, data, paths[2])
+    return paths
+
+
+def _write_excel(data: dict[str, Any], path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "products"
+    ws.append(["product", "t/yr"])
+    for k, v in data["products_t_per_yr"].items():
+        ws.append([k, v])
+    ws = wb.create_sheet("indicators")
+    ws.append(["indicator", "value"])
+    for k, v in data["indicators"].items():
+        if not isinstance(v, dict):
+            ws.append([k, v])
+    ws = wb.create_sheet("element_shares")
+    ws.append(["element", "product", "reuse", "returned", "waste", "emission"])
+    for el, s in data["indicators"]["element_shares"].items():
+        ws.append([el, s["product"], s["reuse"], s["returned"], s["waste"], s["emission"]])
+    ws = wb.create_sheet("element_balance")
+    cols = ["in", "reagents", "product", "reuse", "returned", "waste", "emission"]
+    ws.append(["element", *(f"{c} [t/yr]" for c in cols)])
+    for el, row in data["element_balance"].items():
+        ws.append([el, *(row[c] for c in cols)])
+    ws = wb.create_sheet("streams")
+    components = sorted({c for s in data["streams"] for c in s["t_per_yr"]})
+    ws.append(["stream", "fate", *(f"{c} [t/yr]" for c in components)])
+    for s in data["streams"]:
+        ws.append([s["name"], s["fate"] or "", *(s["t_per_yr"].get(c, 0.0) for c in components)])
+    wb.save(path)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> None:
+    ind = data["indicators"]
+    kpis = [
+        ["pumped brine", f"{data['pumped_brine_m3_per_yr']:.4g} m³/yr"],
+        ["products", f"{ind['products_t_per_yr']:.4g} t/yr"],
+        [
+            "comprehensive utilisation (K, Li, Mg, Na, B, Cl by mass)",
+            f"{100 * ind['comprehensive_utilisation_by_mass']:.2f} %",
+        ],
+        ["waste solids", f"{ind['waste_solids_t_per_yr']:.4g} t/yr"],
+        ["waste-salt intensity", f"{ind['waste_salt_intensity_t_per_t'] or 0:.3g} t per t product"],
+        ["fresh water", f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr"],
+        [
+            "recycle convergence",
+            f"{data['convergence']['iterations']} iterations, residual "
+            f"{data['convergence']['residual']:.2g}",
+        ],
+    ]
+    products = [[k, f"{v:.4g}"] for k, v in data["products_t_per_yr"].items()]
+    shares = [
+        [
+            el,
+            *(f"{100 * s[f]:.1f} %" for f in ("product", "reuse", "returned", "waste", "emission")),
+        ]
+        for el, s in ind["element_shares"].items()
+    ]
+    figures: list[str] = []
+    for el in ("K", "Li", "Mg", "Na", "Cl"):
+        if el in data["element_balance"]:
+            figures.append(
+                element_sankey(result, el).to_html(full_html=False, include_plotlyjs=not figures)
+            )
+    ponds = [u for u in result.flowsheet.units.values() if getattr(u, "result", None) is not None]
+    pond_rows = []
+    for u in ponds:
+        d = u.result.to_dict()  # type: ignore[attr-defined]
+        for p in d["ponds"]:
+            pond_rows.append(
+                [
+                    u.name,
+                    p["name"],
+                    f"{p['area_km2']:.2f}",
+                    f"{p['net_evaporation_m_per_yr']:.3f}",
+                    ", ".join(f"{k} {v:.3g}" for k, v in p["salts_t_per_yr"].items()),
+                ]
+            )
+    assumptions = [
+        "The Qarhan brine is an ASSUMPTION built from unverified typical ranges (docs/data.md).",
+        "Parameters marked 'assumption' in src/brineworks/data/process/unit_parameters.csv and "
+        "data/pond_losses.csv are not sourced values.",
+    ]
+    style = (
+        "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}"
+        "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f1f3f5}"
+        ".warn{background:#fff3cd;padding:.6em;border-left:4px solid #e9c46a}"
+    )
+    pond_header = ["unit", "pond", "area km²", "net evaporation m/yr", "salts t/yr"]
+    page = f"""<!doctype html><html><head><meta charset="utf-8">
+<title>Brineworks: {html.escape(data["scenario"])}</title>
+<style>{style}</style>
+</head><body>
+<h1>Brineworks scenario: {html.escape(data["scenario"])}</h1>
+<p>{html.escape(data["description"])}</p>
+<div class="warn">{"<br>".join(html.escape(a) for a in assumptions)}</div>
+<h2>Key figures</h2>{_table(kpis, ["indicator", "value"])}
+<h2>Products</h2>{_table(products, ["product", "t/yr"])}
+<h2>Where each element goes (share of brine + reagents)</h2>
+{_table(shares, ["element", "product", "reuse", "returned", "waste", "emission"])}
+<h2>Solar ponds</h2>{_table(pond_rows, pond_header)}
+<h2>Material flows</h2>{"".join(figures)}
+</body></html>"""
+    path.write_text(page, encoding="utf-8")

@@ -1,0 +1,177 @@
+"""Run a scenario: build its flowsheet, solve it, and collect what the park produces.
+
+``simulate(scenario)`` is the orchestration layer the CLI and the reports call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.brine import Brine
+from brineworks.climate import SECONDS_PER_YEAR
+from brineworks.errors import InputError
+from brineworks.process.flowsheet import Flowsheet, FlowsheetResult
+from brineworks.process.stream import Stream, brine_to_stream
+from brineworks.process.unit import Unit
+from brineworks.process.units import (
+    LithiumAdsorption,
+    LithiumCarbonate,
+    Mixer,
+    PondTrain,
+    PotashPlant,
+    Splitter,
+)
+from brineworks.scenario import Scenario, UnitSpec
+
+__all__ = ["SimulationResult", "build_flowsheet", "pumped_stream", "simulate"]
+
+TRACKED = ("K", "Li", "Mg", "Na", "B", "Cl", "S", "Ca")
+"""Elements reported in balances and indicators."""
+
+
+def _unit(spec: UnitSpec) -> Unit:
+    if spec.kind == "ponds":
+        if not spec.stages or not spec.site:
+            raise InputError(f"units.{spec.name}", spec.kind, "'stages' and 'site' for ponds")
+        return PondTrain(spec.name, spec.stages, spec.site)
+    if spec.kind == "mixer":
+        return Mixer(spec.name, spec.inlets or 2)
+    if spec.kind == "splitter":
+        if not spec.fractions:
+            raise InputError(f"units.{spec.name}.fractions", None, "outlet fractions")
+        return Splitter(spec.name, spec.fractions)
+    kinds: dict[str, type[Unit]] = {
+        "potash_plant": PotashPlant,
+        "lithium_adsorption": LithiumAdsorption,
+        "lithium_carbonate": LithiumCarbonate,
+    }
+    if spec.kind not in kinds:
+        allowed = ", ".join(["ponds", "mixer", "splitter", *kinds])
+        raise InputError(f"units.{spec.name}.kind", spec.kind, f"one of {allowed}")
+    cls = kinds[spec.kind]
+    return cls(spec.name, spec.params)
+
+
+def pumped_stream(scenario: Scenario) -> tuple[Brine, Stream]:
+    """The pumped brine and its stream. [kg/s]"""
+    b = scenario.brine
+    backend = get_backend()
+    if b.catalogue:
+        brine = Brine.from_catalogue(b.catalogue, temperature_c=b.temperature_c, backend=backend)
+    elif b.composition and b.unit:
+        brine = Brine.from_amounts(
+            b.composition, b.unit, name=f"{scenario.name} brine", temperature_c=b.temperature_c,
+            density_g_cm3=b.density_g_cm3, balance_on=b.balance_on, backend=backend,
+        )  # fmt: skip
+    else:
+        raise InputError("brine", None, "'catalogue', or 'unit' and 'composition'")
+    density = backend.speciate(brine, saturation=False).density
+    mass = b.flow_m3_per_yr / SECONDS_PER_YEAR * density
+    water = mass / (1.0 + brine.dissolved_mass())
+    return brine, brine_to_stream(brine, water)
+
+
+def build_flowsheet(scenario: Scenario) -> tuple[Flowsheet, Stream]:
+    """The scenario's flowsheet with its feed set."""
+    fs = Flowsheet()
+    for spec in scenario.units:
+        fs.add(_unit(spec))
+    feeds = []
+    for s in scenario.streams:
+        source = None if s.source == "brine" else s.source
+        fs.connect(s.name, source, s.to)
+        if source is None:
+            feeds.append(s.name)
+    if len(feeds) != 1:
+        raise InputError("streams.from", feeds, "exactly one stream from 'brine'")
+    _, feed = pumped_stream(scenario)
+    fs.feed(feeds[0], feed)
+    return fs, feed
+
+
+@dataclass
+class SimulationResult:
+    """A solved scenario."""
+
+    scenario: Scenario
+    flowsheet: Flowsheet
+    solution: FlowsheetResult
+    pumped: Stream
+
+    @property
+    def fates(self) -> dict[str, str]:
+        """Leaving stream → fate."""
+        return {s.name: s.fate for s in self.scenario.streams if s.fate is not None}
+
+    def utilities_in(self) -> dict[str, Stream]:
+        """``"unit: utility"`` → stream of everything units take in besides the brine."""
+        return {f"{u.name}: {k}": s for u in self.flowsheet.units.values()
+                for k, s in u.utilities_in.items()}  # fmt: skip
+
+    def products_t_per_yr(self) -> dict[str, dict[str, float]]:
+        """Streams with fate ``product``, by component. [t/yr]"""
+        return {n: self.solution.streams[n].t_per_yr() for n, f in self.fates.items()
+                if f == "product"}  # fmt: skip
+
+    def element_balance(self) -> dict[str, dict[str, float]]:
+        """Per tracked element: in (brine), reagents, and out by fate. [t/yr]"""
+        from brineworks.chemistry.ions import atomic_weights
+
+        w = atomic_weights()
+        y = SECONDS_PER_YEAR / 1e6  # mol/s × g/mol → t/yr
+        out: dict[str, dict[str, float]] = {}
+        brine_in = self.pumped.elements()
+        reagents: dict[str, float] = {}
+        for s in self.utilities_in().values():
+            for el, n in s.elements().items():
+                reagents[el] = reagents.get(el, 0.0) + n
+        for el in TRACKED:
+            row = {
+                "in": brine_in.get(el, 0.0) * w[el] * y,
+                "reagents": reagents.get(el, 0.0) * w[el] * y,
+            }
+            for fate in ("product", "reuse", "returned", "waste", "emission"):
+                row[fate] = 0.0
+            for name, fate in self.fates.items():
+                row[fate] += self.solution.streams[name].elements().get(el, 0.0) * w[el] * y
+            if row["in"] > 0 or row["reagents"] > 0:
+                out[el] = row
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``results.json`` form."""
+        from brineworks.assess.circularity import indicators
+
+        return {
+            "scenario": self.scenario.name,
+            "description": self.scenario.description,
+            "pumped_brine_m3_per_yr": self.scenario.brine.flow_m3_per_yr,
+            "products_t_per_yr": {n: sum(v.values()) for n, v in self.products_t_per_yr().items()},
+            "products_by_component_t_per_yr": self.products_t_per_yr(),
+            "streams": [
+                {"name": n, "fate": self.fates.get(n), "t_per_yr": s.t_per_yr()}
+                for n, s in self.solution.streams.items()
+            ],
+            "utilities_t_per_yr": {k: s.t_per_yr() for k, s in self.utilities_in().items()},
+            "indicators": indicators(self),
+            "element_balance": self.element_balance(),
+            "convergence": {
+                "iterations": self.solution.iterations,
+                "residual": self.solution.residual,
+                "tear_streams": list(self.solution.tears),
+            },
+        }
+
+
+def simulate(scenario: Scenario, progress: Callable[[str], None] | None = None) -> SimulationResult:
+    """Build and solve a scenario's flowsheet."""
+    say = progress or (lambda _msg: None)
+    say(f"building {scenario.name}: {len(scenario.units)} units, {len(scenario.streams)} streams")
+    fs, feed = build_flowsheet(scenario)
+    say("solving (thermodynamics for ponds and plants)")
+    solution = fs.solve()
+    say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
+    return SimulationResult(scenario=scenario, flowsheet=fs, solution=solution, pumped=feed)

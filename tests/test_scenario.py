@@ -1,0 +1,123 @@
+"""Scenario files and the main job: validation errors, balances, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from brineworks.cli import app
+from brineworks.errors import InputError
+from brineworks.process.unit import check_balance
+from brineworks.scenario import builtin_scenarios, load_scenario
+from brineworks.simulate import SimulationResult, simulate
+
+GOOD = builtin_scenarios()["qarhan-potash"]
+
+
+@pytest.fixture(scope="module", params=["qarhan-potash", "qarhan-lithium"])
+def result(request: pytest.FixtureRequest) -> SimulationResult:
+    return simulate(load_scenario(request.param))
+
+
+def test_whole_park_balance_closes(result: SimulationResult) -> None:
+    streams = result.solution.streams
+    products = [streams[n] for n in result.fates]
+    check_balance("park", [result.pumped, *result.utilities_in().values()], products, rtol=1e-9)
+    for el, row in result.element_balance().items():
+        out = sum(row[f] for f in ("product", "reuse", "returned", "waste", "emission"))
+        assert out == pytest.approx(row["in"] + row["reagents"], rel=1e-9), el
+
+
+def test_indicators(result: SimulationResult) -> None:
+    ind = result.to_dict()["indicators"]
+    for el, shares in ind["element_shares"].items():
+        assert sum(shares.values()) == pytest.approx(1.0, rel=1e-9), el
+    assert 0 < ind["comprehensive_utilisation_by_mass"] < 1
+    assert ind["products_t_per_yr"] > 0
+    assert ind["fresh_water_m3_per_yr"] > 0
+
+
+def test_lithium_scenario_recycles_and_adds_lithium() -> None:
+    potash = simulate(load_scenario("qarhan-potash")).to_dict()
+    lithium = simulate(load_scenario("qarhan-lithium")).to_dict()
+    assert lithium["convergence"]["tear_streams"] == ["carbonation mother liquor"]
+    assert lithium["convergence"]["iterations"] > 1
+    assert "Li2CO3" in lithium["products_t_per_yr"]
+    assert lithium["products_t_per_yr"]["KCl"] == pytest.approx(potash["products_t_per_yr"]["KCl"])
+    li = lithium["indicators"]["element_shares"]["Li"]
+    assert li["product"] > 0.5
+    assert potash["indicators"]["element_shares"]["Li"]["product"] == 0.0
+
+
+def _write(tmp_path: Path, text: str) -> str:
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    return str(p)
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (
+            ('kind = "potash_plant"', 'kind = "teleporter"'),
+            r"units\.potash\.kind: got 'teleporter'",
+        ),
+        (("flow_m3_per_yr = 1.0e8", "flow_m3_per_yr = -5"), r"brine\.flow_m3_per_yr \(.*line 9\)"),
+        (('fate = "product"', 'fate = "treasure"'), r"streams\.2\.fate \(.*line \d+\)"),
+        (
+            (
+                'name = "potash mother liquor"\nfrom = "potash.mother_liquor"',
+                'name = "potash mother liquor"\nfrom = "potash.kcl"',
+            ),
+            r"a port not already used",
+        ),
+        (('fate = "waste"', "colour = 1"), r"colour"),
+        (
+            ('to = "potash.ore"', 'to = "potash.ore"\nfate = "waste"'),
+            r"no fate on a stream to a unit",
+        ),
+    ],
+)
+def test_bad_scenarios_are_named(tmp_path: Path, edit: tuple[str, str], match: str) -> None:
+    text = GOOD.replace(edit[0], edit[1], 1)
+    assert text != GOOD
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError, match=match):
+        simulate(load_scenario(path))
+
+
+def test_missing_parameter_and_unknown_scenario(tmp_path: Path) -> None:
+    text = GOOD.replace('kind = "potash_plant"', 'kind = "potash_plant"\nparams = { speed = 3.0 }')
+    with pytest.raises(InputError, match=r"potash\.speed: got 3\.0"):
+        simulate(load_scenario(_write(tmp_path, text)))
+    with pytest.raises(InputError, match="SCENARIO: got 'atlantis'"):
+        load_scenario("atlantis")
+
+
+def test_run_writes_only_the_output_directory(tmp_path: Path) -> None:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        res = CliRunner().invoke(app, ["run", "qarhan-potash"])
+    finally:
+        os.chdir(cwd)
+    assert res.exit_code == 0, res.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["brineworks-out"]
+    out = tmp_path / "brineworks-out" / "qarhan-potash"
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "results.json", "results.xlsx"]
+    data = json.loads((out / "results.json").read_text())
+    assert {"scenario", "products_t_per_yr", "streams", "indicators", "element_balance"} <= set(
+        data
+    )
+    assert set(data["element_balance"]["K"]) >= {"in", "product", "reuse", "returned", "waste"}
+    wb = load_workbook(out / "results.xlsx")
+    assert {"products", "indicators", "element_balance", "streams"} <= set(wb.sheetnames)
+    page = (out / "report.html").read_text()
+    assert "Key figures" in page
+    assert "ASSUMPTION" in page
+    assert "plotly" in page.lower()

@@ -23,6 +23,7 @@ from brineworks.chemistry.brine import catalogue
 from brineworks.errors import BrineworksError
 from brineworks.errors import InputError as BrineworksInputError
 from brineworks.io import brines_from_csv, load_brine
+from brineworks.report import json_ready
 
 app = typer.Typer(
     add_completion=False,
@@ -56,16 +57,7 @@ def _user_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def _json(obj: Any) -> None:
-    def clean(x: Any) -> Any:
-        if isinstance(x, float) and not math.isfinite(x):
-            return None
-        if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
-        if isinstance(x, list | tuple):
-            return [clean(v) for v in x]
-        return x
-
-    sys.stdout.write(json.dumps(clean(obj), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(json_ready(obj), indent=2, ensure_ascii=False) + "\n")
 
 
 TempOpt = Annotated[float | None, typer.Option("--temp", help="Temperature [°C].")]

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
+
+from brineworks.report import json_ready
 
 if TYPE_CHECKING:
     from brineworks.simulate import SimulationResult
@@ -25,16 +26,6 @@ _FATE_COLOURS = {
     "waste": "#e76f51",
     "emission": "#adb5bd",
 }
-
-
-def _clean(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
-    return x
 
 
 def element_sankey(result: SimulationResult, element: str) -> go.Figure:
@@ -94,7 +85,7 @@ def element_sankey(result: SimulationResult, element: str) -> go.Figure:
 def write_outputs(result: SimulationResult, out_dir: Path) -> list[Path]:
     """Write results.json, results.xlsx and report.html into ``out_dir`` (created)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = _clean(result.to_dict())
+    data = json_ready(result.to_dict())
     paths = [out_dir / "results.json", out_dir / "results.xlsx", out_dir / "report.html"]
     paths[0].write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     _write_excel(data, paths[1])

@@ -10,16 +10,18 @@ crystallisation efficiencies are parameters with sources (``unit_parameters.csv`
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.ions import ION_KEYS
 from brineworks.chemistry.results import Equilibrium
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import (
     Stream,
     component_molar_mass,
     solution_stream,
+    stream_to_brine,
 )
 from brineworks.process.unit import Unit, register_unit
 
@@ -43,8 +45,8 @@ class PotashPlant(Unit):
         ore = inputs["ore"]
         p = self.params
         t = p["temperature_c"] + 273.15
-        solids = {k: v for k, v in ore.flows.items() if k not in _SOLUTES and k != "H2O"}
-        liquor = {k: v for k, v in ore.flows.items() if k in _SOLUTES or k == "H2O"}
+        solids = {k: v for k, v in ore.flows.items() if k not in ION_KEYS and k != "H2O"}
+        liquor = {k: v for k, v in ore.flows.items() if k in ION_KEYS or k == "H2O"}
 
         # 1. Reverse flotation: halite floated off; K-bearing solids to the concentrate.
         conc: dict[str, float] = {}
@@ -123,21 +125,17 @@ class PotashPlant(Unit):
         return kcl.elements().get("K", 0.0) / ore.elements()["K"]
 
 
-_SOLUTES = ("Li", "Na", "K", "Mg", "Ca", "Sr", "Cl", "Br", "SO4", "B", "CO3", "HCO3")
-
-
 def _brine(liquor: Stream, water: float, temperature: float) -> Brine:
-    molality = {
-        k: liquor.get(k) / component_molar_mass(k) / water for k in _SOLUTES if liquor.get(k) > 0
-    }
-    if not molality:  # fresh water only: a trace of NaCl so the brine is defined
-        molality = {"Na": 1e-9, "Cl": 1e-9}
-    return Brine(molality=molality, temperature=temperature, name="decomposition liquor")
+    """The entrained liquor diluted to ``water`` [kg/s] of water, at ``temperature`` [K]."""
+    solutes = {k: v for k, v in liquor.flows.items() if k != "H2O"}
+    if not any(v > 0 for v in solutes.values()):  # fresh water only: a trace defines the brine
+        solutes = {"Na": 1e-9 * 0.02299, "Cl": 1e-9 * 0.03545}
+    diluted = Stream({**solutes, "H2O": water}, temperature)
+    return stream_to_brine(diluted, "decomposition liquor")[0]
 
 
-def _minimum_water(equilibrium: object, carnallite: float) -> float:
+def _minimum_water(equilibrium: Callable[[float], Equilibrium], carnallite: float) -> float:
     """Smallest fresh water [kg/s] that leaves no carnallite (bisection in log space)."""
-    assert callable(equilibrium)
     lo, hi = carnallite * 0.001, carnallite * 0.5  # kg water per mol carnallite bounds
     for _ in range(40):
         if equilibrium(hi).solids.get("Carnallite", 0.0) <= 1e-12:

@@ -12,9 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-## make run: install and run the main job on the built-in Qarhan brine
+## make run: install, print the chemistry of the built-in Qarhan brine, and run the main job
+## (scenario qarhan-circular: report, workbook and JSON in brineworks-out/qarhan-circular/)
 run: $(STAMP)
 	$(BIN)/brineworks summary
+	$(BIN)/brineworks run qarhan-circular
 
 ## make test: install with test extras and run the fast test suite
 test: $(STAMP)

@@ -19,7 +19,7 @@ from brineworks.simulate import SimulationResult, simulate
 GOOD = builtin_scenarios()["qarhan-potash"]
 
 
-@pytest.fixture(scope="module", params=["qarhan-potash", "qarhan-lithium"])
+@pytest.fixture(scope="module", params=["qarhan-potash", "qarhan-lithium", "qarhan-circular"])
 def result(request: pytest.FixtureRequest) -> SimulationResult:
     return simulate(load_scenario(request.param))
 
@@ -121,3 +121,38 @@ def test_run_writes_only_the_output_directory(tmp_path: Path) -> None:
     assert "Key figures" in page
     assert "ASSUMPTION" in page
     assert "plotly" in page.lower()
+
+
+def test_circular_headlines_against_published_facts() -> None:
+    """Headline numbers of qarhan-circular against published plant facts
+    (../shared/reference/salt_lake_facts.md):
+
+    * Cl2 per t Mg: 2.92 by stoichiometry of MgCl2 electrolysis — exact here;
+    * Li recovery of the adsorption route: 0.77 (LiBrineLCAModel) — the park recovers less of
+      the pumped Li as Li2CO3, because the carbonation yield (zabuyelite solubility with the
+      co-extracted Mg) and pond losses come on top: recorded at 0.64;
+    * Na2CO3 per t Li2CO3: 1.86 t/t with the 1.3 dose factor (derived), ~2 in practice — the
+      model doses 1.3 × the Li fed, recycled Li included, so it uses 2.98 t/t: recorded;
+    * linear vs circular: the circular park turns more of the pumped K, Li, Mg, Na, B, Cl
+      into products.
+    """
+    circ = simulate(load_scenario("qarhan-circular"))
+    lin = simulate(load_scenario("qarhan-potash")).to_dict()
+    d = circ.to_dict()
+    streams = circ.solution.streams
+    mg = streams["Mg"].get("Mg")
+    cl2 = streams["chlorine"].get("Cl2")
+    assert cl2 / mg == pytest.approx(70.90 / 24.305, rel=1e-3)
+    li_share = d["indicators"]["element_shares"]["Li"]["product"]
+    assert li_share == pytest.approx(0.64, abs=0.01)
+    soda = d["utilities_t_per_yr"]["carbonation: soda ash"]["Na2CO3"]
+    assert soda / d["products_t_per_yr"]["Li2CO3"] == pytest.approx(2.98, abs=0.05)
+    assert (
+        d["indicators"]["comprehensive_utilisation_by_mass"]
+        > lin["indicators"]["comprehensive_utilisation_by_mass"]
+    )
+    assert set(d["products_t_per_yr"]) == {"KCl", "Li2CO3", "Mg", "PVC"}
+    # the park's own soda ash covers the lithium plant's need
+    reuse = streams["soda ash"].get("Na2CO3")
+    need = circ.utilities_in()["carbonation: soda ash"].get("Na2CO3")
+    assert reuse / need == pytest.approx(1.0, abs=0.05)

@@ -47,6 +47,8 @@ class UnitSpec(_Strict):
     site: str | None = None
     fractions: dict[str, float] | None = None
     inlets: int | None = None
+    to_top: dict[str, float] | None = None
+    reaction: str | None = None
 
 
 class StreamSpec(_Strict):

@@ -17,11 +17,13 @@ from brineworks.process.flowsheet import Flowsheet, FlowsheetResult
 from brineworks.process.stream import Stream, brine_to_stream
 from brineworks.process.unit import Unit
 from brineworks.process.units import (
+    ComponentSplitter,
     LithiumAdsorption,
     LithiumCarbonate,
     Mixer,
     PondTrain,
     PotashPlant,
+    Reactor,
     Splitter,
 )
 from brineworks.scenario import Scenario, UnitSpec
@@ -43,13 +45,21 @@ def _unit(spec: UnitSpec) -> Unit:
         if not spec.fractions:
             raise InputError(f"units.{spec.name}.fractions", None, "outlet fractions")
         return Splitter(spec.name, spec.fractions)
+    if spec.kind == "component_splitter":
+        if not spec.to_top:
+            raise InputError(f"units.{spec.name}.to_top", None, "component fractions to 'top'")
+        return ComponentSplitter(spec.name, spec.to_top)
+    if spec.kind == "reactor":
+        if not spec.reaction:
+            raise InputError(f"units.{spec.name}.reaction", None, "a reaction of reactions.csv")
+        return Reactor(spec.name, spec.reaction)
     kinds: dict[str, type[Unit]] = {
         "potash_plant": PotashPlant,
         "lithium_adsorption": LithiumAdsorption,
         "lithium_carbonate": LithiumCarbonate,
     }
     if spec.kind not in kinds:
-        allowed = ", ".join(["ponds", "mixer", "splitter", *kinds])
+        allowed = ", ".join(["ponds", "mixer", "splitter", "component_splitter", "reactor", *kinds])
         raise InputError(f"units.{spec.name}.kind", spec.kind, f"one of {allowed}")
     cls = kinds[spec.kind]
     return cls(spec.name, spec.params)

@@ -123,4 +123,5 @@ def test_bischofite_per_tonne_kcl_compared_with_qarhan(backend: ThermoBackend) -
     kcl = r.ponds[1].elements_salts["K"] * 0.074551
     bischofite = sum(p.salts.get("Bischofite", 0.0) for p in r.ponds)
     assert bischofite / kcl == pytest.approx(19.2, abs=0.5)
-    assert "ionic strength" in r.final.path.stop_reason
+    reason = r.final.path.stop_reason
+    assert "ionic strength" in reason or "nearly dry" in reason

@@ -9,7 +9,9 @@ Definitions (see ``docs/circularity.md``):
   Qinghai plans, on elements);
 * **waste-salt intensity** — waste solids per tonne of products [t/t];
 * **fresh-water intensity** — fresh water taken by the units per tonne of products [m³/t];
-* **reagent use** — reagents bought in (soda ash …) [t/yr].
+* **reagent use** — reagents bought in (soda ash …) [t/yr];
+* **reagent self-sufficiency** — per reagent, the share of what the units consume that the
+  park makes itself (streams with fate ``reuse``), capped at 1.
 """
 
 from __future__ import annotations
@@ -51,6 +53,17 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
     reagents = {k: s.total * SECONDS_PER_YEAR / 1000.0 for k, s in result.utilities_in().items()
                 if s.get("H2O") == 0}  # fmt: skip
     y = SECONDS_PER_YEAR / 1000.0
+    consumed: dict[str, float] = {}
+    for s in result.utilities_in().values():
+        for k, v in s.flows.items():
+            if k != "H2O":
+                consumed[k] = consumed.get(k, 0.0) + v
+    made: dict[str, float] = {}
+    for n, f in result.fates.items():
+        if f == "reuse":
+            for k, v in streams[n].flows.items():
+                made[k] = made.get(k, 0.0) + v
+    self_sufficiency = {k: min(made.get(k, 0.0) / v, 1.0) for k, v in consumed.items() if v > 0}
     return {
         "element_shares": shares,
         "comprehensive_utilisation_by_mass": in_products / pumped if pumped > 0 else 0.0,
@@ -60,4 +73,5 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
         "fresh_water_m3_per_yr": fresh_water * y,
         "fresh_water_intensity_m3_per_t": fresh_water / product_t if product_t > 0 else None,
         "reagents_t_per_yr": reagents,
+        "reagent_self_sufficiency": self_sufficiency,
     }

@@ -159,6 +159,9 @@ class Brine:
         Where the analysis comes from.
     notes
         What was done to the analysis on the way in (balancing, conversions).
+    exact
+        The composition is computed, not analysed (a state of a path): backends never adjust
+        it, and carry any nominal charge imbalance as H+/OH-.
 
     Examples
     --------
@@ -175,6 +178,7 @@ class Brine:
     density_source: str = ""
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    exact: bool = False
 
     def __post_init__(self) -> None:
         clean: dict[str, float] = {}
@@ -385,7 +389,7 @@ class Brine:
                 molality["CO3"] = co3
             if carbon - co3 > 0:
                 molality["HCO3"] = carbon - co3
-        return cls(molality=molality, temperature=temperature, name=name)
+        return cls(molality=molality, temperature=temperature, name=name, exact=True)
 
     @classmethod
     def from_catalogue(

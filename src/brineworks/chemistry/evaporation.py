@@ -355,7 +355,7 @@ def evaporate(
     max_step: float = 0.05,
     max_concentration: float = 0.15,
     locate_tolerance: float = 1e-3,
-    min_step: float = 1e-6,
+    min_step: float = 1e-4,
 ) -> EvaporationPath:
     """Evaporate a brine isothermally.
 
@@ -567,7 +567,7 @@ def _neutral_start(brine: Brine) -> Brine:
     if brine.pH is not None:
         start = replace(start, pH=None, notes=(*start.notes, "measured pH not used: evaporation "
                         "follows the neutral-salt convention"))  # fmt: skip
-    if abs(start.charge_balance().percent) > 1e-9:
+    if not start.exact and abs(start.charge_balance().percent) > 1e-9:
         anion = max(
             (k for k in start.molality if _CHARGE.get(k, 0) < 0 or k in ("CO3", "HCO3")),
             key=lambda k: start.molality[k] * abs(_CHARGE.get(k, -2 if k == "CO3" else -1)),

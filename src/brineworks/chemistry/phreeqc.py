@@ -4,9 +4,12 @@ Conventions (see ``docs/chemistry.md``):
 
 * every calculation starts from 1 kg of water, so solid amounts are mol per kg of starting water;
 * a brine without a measured pH gets its pH from electroneutrality (PHREEQC ``pH 7 charge``):
-  the *neutral-salt convention*. An analysis that is not exactly neutral is first balanced on its
-  dominant anion and a note says so. This makes Mg-rich results independent of the solver's start
-  (with PHREEQC's default pH 7, a 7 mol/kg MgCl2 brine carries 0.9 mol/kg of MgOH+);
+  the *neutral-salt convention*. An analysed brine that is not exactly neutral is first balanced
+  on its dominant anion and a note says so; a computed brine (``Brine.exact``, e.g. a state of
+  an evaporation path) is never adjusted: its nominal imbalance — acid left behind by hydroxide
+  or carbonate solids such as artinite — is carried by H+/OH-. This makes Mg-rich results
+  independent of the solver's start (with PHREEQC's default pH 7, a 7 mol/kg MgCl2 brine
+  carries 0.9 mol/kg of MgOH+);
 * PHREEQC writes ``error.inp`` into the *current directory* whenever a reaction step fails on
   every set of convergence parameters, and no option turns that off; each run therefore happens
   with the process's working directory switched to a private scratch directory (under a lock,
@@ -240,7 +243,7 @@ class PhreeqcBackend:
         notes: list[str] = list(brine.notes)
         if brine.pH is None:
             cb = brine.charge_balance()
-            if abs(cb.percent) > 1e-9:
+            if not brine.exact and abs(cb.percent) > 1e-9:
                 anion = max(
                     (k for k in brine.molality if ion(k).charge < 0),
                     key=lambda k: -brine.molality[k] * ion(k).charge,

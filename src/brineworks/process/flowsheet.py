@@ -291,4 +291,9 @@ def _wegstein(x: Stream, g: Stream, x0: Stream, g0: Stream) -> Stream:
         else:
             q = 0.0
         out[c] = max(q * x.get(c) + (1.0 - q) * g.get(c), 0.0)
-    return Stream(out, g.temperature)
+    # Extrapolating components one by one can unbalance a solution's charge; restore its
+    # acid/base to the charge state of g, so the next iterate is a consistent solution.
+    new = Stream(out, g.temperature)
+    if "Hplus" in g.flows or "OHminus" in g.flows or "Hplus" in x.flows or "OHminus" in x.flows:
+        return new.consistent(target=g.nominal_excess())
+    return new

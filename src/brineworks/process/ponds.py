@@ -245,6 +245,7 @@ def simulate_pond_train(
     losses: PondLosses | None = None,
     *,
     backend: ThermoBackend | None = None,
+    water_flow: float | None = None,
 ) -> PondTrainResult:
     """Simulate a pond train at the brine's temperature.
 
@@ -262,6 +263,9 @@ def simulate_pond_train(
         Seepage and entrainment; default :meth:`PondLosses.default`.
     backend
         Thermodynamic backend.
+    water_flow
+        Water in the pumped brine, when known exactly (a flowsheet stream); otherwise derived
+        from ``flow`` and the brine's density. [kg/s]
 
     Raises
     ------
@@ -285,7 +289,9 @@ def simulate_pond_train(
 
     start = brine
     density_in = be.speciate(start, saturation=False).density
-    water_in = flow * density_in / (1.0 + start.dissolved_mass())  # kg/s
+    water_in = (
+        water_flow if water_flow is not None else flow * density_in / (1.0 + start.dissolved_mass())
+    )  # kg/s
     pumped = {el: m * water_in for el, m in start.element_molality().items()}
 
     ponds: list[PondResult] = []

@@ -133,6 +133,33 @@ class Stream:
                 out[el] = out.get(el, 0.0) + n * c
         return out
 
+    def nominal_excess(self) -> float:
+        """Cation minus anion equivalents of the dissolved ions, less the explicit base
+        (OHminus) plus the explicit acid (Hplus): zero for a consistent solution stream. [eq/s]
+        """
+        eq = 0.0
+        for k, v in self.flows.items():
+            if k in ION_KEYS:
+                eq += ion(k).charge * v / component_molar_mass(k)
+        eq -= self.get("OHminus") / component_molar_mass("OHminus")
+        eq += self.get("Hplus") / component_molar_mass("Hplus")
+        return eq
+
+    def consistent(self, target: float = 0.0) -> Stream:
+        """The stream with its acid/base (Hplus/OHminus) set so that its nominal excess is
+        ``target`` [eq/s] (0: electroneutral).
+
+        Used on iterates of tear streams, whose components are extrapolated one by one.
+        """
+        flows = {k: v for k, v in self.flows.items() if k not in ("Hplus", "OHminus")}
+        probe = Stream(flows, self.temperature)
+        excess = probe.nominal_excess() - target
+        if excess > 0:
+            flows["OHminus"] = excess * component_molar_mass("OHminus")
+        elif excess < 0:
+            flows["Hplus"] = -excess * component_molar_mass("Hplus")
+        return Stream(flows, self.temperature)
+
     def scaled(self, factor: float) -> Stream:
         """The same composition at ``factor`` times the flow."""
         return Stream({k: v * factor for k, v in self.flows.items()}, self.temperature)
@@ -164,7 +191,10 @@ def stream_to_brine(stream: Stream, name: str = "stream") -> tuple[Brine, float]
     InputError
         If the stream carries no water or no solute.
     """
-    water = stream.get("H2O")
+    # Base carried as OH- is water for PHREEQC (see solution_stream).
+    water = stream.get("H2O") + stream.get("OHminus") / component_molar_mass("OHminus") * (
+        component_molar_mass("H2O")
+    )
     if water <= 0:
         raise InputError(f"{name} water", water, "a stream with water to dissolve its solutes")
     molality = {
@@ -174,7 +204,7 @@ def stream_to_brine(stream: Stream, name: str = "stream") -> tuple[Brine, float]
     }
     if not molality:
         raise InputError(f"{name} solutes", stream.flows, "a stream with dissolved solutes")
-    return Brine(molality=molality, temperature=stream.temperature, name=name), water
+    return Brine(molality=molality, temperature=stream.temperature, name=name, exact=True), water
 
 
 def brine_to_stream(brine: Brine, water: float) -> Stream:
@@ -194,7 +224,18 @@ def solution_stream(elements: Mapping[str, float], mass: float, temperature: flo
         return Stream({"H2O": mass} if mass > 0 else {}, temperature)
     brine = Brine.from_element_amounts(elements, 1.0, temperature)
     flows = {k: n * component_molar_mass(k) for k, n in brine.molality.items()}
+    # A computed solution may not be nominally neutral: hydroxide or carbonate solids leave
+    # acid (or base) behind. Carry it, so that H and O stay balanced.
+    # PHREEQC counts such OH- inside the water (OH- = H2O - H+), so n mol of base excess are
+    # n mol of water written as OH- here; acid is H+ on top of the water.
+    cb = brine.charge_balance()
+    excess = cb.cations - cb.anions  # eq/s
     water = mass - sum(flows.values())
+    if excess < 0:
+        flows["Hplus"] = -excess * component_molar_mass("Hplus")
+    elif excess > 0:
+        flows["OHminus"] = excess * component_molar_mass("OHminus")
+        water -= excess * component_molar_mass("H2O")
     if water < -1e-12 * max(mass, 1e-300):
         raise InputError("solution mass", mass, "a mass above that of its solutes")
     flows["H2O"] = max(water, 0.0)

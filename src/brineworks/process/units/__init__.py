@@ -4,6 +4,7 @@ from brineworks.process.units.basic import ComponentSplitter, Mixer, Splitter
 from brineworks.process.units.lithium import LithiumAdsorption, LithiumCarbonate
 from brineworks.process.units.ponds import PondTrain
 from brineworks.process.units.potash import PotashPlant
+from brineworks.process.units.reactor import Reactor
 
 __all__ = [
     "ComponentSplitter",
@@ -12,5 +13,6 @@ __all__ = [
     "Mixer",
     "PondTrain",
     "PotashPlant",
+    "Reactor",
     "Splitter",
 ]

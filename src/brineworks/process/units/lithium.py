@@ -86,7 +86,7 @@ class LithiumCarbonate(Unit):
         molality = dict(brine.molality)
         molality["Na"] = molality.get("Na", 0.0) + 2 * soda / water
         molality["CO3"] = molality.get("CO3", 0.0) + soda / water
-        dosed = Brine(molality=molality, temperature=t, name=f"{self.name} reactor")
+        dosed = Brine(molality=molality, temperature=t, name=f"{self.name} reactor", exact=True)
         eq = get_backend().equilibrate(dosed, ["Zabuyelite"])
         li2co3 = eq.solids.get("Zabuyelite", 0.0) * water  # mol/s
         liquor_elements = {el: m * eq.solution.mass_water * water

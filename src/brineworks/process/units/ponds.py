@@ -50,12 +50,14 @@ class PondTrain(Unit):
 
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["brine"]
-        brine, _ = stream_to_brine(feed, f"{self.name} feed")
+        brine, water = stream_to_brine(feed, f"{self.name} feed")
         backend = get_backend()
         density = backend.speciate(brine, saturation=False).density
         volume = feed.total / density
-        result = simulate_pond_train(brine, volume, self.stages, self.climate, self.losses,
-                                     backend=backend)  # fmt: skip
+        result = simulate_pond_train(
+            brine, volume, self.stages, self.climate, self.losses, backend=backend,
+            water_flow=water,
+        )  # fmt: skip
         self.result = result
         t = feed.temperature
         out: dict[str, Stream] = {}

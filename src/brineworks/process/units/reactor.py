@@ -1,0 +1,137 @@
+"""Stoichiometric reactors: an overall reaction, a key reactant and its conversion.
+
+Used for the park's chemical plants whose yields are set by the route rather than by brine
+thermodynamics (bischofite dehydration, magnesium electrolysis, chlor-alkali, soda ash, VCM,
+PVC). Reactions are read from ``data/process/reactions.csv`` with their sources; each is checked
+to balance every element when loaded. Reactants named as *supplied* are bought in at the
+stoichiometric amount (a utility); the others must come with the feed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from brineworks.errors import ChemistryError, InputError
+from brineworks.process.stream import Stream, component_formula, component_molar_mass
+from brineworks.process.unit import Unit, register_unit
+
+__all__ = ["Reaction", "Reactor", "parse_reaction", "reactions"]
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A reaction of ``reactions.csv``: stoichiometric coefficients (negative for reactants)."""
+
+    name: str
+    coefficients: dict[str, float]
+    key: str
+    conversion: float
+    supplied: tuple[str, ...]
+    source: str
+    status: str
+
+
+def parse_reaction(text: str) -> dict[str, float]:
+    """``"2 NaCl + 2 H2O -> 2 NaOH + Cl2 + H2"`` → coefficients, reactants negative.
+
+    Raises
+    ------
+    InputError
+        If the text is malformed or the reaction does not balance every element.
+    """
+    if "->" not in text:
+        raise InputError("reaction", text, "'reactants -> products'")
+    left, right = text.split("->")
+    coeffs: dict[str, float] = {}
+    for side, sign in ((left, -1.0), (right, 1.0)):
+        for term in side.split(" + "):
+            m = re.match(r"^\s*(\d+(?:\.\d+)?)?\s*(\S+)\s*$", term)
+            if not m:
+                raise InputError("reaction", text, "terms like '2 NaCl'")
+            n = float(m.group(1)) if m.group(1) else 1.0
+            coeffs[m.group(2)] = coeffs.get(m.group(2), 0.0) + sign * n
+    balance: dict[str, float] = {}
+    for comp, nu in coeffs.items():
+        for el, c in component_formula(comp).items():
+            balance[el] = balance.get(el, 0.0) + nu * c
+    off = {el: v for el, v in balance.items() if abs(v) > 1e-12}
+    if off:
+        raise InputError("reaction", text, f"a balanced reaction (off by {off})")
+    return coeffs
+
+
+@cache
+def reactions() -> dict[str, Reaction]:
+    """Every reaction of ``data/process/reactions.csv`` (checked to balance)."""
+    text = files("brineworks.data").joinpath("process", "reactions.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    out = {}
+    for r in rows:
+        out[r["name"]] = Reaction(
+            name=r["name"],
+            coefficients=parse_reaction(r["reaction"]),
+            key=r["key"],
+            conversion=float(r["conversion"]),
+            supplied=tuple(s for s in r["supplied"].split(";") if s),
+            source=r["source"],
+            status=r["status"],
+        )
+    return out
+
+
+@register_unit
+class Reactor(Unit):
+    """``in`` → ``out`` by one reaction of ``reactions.csv``.
+
+    Parameters
+    ----------
+    name
+        Unit name.
+    reaction
+        Name of the reaction (e.g. ``"mg_electrolysis"``).
+    """
+
+    kind = "reactor"
+    inlets = ("in",)
+    outlets = ("out",)
+
+    def __init__(self, name: str, reaction: str) -> None:
+        super().__init__(name)
+        table = reactions()
+        if reaction not in table:
+            raise InputError(f"{name}.reaction", reaction, "one of " + ", ".join(table))
+        self.reaction = table[reaction]
+
+    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+        feed = inputs["in"]
+        rx = self.reaction
+        nu_key = -rx.coefficients[rx.key]
+        key_mol = feed.get(rx.key) / component_molar_mass(rx.key)
+        extent = rx.conversion * key_mol / nu_key
+        supplied: dict[str, float] = {}
+        for comp, nu in rx.coefficients.items():
+            if nu >= 0 or comp == rx.key:
+                continue
+            need = -nu * extent * component_molar_mass(comp)
+            if comp in rx.supplied:
+                supplied[comp] = need
+            elif feed.get(comp) < need * (1 - 1e-12):
+                raise ChemistryError(
+                    f"{self.name}: {rx.name} needs {need:.4g} kg/s of {comp}, the feed has "
+                    f"{feed.get(comp):.4g}"
+                )
+        flows = dict(feed.flows)
+        for comp, nu in rx.coefficients.items():
+            change = nu * extent * component_molar_mass(comp)
+            if comp in supplied:
+                continue  # bought in and consumed
+            flows[comp] = max(flows.get(comp, 0.0) + change, 0.0)
+        self.utilities_in = {f"{c} (bought)": Stream({c: v}, feed.temperature)
+                             for c, v in supplied.items() if v > 0}  # fmt: skip
+        self.performance.notes = [f"{rx.name}: {rx.status}, {rx.source}"]
+        return {"out": Stream(flows, feed.temperature)}

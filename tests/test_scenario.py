@@ -156,3 +156,26 @@ def test_circular_headlines_against_published_facts() -> None:
     reuse = streams["soda ash"].get("Na2CO3")
     need = circ.utilities_in()["carbonation: soda ash"].get("Na2CO3")
     assert reuse / need == pytest.approx(1.0, abs=0.05)
+
+
+def test_material_circularity_indicator_by_hand() -> None:
+    from brineworks.assess.circularity import material_circularity
+
+    # 100 t in, 10 t recovered for reuse, 30 t to waste: LFI = (90 + 30)/200 = 0.6
+    balance = {"K": {"in": 100.0, "reagents": 0.0, "reuse": 10.0, "waste": 30.0}}
+    assert material_circularity(balance) == pytest.approx(1 - 0.9 * 0.6)
+    all_waste = {"K": {"in": 100.0, "reagents": 0.0, "reuse": 0.0, "waste": 100.0}}
+    assert material_circularity(all_waste) == pytest.approx(0.1)
+
+
+def test_circular_report_compares_with_its_baseline(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["run", "qarhan-circular", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.stdout
+    data = json.loads((tmp_path / "results.json").read_text())
+    comp = data["comparison"]
+    util = comp["comprehensive_utilisation_by_mass"]
+    assert util["qarhan-circular"] > util["qarhan-potash"]
+    assert comp["Li share to products"]["qarhan-potash"] == 0.0
+    page = (tmp_path / "report.html").read_text()
+    assert "Against the baseline" in page
+    assert "Salts harvested per pond" in page

@@ -77,6 +77,7 @@ class Scenario(_Strict):
     brine: BrineSpec
     units: list[UnitSpec]
     streams: list[StreamSpec]
+    baseline: str | None = None
     source_file: str = ""
 
     def check_structure(self) -> None:

@@ -110,6 +110,7 @@ class SimulationResult:
     flowsheet: Flowsheet
     solution: FlowsheetResult
     pumped: Stream
+    baseline: SimulationResult | None = None
 
     @property
     def fates(self) -> dict[str, str]:
@@ -173,7 +174,28 @@ class SimulationResult:
                 "residual": self.solution.residual,
                 "tear_streams": list(self.solution.tears),
             },
+            "comparison": self.comparison(),
         }
+
+    def comparison(self) -> dict[str, dict[str, float | None]]:
+        """Scalar indicators and product shares side by side with the baseline scenario."""
+        if self.baseline is None:
+            return {}
+        from brineworks.assess.circularity import indicators
+
+        mine, base = indicators(self), indicators(self.baseline)
+        rows: dict[str, dict[str, float | None]] = {}
+        for key in ("comprehensive_utilisation_by_mass", "products_t_per_yr",
+                    "waste_solids_t_per_yr", "waste_salt_intensity_t_per_t",
+                    "fresh_water_m3_per_yr", "material_circularity_indicator"):  # fmt: skip
+            rows[key] = {self.scenario.name: mine[key], self.baseline.scenario.name: base[key]}
+        for el in ("K", "Li", "Mg", "Na", "Cl"):
+            a = mine["element_shares"].get(el, {}).get("product")
+            b = base["element_shares"].get(el, {}).get("product")
+            rows[f"{el} share to products"] = {
+                self.scenario.name: a, self.baseline.scenario.name: b,
+            }  # fmt: skip
+        return rows
 
 
 def simulate(scenario: Scenario, progress: Callable[[str], None] | None = None) -> SimulationResult:
@@ -184,4 +206,13 @@ def simulate(scenario: Scenario, progress: Callable[[str], None] | None = None) 
     say("solving (thermodynamics for ponds and plants)")
     solution = fs.solve()
     say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
-    return SimulationResult(scenario=scenario, flowsheet=fs, solution=solution, pumped=feed)
+    baseline = None
+    if scenario.baseline and scenario.baseline != scenario.name:
+        from brineworks.scenario import load_scenario
+
+        say(f"solving the baseline {scenario.baseline}")
+        base = load_scenario(scenario.baseline)
+        baseline = simulate(base.model_copy(update={"baseline": None}))
+    return SimulationResult(
+        scenario=scenario, flowsheet=fs, solution=solution, pumped=feed, baseline=baseline
+    )

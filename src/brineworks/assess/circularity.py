@@ -23,7 +23,7 @@ from brineworks.climate import SECONDS_PER_YEAR
 if TYPE_CHECKING:
     from brineworks.simulate import SimulationResult
 
-__all__ = ["UTILISATION_ELEMENTS", "indicators"]
+__all__ = ["UTILISATION_ELEMENTS", "indicators", "material_circularity"]
 
 UTILISATION_ELEMENTS = ("K", "Li", "Mg", "Na", "B", "Cl")
 
@@ -64,6 +64,7 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
             for k, v in streams[n].flows.items():
                 made[k] = made.get(k, 0.0) + v
     self_sufficiency = {k: min(made.get(k, 0.0) / v, 1.0) for k, v in consumed.items() if v > 0}
+    mci = material_circularity(balance)
     return {
         "element_shares": shares,
         "comprehensive_utilisation_by_mass": in_products / pumped if pumped > 0 else 0.0,
@@ -74,4 +75,27 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
         "fresh_water_intensity_m3_per_t": fresh_water / product_t if product_t > 0 else None,
         "reagents_t_per_yr": reagents,
         "reagent_self_sufficiency": self_sufficiency,
+        "material_circularity_indicator": mci,
     }
+
+
+def material_circularity(balance: dict[str, dict[str, float]]) -> float:
+    """Ellen MacArthur Material Circularity Indicator adapted to a brine park. [-]
+
+    On the mass of K, Li, Mg, Na, B and Cl: M = mass entering (brine + reagents);
+    virgin feedstock V = M − mass recovered inside the park for reuse (F_U = reuse / M);
+    unrecoverable waste W = mass to waste (brine returned to the lake is not lost, so it counts
+    as collected for reuse); no recycling-process losses (E_F = E_C = 1) and the utility of an
+    industry-average park (X = 1, F(X) = 0.9). LFI = (V + W)/(2M); MCI = max(0, 1 − 0.9 LFI).
+    EMF (2015, 2019) formula as in ../shared/reference/salt_lake_facts.md 4.2.
+    """
+    m = sum(
+        row["in"] + row["reagents"] for el, row in balance.items() if el in UTILISATION_ELEMENTS
+    )
+    if m <= 0:
+        return 0.0
+    reuse = sum(row["reuse"] for el, row in balance.items() if el in UTILISATION_ELEMENTS)
+    waste = sum(row["waste"] for el, row in balance.items() if el in UTILISATION_ELEMENTS)
+    virgin = m - reuse
+    lfi = (virgin + waste) / (2.0 * m)
+    return max(0.0, 1.0 - 0.9 * lfi)

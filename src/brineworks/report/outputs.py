@@ -125,6 +125,12 @@ def _write_excel(data: dict[str, Any], path: Path) -> None:
     wb.save(path)
 
 
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return "–" if v is None else str(v)
+
+
 def _table(rows: list[list[str]], header: list[str]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join(
@@ -179,6 +185,24 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
                     ", ".join(f"{k} {v:.3g}" for k, v in p["salts_t_per_yr"].items()),
                 ]
             )
+    comparison = data.get("comparison") or {}
+    comparison_html = ""
+    if comparison:
+        names = list(next(iter(comparison.values())))
+        comp_rows = [[k, *(_fmt(v.get(n)) for n in names)] for k, v in comparison.items()]
+        comparison_html = "<h2>Against the baseline</h2>" + _table(comp_rows, ["indicator", *names])
+    pond_figures = ""
+    for u in ponds:
+        from brineworks.report import figures as fig_mod
+
+        train = u.result  # type: ignore[attr-defined]
+        pond_figures += fig_mod.pond_train_salts(train).to_html(
+            full_html=False, include_plotlyjs=False
+        )
+        first = train.ponds[0].path
+        pond_figures += fig_mod.evaporation_concentrations(first).to_html(
+            full_html=False, include_plotlyjs=False
+        )
     assumptions = [
         "The Qarhan brine is an ASSUMPTION built from unverified typical ranges (docs/data.md).",
         "Parameters marked 'assumption' in src/brineworks/data/process/unit_parameters.csv and "
@@ -202,7 +226,8 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
 <h2>Products</h2>{_table(products, ["product", "t/yr"])}
 <h2>Where each element goes (share of brine + reagents)</h2>
 {_table(shares, ["element", "product", "reuse", "returned", "waste", "emission"])}
-<h2>Solar ponds</h2>{_table(pond_rows, pond_header)}
+{comparison_html}
+<h2>Solar ponds</h2>{_table(pond_rows, pond_header)}{pond_figures}
 <h2>Material flows</h2>{"".join(figures)}
 </body></html>"""
     path.write_text(page, encoding="utf-8")

@@ -458,6 +458,26 @@ class Brine:
         )
         return replace(self, molality=new, notes=(*self.notes, note))
 
+    def dominant_anion(self) -> str | None:
+        """The anion carrying most negative charge, or ``None`` if there is none."""
+        anions = [k for k in self.molality if ion(k).charge < 0]
+        return max(anions, key=lambda k: -self.molality[k] * ion(k).charge, default=None)
+
+    def neutralised(self) -> Brine:
+        """This brine if neutral (or ``exact``), else balanced on its dominant anion.
+
+        Raises
+        ------
+        InputError
+            If it is not neutral and has no anion to balance on.
+        """
+        if self.exact or abs(self.charge_balance().percent) <= 1e-9:
+            return self
+        anion = self.dominant_anion()
+        if anion is None:
+            raise InputError("brine", self.name, "an analysis with an anion to balance on")
+        return self.balanced(anion)
+
     def with_temperature(self, temperature_c: float) -> Brine:
         """The same composition at another temperature (a computed density is dropped). [°C]"""
         if abs(temperature_c - self.temperature_c) < 1e-12:

@@ -45,19 +45,6 @@ __all__ = [
 
 Mode = Literal["fractional", "equilibrium"]
 
-_CHARGE = {
-    "Li": 1,
-    "Na": 1,
-    "K": 1,
-    "Mg": 2,
-    "Ca": 2,
-    "Sr": 2,
-    "Cl": -1,
-    "Br": -1,
-    "SO4": -2,
-    "B": 0,
-}
-
 
 @dataclass(frozen=True)
 class StopCondition:
@@ -567,16 +554,7 @@ def _neutral_start(brine: Brine) -> Brine:
     if brine.pH is not None:
         start = replace(start, pH=None, notes=(*start.notes, "measured pH not used: evaporation "
                         "follows the neutral-salt convention"))  # fmt: skip
-    if not start.exact and abs(start.charge_balance().percent) > 1e-9:
-        anion = max(
-            (k for k in start.molality if _CHARGE.get(k, 0) < 0 or k in ("CO3", "HCO3")),
-            key=lambda k: start.molality[k] * abs(_CHARGE.get(k, -2 if k == "CO3" else -1)),
-            default=None,
-        )
-        if anion is None:
-            raise InputError("brine", brine.name, "an analysis with an anion to balance on")
-        start = start.balanced(anion)
-    return start
+    return start.neutralised()
 
 
 @dataclass

@@ -243,23 +243,13 @@ class PhreeqcBackend:
         notes: list[str] = list(brine.notes)
         if brine.pH is None:
             cb = brine.charge_balance()
-            if not brine.exact and abs(cb.percent) > 1e-9:
-                anion = max(
-                    (k for k in brine.molality if ion(k).charge < 0),
-                    key=lambda k: -brine.molality[k] * ion(k).charge,
-                    default=None,
-                )
-                if anion is None:
-                    raise InputError(
-                        "pH",
-                        None,
-                        f"a measured pH for {brine.name}, which has no anion to balance on",
-                    )
-                brine = brine.balanced(anion)
+            balanced = brine.neutralised()
+            if balanced is not brine:
                 notes.append(
-                    f"charge imbalance {cb.percent:+.3g} % carried on {anion} so that the pH "
-                    "can follow from electroneutrality (neutral-salt convention)"
+                    f"charge imbalance {cb.percent:+.3g} % carried on {brine.dominant_anion()} so "
+                    "that the pH can follow from electroneutrality (neutral-salt convention)"
                 )
+                brine = balanced
             ph_line = " pH 7 charge\n"
             notes.append("pH from electroneutrality (neutral-salt convention)")
         else:
@@ -325,8 +315,8 @@ class PhreeqcBackend:
         self._check_validity(final, "the equilibrium state")
         spec = self._speciation(final, elements, phases, notes)
         solids = {p: max(float(final[p]), 0.0) for p in names}
-        change = {p: -float(final[f"d_{p}"]) * -1.0 for p in names}
         # PHREEQC's d_<phase> is the change in the amount of the solid (positive = precipitated).
+        change = {p: float(final[f"d_{p}"]) for p in names}
         mass = {p: solids[p] * self.database.phase_molar_mass(p) for p in names}
         result = Equilibrium(
             solution=spec,

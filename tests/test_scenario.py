@@ -151,7 +151,11 @@ def test_circular_headlines_against_published_facts() -> None:
         d["indicators"]["comprehensive_utilisation_by_mass"]
         > lin["indicators"]["comprehensive_utilisation_by_mass"]
     )
-    assert set(d["products_t_per_yr"]) == {"KCl", "Li2CO3", "Mg", "PVC"}
+    assert set(d["products_t_per_yr"]) == {"KCl", "Li2CO3", "Mg", "PVC", "NaOH", "H2"}
+    # chlor-alkali: 2 NaOH per Cl2, chlorine from both cells goes to PVC
+    naoh = streams["NaOH"].get("NaOH") / 0.039997
+    cl2_ca = streams["chlor-alkali chlorine"].get("Cl2") / 0.0709
+    assert naoh / cl2_ca == pytest.approx(2.0, rel=1e-3)
     # the park's own soda ash covers the lithium plant's need
     reuse = streams["soda ash"].get("Na2CO3")
     need = circ.utilities_in()["carbonation: soda ash"].get("Na2CO3")

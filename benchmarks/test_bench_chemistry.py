@@ -36,3 +36,23 @@ def test_speciate_catalogue(benchmark, backend: ThermoBackend, brines: list[Brin
 def test_saturate_invariant_point(benchmark, backend: ThermoBackend) -> None:
     eq = benchmark(backend.saturate, ["Halite", "Sylvite", "Carnallite"], 298.15)
     assert len(eq.present) == 3
+
+
+def test_evaporate_seawater_to_bischofite(benchmark, backend: ThermoBackend) -> None:
+    from brineworks.chemistry.evaporation import StopCondition, evaporate
+
+    brine = Brine.from_catalogue("seawater", backend=backend)
+    until = StopCondition("phase", target="Bischofite")
+    path = benchmark.pedantic(
+        evaporate, args=(brine,), kwargs={"backend": backend, "until": until}, rounds=3
+    )
+    assert path.stop_reason == "reached Bischofite saturation"
+
+
+def test_run_circular_scenario(benchmark) -> None:
+    from brineworks.scenario import load_scenario
+    from brineworks.simulate import simulate
+
+    scenario = load_scenario("qarhan-circular")
+    result = benchmark.pedantic(simulate, args=(scenario,), rounds=2)
+    assert result.solution.iterations > 1

@@ -15,7 +15,8 @@ from brineworks.process.units import ComponentSplitter, Mixer, Splitter
 FEED = Stream({"H2O": 1.0, "Na": 0.1, "Cl": 0.154})
 
 
-def recycle_loop(fraction: float) -> Flowsheet:
+def recycle_loop(fraction: float, feed: Stream = FEED) -> Flowsheet:
+    """Mixer → splitter with ``fraction`` recycled: the product equals the feed at steady state."""
     fs = Flowsheet()
     fs.add(Mixer("mix"))
     fs.add(Splitter("split", {"recycle": fraction, "product": 1 - fraction}))
@@ -23,7 +24,7 @@ def recycle_loop(fraction: float) -> Flowsheet:
     fs.connect("mixed", "mix.out", "split.in")
     fs.connect("recycle", "split.recycle", "mix.in2")
     fs.connect("product", "split.product", None)
-    fs.feed("feed", FEED)
+    fs.feed("feed", feed)
     return fs
 
 

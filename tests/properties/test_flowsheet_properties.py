@@ -3,10 +3,10 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brineworks.process.flowsheet import Flowsheet
 from brineworks.process.stream import Stream
 from brineworks.process.unit import check_balance
-from brineworks.process.units import Mixer, Reactor, Splitter
+from brineworks.process.units import Reactor
+from tests.process.test_flowsheet import recycle_loop
 
 flow = st.floats(min_value=1e-3, max_value=1e3, allow_nan=False)
 
@@ -17,15 +17,7 @@ def test_recycle_loop_product_equals_feed(
     fraction: float, water: float, na: float, cl: float
 ) -> None:
     feed = Stream({"H2O": water, "Na": na, "Cl": cl})
-    fs = Flowsheet()
-    fs.add(Mixer("mix"))
-    fs.add(Splitter("split", {"recycle": fraction, "product": 1 - fraction}))
-    fs.connect("feed", None, "mix.in1")
-    fs.connect("mixed", "mix.out", "split.in")
-    fs.connect("recycle", "split.recycle", "mix.in2")
-    fs.connect("product", "split.product", None)
-    fs.feed("feed", feed)
-    r = fs.solve()
+    r = recycle_loop(fraction, feed).solve()
     for comp, f in feed.flows.items():
         assert abs(r.streams["product"].get(comp) - f) <= 1e-8 * f
 

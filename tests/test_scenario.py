@@ -183,3 +183,6 @@ def test_circular_report_compares_with_its_baseline(tmp_path: Path) -> None:
     page = (tmp_path / "report.html").read_text()
     assert "Against the baseline" in page
     assert "Salts harvested per pond" in page
+    assert "Assumptions in force" in page
+    assert "flotation_halite_rejection" in page
+    assert "reaction soda_ash" in page

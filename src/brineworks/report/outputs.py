@@ -203,6 +203,13 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
         pond_figures += fig_mod.evaporation_concentrations(first).to_html(
             full_html=False, include_plotlyjs=False
         )
+    assumed_rows = _assumed_parameters(result)
+    assumed_html = (
+        "<h2>Assumptions in force</h2>"
+        + _table(assumed_rows, ["unit", "parameter", "value", "why it is an assumption"])
+        if assumed_rows
+        else ""
+    )
     assumptions = [
         "The Qarhan brine is an ASSUMPTION built from unverified typical ranges (docs/data.md).",
         "Parameters marked 'assumption' in src/brineworks/data/process/unit_parameters.csv and "
@@ -229,5 +236,27 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
 {comparison_html}
 <h2>Solar ponds</h2>{_table(pond_rows, pond_header)}{pond_figures}
 <h2>Material flows</h2>{"".join(figures)}
+{assumed_html}
 </body></html>"""
     path.write_text(page, encoding="utf-8")
+
+
+def _assumed_parameters(result: SimulationResult) -> list[list[str]]:
+    """Every value marked ``assumption`` that a unit of this flowsheet used."""
+    from brineworks.process.units.ponds import PondTrain
+    from brineworks.process.units.reactor import Reactor
+
+    rows: list[list[str]] = []
+    for unit in result.flowsheet.units.values():
+        for name, p in unit.param_sources.items():
+            if p.status == "assumption":
+                rows.append([unit.name, name, f"{unit.params[name]:g} {p.unit}", p.source])
+        if isinstance(unit, Reactor) and unit.reaction.status == "assumption":
+            rx = unit.reaction
+            rows.append(
+                [unit.name, f"reaction {rx.name}", f"conversion {rx.conversion:g}", rx.source]
+            )
+        if isinstance(unit, PondTrain):
+            rows.append([unit.name, "losses", f"entrainment {unit.losses.entrainment:g} kg/kg",
+                         unit.losses.source])  # fmt: skip
+    return rows

@@ -232,13 +232,15 @@ class EvaporationPath:
             return {k: v for k, v in self.final.solids_present.items() if v > 0}
         return {k: v for k, v in self.final.solids_cumulative.items() if v > 0}
 
+    @property
+    def molar_masses(self) -> dict[str, float]:
+        """Molar mass of each candidate solid. [kg/mol]"""
+        return _molar_masses(self.phase_formulas)
+
     def solids_mass(self) -> dict[str, float]:
         """Mass of each solid precipitated over the path. [kg per kg initial water]"""
-        w = atomic_weights()
-        return {
-            p: n * sum(w[el] * c for el, c in self.phase_formulas[p].items()) / 1000.0
-            for p, n in self.solids_total().items()
-        }
+        masses = self.molar_masses
+        return {p: n * masses[p] for p, n in self.solids_total().items()}
 
     def element_distribution(self) -> dict[str, dict[str, float]]:
         """Share of each element's initial amount in the final liquid and in each solid. [-]"""
@@ -398,10 +400,7 @@ def evaporate(
     )  # fmt: skip
     appearance: dict[str, float] = {}
     steps: list[EvaporationStep] = []
-    molar_masses = {
-        p: sum(atomic_weights()[el] * c for el, c in f.items()) / 1000.0
-        for p, f in formulas.items()
-    }
+    molar_masses = _molar_masses(formulas)
 
     def solve(dw: float) -> tuple[Equilibrium, float]:
         """Equilibrium after evaporating ``dw`` more kg of water from the current liquid."""
@@ -555,6 +554,12 @@ def _neutral_start(brine: Brine) -> Brine:
         start = replace(start, pH=None, notes=(*start.notes, "measured pH not used: evaporation "
                         "follows the neutral-salt convention"))  # fmt: skip
     return start.neutralised()
+
+
+def _molar_masses(formulas: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
+    """Molar mass of each phase from its formula. [kg/mol]"""
+    w = atomic_weights()
+    return {p: sum(w[el] * c for el, c in f.items()) / 1000.0 for p, f in formulas.items()}
 
 
 @dataclass

@@ -28,7 +28,6 @@ from typing import Any
 from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import EvaporationPath, StopCondition, evaporate
-from brineworks.chemistry.ions import atomic_weights
 from brineworks.climate import SECONDS_PER_YEAR, Climate
 from brineworks.errors import ChemistryError, InputError
 
@@ -281,7 +280,6 @@ def simulate_pond_train(
         raise InputError("stages", stages, "at least one pond stage")
     be = backend if backend is not None else get_backend()
     loss = losses if losses is not None else PondLosses.default()
-    weights = atomic_weights()
     a_ref = 1.0
     if climate.mode == "net":
         ref = Brine.from_catalogue(climate.reference_brine, backend=be)
@@ -323,7 +321,8 @@ def simulate_pond_train(
         elements_seep = {el: n * (1.0 - kept) for el, n in elements_in.items()}
 
         salts_mol = path.solids_total()
-        salts = {p: n * water * _molar_mass(path, p, weights) for p, n in salts_mol.items()}
+        masses = path.molar_masses
+        salts = {p: n * water * masses[p] for p, n in salts_mol.items()}
         elements_salts: dict[str, float] = {}
         for p, n in salts_mol.items():
             for el, c in path.phase_formulas[p].items():
@@ -385,7 +384,3 @@ def _mean_water_activity(path: EvaporationPath) -> float:
         num += dw * 0.5 * (a.water_activity + b.water_activity)
         den += dw
     return num / den if den > 0 else steps[-1].water_activity
-
-
-def _molar_mass(path: EvaporationPath, phase: str, weights: dict[str, float]) -> float:
-    return sum(weights[el] * c for el, c in path.phase_formulas[phase].items()) / 1000.0

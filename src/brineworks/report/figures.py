@@ -61,13 +61,13 @@ def evaporation_concentrations(path: EvaporationPath, unit: str = "g/L") -> go.F
 
 def evaporation_solids(path: EvaporationPath) -> go.Figure:
     """Solids precipitated in each step against the water removed (stacked bars). [kg/kg water]"""
-    weights = _weights()
+    masses = path.molar_masses
     fig = go.Figure()
     x = [100 * s.water_removed for s in path.steps]
     for phase in path.candidates:
         if path.solids_total().get(phase, 0.0) <= 0:
             continue
-        m = sum(weights[el] * n for el, n in path.phase_formulas[phase].items()) / 1000.0
+        m = masses[phase]
         y = [max(s.solids_step.get(phase, 0.0), 0.0) * m for s in path.steps]
         fig.add_trace(go.Bar(x=x, y=y, name=phase))
     fig.update_layout(
@@ -174,9 +174,3 @@ def write_figure(fig: go.Figure, path: str | Path, *, png: bool = False) -> list
             raise BrineworksError(f"PNG export failed ({exc}); the HTML was written") from None
         written.append(image)
     return written
-
-
-def _weights() -> dict[str, float]:
-    from brineworks.chemistry.ions import atomic_weights
-
-    return atomic_weights()

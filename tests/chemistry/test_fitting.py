@@ -14,15 +14,19 @@ from brineworks.chemistry.fitting import (
 )
 
 
-@pytest.mark.parametrize("phase", ["LiCl_H2O", "Li2SO4_H2O", "Zabuyelite", "Arcanite"])
-def test_stored_coefficients_reproduce_the_fit(phase: str) -> None:
+@pytest.mark.parametrize(
+    ("phase", "max_residual"),
+    [("LiCl_H2O", 0.02), ("Li2SO4_H2O", 0.02), ("Zabuyelite", 0.02), ("Arcanite", 0.02),
+     ("Li-carnallite", 0.3), ("Li2SO4_3Na2SO4_12H2O", 1e-9)],
+)  # fmt: skip
+def test_stored_coefficients_reproduce_the_fit(phase: str, max_residual: float) -> None:
     stored = {r.phase: r for r in load_phase_rows()}[phase]
     fit = fit_phase(phase)
     for t in fit.temperatures:
         assert analytic_log_k(stored.analytic, t) == pytest.approx(
             analytic_log_k(fit.analytic, t), abs=2e-6
         )
-    assert max(abs(r) for r in fit.residuals) < 0.02
+    assert max(abs(r) for r in fit.residuals) < max_residual
 
 
 def test_fit_recovers_a_known_log_k(backend: ThermoBackend) -> None:
@@ -52,6 +56,20 @@ def test_stored_lithium_mixing_reproduces_the_fit(system: str) -> None:
         assert stored[key] == pytest.approx(value, abs=1e-6), key
 
 
-def test_fit_needs_two_points() -> None:
-    with pytest.raises(ValueError, match="at least two"):
-        fit_log_k("Zabuyelite", [FitPoint("Zabuyelite", 298.15, {"Li": 0.34, "CO3": 0.17}, "x")])
+def test_fit_needs_points() -> None:
+    with pytest.raises(ValueError, match="no solubility points"):
+        fit_log_k("Zabuyelite", [])
+
+
+def test_points_at_one_temperature_fit_a_constant() -> None:
+    fit = fit_log_k("Zabuyelite", [FitPoint("Zabuyelite", 298.15, {"Li": 0.34, "CO3": 0.17}, "x")])
+    assert fit.analytic[1:] == (0.0, 0.0, 0.0, 0.0, 0.0)
+    assert fit.analytic[0] == pytest.approx(fit.log_iap[0])
+
+
+def test_lithium_double_salts_are_means_of_their_invariant_points() -> None:
+    """Li-carnallite: log K is the mean log IAP of its two 50 °C invariant points, which differ
+    by about 0.6 (recorded in docs/chemistry.md as the model's inconsistency there)."""
+    fit = fit_phase("Li-carnallite")
+    assert len(fit.temperatures) == 2
+    assert fit.log_iap[1] - fit.log_iap[0] == pytest.approx(0.59, abs=0.02)

@@ -167,3 +167,27 @@ def test_lithium_mixing_terms_change_activities(backend: ThermoBackend) -> None:
 
 def test_phase_formula(backend: ThermoBackend) -> None:
     assert backend.phase_formula("Carnallite") == {"K": 1, "Mg": 1, "Cl": 3, "H": 12, "O": 6}
+
+
+def test_added_base_precipitates_brucite_and_raises_ph(backend: ThermoBackend) -> None:
+    """NaOH mixed into a MgCl2 liquor: brucite takes the hydroxide up to the stoichiometric
+    dose, then the pH climbs; every element is conserved with the reagent counted in."""
+    brine = Brine(molality={"Li": 1.0, "Mg": 0.25, "Cl": 1.5}, name="eluate")
+    half = backend.equilibrate(brine, ["Brucite"], added={"NaOH": 0.25})
+    full = backend.equilibrate(brine, ["Brucite"], added={"NaOH": 0.6})
+    assert half.solids["Brucite"] == pytest.approx(0.125, rel=1e-3)
+    assert full.solids["Brucite"] == pytest.approx(0.25, rel=1e-4)
+    assert 8 < half.solution.pH < full.solution.pH
+    assert full.solution.molality["Na"] * full.solution.mass_water == pytest.approx(0.6)
+    assert full.solution.molality["Mg"] < 1e-5
+
+
+def test_added_acid_lowers_ph(backend: ThermoBackend) -> None:
+    brine = Brine(molality={"Na": 1.0, "Cl": 1.0}, name="salt")
+    assert backend.equilibrate(brine, [], added={"HCl": 0.01}).solution.pH < 2.5
+
+
+@pytest.mark.parametrize("added", [{"NaOH": -1.0}, {"KOH2Xy": 1.0}, {"Fe(OH)3": 0.1}])
+def test_bad_reagents_are_named(backend: ThermoBackend, added: dict[str, float]) -> None:
+    with pytest.raises(InputError, match="added"):
+        backend.equilibrate(Brine(molality={"Na": 1.0, "Cl": 1.0}), [], added=added)

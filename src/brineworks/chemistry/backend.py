@@ -50,11 +50,20 @@ class ThermoBackend(Protocol):
         false) saturation indices of a brine."""
         ...
 
-    def equilibrate(self, brine: Brine, phases: Sequence[str] | Mapping[str, float]) -> Equilibrium:
+    def equilibrate(
+        self,
+        brine: Brine,
+        phases: Sequence[str] | Mapping[str, float],
+        *,
+        added: Mapping[str, float] | None = None,
+    ) -> Equilibrium:
         """Equilibrate a brine with candidate solids.
 
         ``phases`` is a list of solids that may precipitate (starting from zero), or a mapping of
         solid name to the amount initially present [mol per kg of the brine's water].
+        ``added`` maps reagent formulas (``"NaOH"``, ``"HCl"``, ``"Na2CO3"``) to the amount
+        mixed in first [mol per kg of the brine's water]; the pH then follows from
+        electroneutrality.
         """
         ...
 

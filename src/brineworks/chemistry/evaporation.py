@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Any, Literal
@@ -315,10 +315,13 @@ def suppressed_phases() -> dict[str, str]:
     return {r["phase"]: r["reason"] for r in rows}
 
 
-def candidate_phases(brine: Brine, backend: ThermoBackend) -> tuple[str, ...]:
-    """Every solid of the database made of the brine's elements (plus H and O), except the
-    kinetically inhibited or misbehaving ones listed in :func:`suppressed_phases`."""
-    elements = set(brine.element_molality()) | {"H", "O"}
+def candidate_phases(
+    brine: Brine, backend: ThermoBackend, extra_elements: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """Every solid of the database made of the brine's elements (plus H, O and
+    ``extra_elements``, e.g. those of an added reagent), except the kinetically inhibited or
+    misbehaving ones listed in :func:`suppressed_phases`."""
+    elements = set(brine.element_molality()) | {"H", "O"} | set(extra_elements)
     skip = suppressed_phases()
     out = []
     for p in backend.phases:

@@ -118,15 +118,19 @@ def log_iap(phase: str, points: Sequence[FitPoint]) -> np.ndarray:
 def fit_log_k(phase: str, points: Sequence[FitPoint] | None = None) -> LogKFit:
     """Fit log K(T) of ``phase`` to measured solubilities (default: its rows of fit_points.csv)."""
     pts = tuple(points) if points is not None else fit_points(phase)
-    if len(pts) < 2:
-        raise ValueError(f"need at least two solubility points to fit {phase}, got {len(pts)}")
+    if not pts:
+        raise ValueError(f"no solubility points to fit {phase}")
     t = np.array([p.temperature for p in pts])
     y = log_iap(phase, pts)
-    columns = [np.ones_like(t), 1.0 / t]
-    if len(pts) >= 4:
+    # Points at one temperature fix a constant log K only (no temperature dependence).
+    columns = [np.ones_like(t)]
+    if np.ptp(t) > 1.0:
+        columns.append(1.0 / t)
+    if len(pts) >= 4 and np.ptp(t) > 1.0:
         columns.append(np.log10(t))
     coef, *_ = np.linalg.lstsq(np.column_stack(columns), y, rcond=None)
-    a = [float(coef[0]), 0.0, float(coef[1]), float(coef[2]) if len(coef) > 2 else 0.0, 0.0, 0.0]
+    c = [float(v) for v in coef] + [0.0, 0.0]
+    a = [c[0], 0.0, c[1], c[2], 0.0, 0.0]
     return LogKFit(
         phase, (a[0], a[1], a[2], a[3], a[4], a[5]), tuple(t), tuple(float(v) for v in y)
     )

@@ -35,6 +35,7 @@ from phreeqc import Phreeqc
 
 from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
 from brineworks.chemistry.database import Database
+from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.ions import ion
 from brineworks.chemistry.results import Equilibrium, Speciation
 from brineworks.errors import BrineworksError, ChemistryError, InputError, ValidityError
@@ -138,20 +139,57 @@ class PhreeqcBackend:
         self._check_validity(rows[-1], f"brine {brine.name!r}")
         return self._speciation(rows[-1], elements, phases, notes)
 
-    def equilibrate(self, brine: Brine, phases: Sequence[str] | Mapping[str, float]) -> Equilibrium:
-        """Equilibrate a brine with candidate solids (see :class:`ThermoBackend`)."""
+    def equilibrate(
+        self,
+        brine: Brine,
+        phases: Sequence[str] | Mapping[str, float],
+        *,
+        added: Mapping[str, float] | None = None,
+    ) -> Equilibrium:
+        """Equilibrate a brine with candidate solids (see :class:`ThermoBackend`).
+
+        ``added`` reagents (formula → mol per kg of the brine's water, e.g. ``{"NaOH": 0.2}``)
+        are mixed in before equilibrium (a PHREEQC ``REACTION``); the pH then follows from
+        electroneutrality.
+        """
         amounts = dict(phases) if isinstance(phases, Mapping) else dict.fromkeys(phases, 0.0)
         self._check_phases(list(amounts))
         for phase, amount in amounts.items():
             if not (math.isfinite(amount) and amount >= 0):
                 raise InputError(f"phases.{phase}", amount, "an amount ≥ 0 mol")
+        added = {f: n for f, n in (added or {}).items() if n != 0}
+        reagents = self._check_added(added)
         solution, notes = self._solution_block(brine)
         elements = set(self._elements(brine))
         for p in amounts:
             elements |= set(self.database.phase_formulas[p]) - {"H", "O"}
+        for formula in reagents.values():
+            elements |= set(formula) - {"H", "O"}
         ordered = [e for e in _ELEMENTS if e in elements]
-        result = self._equilibrium(solution, amounts, ordered, notes, start=brine)
-        return result
+        if added:
+            solution += "REACTION 1\n" + "".join(f" {f} {n:.17g}\n" for f, n in added.items())
+            solution += " 1 moles\n"
+            notes = (*notes, "added " + ", ".join(f"{n:.4g} mol/kgw {f}" for f, n in added.items()))
+        extra = {el: sum(n * reagents[f].get(el, 0.0) for f, n in added.items()) for el in ordered}
+        return self._equilibrium(solution, amounts, ordered, notes, start=brine, added=extra)
+
+    @staticmethod
+    def _check_added(added: Mapping[str, float]) -> dict[str, dict[str, float]]:
+        """Formulas of the added reagents, each amount checked finite and ≥ 0."""
+        out = {}
+        for formula, amount in added.items():
+            if not (isinstance(amount, int | float) and math.isfinite(amount) and amount >= 0):
+                raise InputError(f"added.{formula}", amount, "an amount ≥ 0 mol/kgw")
+            try:
+                elements = parse_formula(formula)
+            except (ValueError, KeyError, InputError):
+                elements = {}
+            if not elements or set(elements) - {"H", "O"} - set(_ELEMENTS):
+                raise InputError(
+                    "added", formula, f"a formula of H, O and {', '.join(_ELEMENTS)}, e.g. NaOH"
+                )
+            out[formula] = elements
+        return out
 
     def saturate(
         self, phases: Sequence[str], temperature: float, *, excess: float = 20.0
@@ -304,6 +342,7 @@ class PhreeqcBackend:
         elements: Sequence[str],
         notes: tuple[str, ...],
         start: Brine | None = None,
+        added: Mapping[str, float] | None = None,
     ) -> Equilibrium:
         names = list(amounts)
         eq_block = "EQUILIBRIUM_PHASES 1\n" + "".join(f" {p} 0 {amounts[p]:.17g}\n" for p in names)
@@ -325,7 +364,7 @@ class PhreeqcBackend:
             solids_change=change,
             candidates=tuple(names),
         )
-        self._check_equilibrium(result, rows[0], amounts, elements, deck)
+        self._check_equilibrium(result, rows[0], amounts, elements, deck, added or {})
         return result
 
     def _check_validity(self, row: Mapping[str, float], what: str) -> None:
@@ -344,6 +383,7 @@ class PhreeqcBackend:
         amounts: Mapping[str, float],
         elements: Sequence[str],
         deck: str,
+        added: Mapping[str, float],
     ) -> None:
         """Every present solid at SI = 0 and every element conserved, or a ChemistryError."""
         si = result.solution.saturation_index
@@ -353,8 +393,10 @@ class PhreeqcBackend:
                     f"PHREEQC returned {p} present at SI {si[p]:+.3g}, not at equilibrium", "", deck
                 )
         for el in elements:
-            before = float(initial[f"{el}(mol/kgw)"]) + sum(
-                amounts[p] * self.database.phase_formulas[p].get(el, 0.0) for p in amounts
+            before = (
+                float(initial[f"{el}(mol/kgw)"])
+                + added.get(el, 0.0)
+                + sum(amounts[p] * self.database.phase_formulas[p].get(el, 0.0) for p in amounts)
             )
             after = result.solution.molality[el] * result.solution.mass_water + sum(
                 result.solids[p] * self.database.phase_formulas[p].get(el, 0.0) for p in amounts

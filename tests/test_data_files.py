@@ -39,12 +39,12 @@ def test_climate() -> None:
 
 def test_unit_parameters_and_losses() -> None:
     params = _rows("process", "unit_parameters.csv")
-    assert len(params) == 10
+    assert len(params) == 12
     for r in params:
         assert r["source"]
         assert r["status"] in {"R", "D", "assumption"}
         assert float(r["min"]) <= float(r["value"]) <= float(r["max"])
-    assert sum(float(r["value"]) for r in params) == pytest.approx(10107.795, abs=1e-9)
+    assert sum(float(r["value"]) for r in params) == pytest.approx(10107.795 + 35, abs=1e-9)
     losses = _rows("pond_losses.csv")
     assert {r["quantity"] for r in losses} == {"seepage_rate", "entrainment"}
     assert sum(float(r["value"]) for r in losses) == pytest.approx(0.100000001, abs=1e-15)
@@ -57,5 +57,10 @@ def test_reactions_components_and_suppressed_phases() -> None:
     assert sum(float(r["conversion"]) for r in reactions) == pytest.approx(5.72)
     assert len(_rows("process", "components.csv")) == 30
     suppressed = _rows("thermo", "suppressed_phases.csv")
-    assert [r["phase"] for r in suppressed] == ["Goergeyite", "Dolomite", "Magnesite"]
+    assert [r["phase"] for r in suppressed] == [
+        "Goergeyite",
+        "Dolomite",
+        "Magnesite",
+        "Li2SO4_3Na2SO4_12H2O",
+    ]
     assert all(r["reason"] and r["source"] for r in suppressed)

@@ -49,6 +49,7 @@ class UnitSpec(_Strict):
     inlets: int | None = None
     to_top: dict[str, float] | None = None
     reaction: str | None = None
+    reagent: str | None = None
 
 
 class StreamSpec(_Strict):

@@ -20,6 +20,7 @@ from brineworks.process.units import (
     ComponentSplitter,
     LithiumAdsorption,
     LithiumCarbonate,
+    MagnesiumRemoval,
     Mixer,
     PondTrain,
     PotashPlant,
@@ -53,13 +54,18 @@ def _unit(spec: UnitSpec) -> Unit:
         if not spec.reaction:
             raise InputError(f"units.{spec.name}.reaction", None, "a reaction of reactions.csv")
         return Reactor(spec.name, spec.reaction)
+    if spec.kind == "magnesium_removal":
+        return MagnesiumRemoval(spec.name, spec.params, reagent=spec.reagent or "NaOH")
     kinds: dict[str, type[Unit]] = {
         "potash_plant": PotashPlant,
         "lithium_adsorption": LithiumAdsorption,
         "lithium_carbonate": LithiumCarbonate,
     }
     if spec.kind not in kinds:
-        allowed = ", ".join(["ponds", "mixer", "splitter", "component_splitter", "reactor", *kinds])
+        allowed = ", ".join(
+            ["ponds", "mixer", "splitter", "component_splitter", "reactor",
+             "magnesium_removal", *kinds]
+        )  # fmt: skip
         raise InputError(f"units.{spec.name}.kind", spec.kind, f"one of {allowed}")
     cls = kinds[spec.kind]
     return cls(spec.name, spec.params)

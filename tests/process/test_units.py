@@ -10,7 +10,7 @@ from brineworks.errors import InputError
 from brineworks.process.flowsheet import Flowsheet
 from brineworks.process.stream import Stream, brine_to_stream, stream_to_brine
 from brineworks.process.unit import check_balance
-from brineworks.process.units import PondTrain, PotashPlant
+from brineworks.process.units import MagnesiumRemoval, PondTrain, PotashPlant
 
 STAGES = [("halite", "phase:Carnallite"), ("carnallite", "phase:Bischofite")]
 
@@ -95,13 +95,43 @@ def test_lithium_adsorption_and_carbonate(pond_outputs: dict[str, Stream]) -> No
     assert eluate.get("Li") / eluate.get("H2O") == pytest.approx(0.01, rel=1e-12)  # 10,000 ppm
     assert out["raffinate"].get("Mg") == pytest.approx(0.995 * old_brine.get("Mg"), rel=1e-12)
 
+    # Straight to carbonation, the co-extracted magnesium takes the carbonate: no Li2CO3.
     lc = LithiumCarbonate("carbonation")
-    res = lc.run({"eluate": eluate})
+    dirty = lc.run({"eluate": eluate})
+    assert dirty["li2co3"].get("Li2CO3") < 0.05 * eluate.get("Li") / 0.00694 * 0.07389 / 2
+    assert set(dirty["li2co3"].flows) - {"Li2CO3"}  # magnesium carbonates instead
+
+    # Magnesium removed first (NaOH to 10 mg/kg Mg): most of the lithium comes out.
+    mg = MagnesiumRemoval("magnesium removal")
+    purified = mg.run({"liquor": eluate})
+    assert purified["purified"].get("Mg") / purified["purified"].get("H2O") < 10.01e-6
+    assert purified["sludge"].get("Brucite") > 0
+    naoh = mg.utilities_in["NaOH"].get("NaOH") / 0.039997
+    assert naoh >= 2 * (eluate.get("Mg") - purified["purified"].get("Mg")) / 0.024305 * (1 - 1e-6)
+    res = lc.run({"eluate": purified["purified"]})
     li_fed = eluate.get("Li") / 0.00694
     li_product = 2 * res["li2co3"].get("Li2CO3") / 0.07389
-    assert 0.3 < li_product / li_fed < 1.0
+    assert 0.8 < li_product / li_fed < 1.0
     soda = lc.utilities_in["soda ash"].get("Na2CO3") / 0.10599
     assert soda == pytest.approx(1.3 * li_fed / 2, rel=1e-3)
+
+
+def test_magnesium_removal_rejects_an_unknown_reagent() -> None:
+    with pytest.raises(InputError, match="reagent"):
+        MagnesiumRemoval("m", reagent="KOH")
+
+
+def test_magnesium_removal_with_lime(backend: ThermoBackend) -> None:
+    """Slaked lime: half the moles of NaOH for the same Mg; calcium stays in the liquor."""
+    feed = brine_to_stream(Brine(molality={"Li": 1.4, "Mg": 0.2, "Cl": 1.8}, exact=True), 1.0)
+    lime = MagnesiumRemoval("lime", reagent="Ca(OH)2")
+    soda = MagnesiumRemoval("naoh")
+    out_lime = lime.run({"liquor": feed})
+    soda.run({"liquor": feed})
+    n_lime = lime.utilities_in["Ca(OH)2"].get("CaOH2") / 0.074093
+    n_naoh = soda.utilities_in["NaOH"].get("NaOH") / 0.039997
+    assert n_lime == pytest.approx(n_naoh / 2, rel=0.05)
+    assert out_lime["purified"].get("Ca") > 0
 
 
 def test_lithium_carbonate_yield_follows_solubility(backend: ThermoBackend) -> None:

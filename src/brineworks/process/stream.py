@@ -191,10 +191,9 @@ def stream_to_brine(stream: Stream, name: str = "stream") -> tuple[Brine, float]
     InputError
         If the stream carries no water or no solute.
     """
-    # Base carried as OH- is water for PHREEQC (see solution_stream).
-    water = stream.get("H2O") + stream.get("OHminus") / component_molar_mass("OHminus") * (
-        component_molar_mass("H2O")
-    )
+    # Excess OH- or H+ (see solution_stream) is not passed on: PHREEQC recreates it from
+    # electroneutrality, as the pH of the exact brine.
+    water = stream.get("H2O")
     if water <= 0:
         raise InputError(f"{name} water", water, "a stream with water to dissolve its solutes")
     molality = {
@@ -225,17 +224,16 @@ def solution_stream(elements: Mapping[str, float], mass: float, temperature: flo
     brine = Brine.from_element_amounts(elements, 1.0, temperature)
     flows = {k: n * component_molar_mass(k) for k, n in brine.molality.items()}
     # A computed solution may not be nominally neutral: hydroxide or carbonate solids leave
-    # acid (or base) behind. Carry it, so that H and O stay balanced.
-    # PHREEQC counts such OH- inside the water (OH- = H2O - H+), so n mol of base excess are
-    # n mol of water written as OH- here; acid is H+ on top of the water.
+    # acid (or base) behind, and an added base leaves hydroxide. Carry the excess as H+ or OH-
+    # beside the solvent water, as PHREEQC does: with the solutes' elements and the total mass
+    # fixed, this keeps H and O (and so H - 2 O, the charge) balanced.
     cb = brine.charge_balance()
     excess = cb.cations - cb.anions  # eq/s
-    water = mass - sum(flows.values())
     if excess < 0:
         flows["Hplus"] = -excess * component_molar_mass("Hplus")
     elif excess > 0:
         flows["OHminus"] = excess * component_molar_mass("OHminus")
-        water -= excess * component_molar_mass("H2O")
+    water = mass - sum(flows.values())
     if water < -1e-12 * max(mass, 1e-300):
         raise InputError("solution mass", mass, "a mass above that of its solutes")
     flows["H2O"] = max(water, 0.0)

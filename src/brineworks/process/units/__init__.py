@@ -2,6 +2,7 @@
 
 from brineworks.process.units.basic import ComponentSplitter, Mixer, Splitter
 from brineworks.process.units.lithium import LithiumAdsorption, LithiumCarbonate
+from brineworks.process.units.magnesium import MagnesiumRemoval
 from brineworks.process.units.ponds import PondTrain
 from brineworks.process.units.potash import PotashPlant
 from brineworks.process.units.reactor import Reactor
@@ -10,6 +11,7 @@ __all__ = [
     "ComponentSplitter",
     "LithiumAdsorption",
     "LithiumCarbonate",
+    "MagnesiumRemoval",
     "Mixer",
     "PondTrain",
     "PotashPlant",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import (
     Stream,
@@ -83,23 +84,28 @@ class LithiumCarbonate(Unit):
         li_mol = feed.get("Li") / component_molar_mass("Li")
         soda = p["soda_ash_factor"] * li_mol / 2.0  # mol/s Na2CO3
         brine, water = stream_to_brine(feed, f"{self.name} feed")
-        molality = dict(brine.molality)
-        molality["Na"] = molality.get("Na", 0.0) + 2 * soda / water
-        molality["CO3"] = molality.get("CO3", 0.0) + soda / water
-        dosed = Brine(molality=molality, temperature=t, name=f"{self.name} reactor", exact=True)
-        eq = get_backend().equilibrate(dosed, ["Zabuyelite"])
-        li2co3 = eq.solids.get("Zabuyelite", 0.0) * water  # mol/s
+        reactor = Brine(molality=brine.molality, temperature=t, name=f"{self.name} reactor",
+                        exact=True)  # fmt: skip
+        backend = get_backend()
+        phases = candidate_phases(reactor, backend, ("Na", "C"))
+        eq = backend.equilibrate(reactor, phases, added={"Na2CO3": soda / water})
+        solids = {ph: n * water for ph, n in eq.solids.items() if n > 0}  # mol/s
+        li2co3 = solids.pop("Zabuyelite", 0.0)
+        product_flows = {"Li2CO3": li2co3 * component_molar_mass("Li2CO3")}
+        product_flows |= {ph: n * component_molar_mass(ph) for ph, n in solids.items()}
+        product = Stream(product_flows, t)
         liquor_elements = {el: m * eq.solution.mass_water * water
                            for el, m in eq.solution.molality.items()}  # fmt: skip
         soda_stream = Stream({"Na2CO3": soda * component_molar_mass("Na2CO3")}, t)
-        product = Stream({"Li2CO3": li2co3 * component_molar_mass("Li2CO3")}, t)
         liquor_mass = feed.total + soda_stream.total - product.total
         self.utilities_in = {"soda ash": soda_stream}
+        purity = product_flows["Li2CO3"] / product.total if product.total > 0 else 0.0
         self.performance.notes = [
             f"Li2CO3 yield {2 * li2co3 / li_mol:.3f} of the Li fed, from zabuyelite solubility "
-            f"at {p['temperature_c']:g} °C"
+            f"at {p['temperature_c']:g} °C; solid {purity:.4f} Li2CO3 by mass"
+            + ("" if not solids else " (co-precipitated: " + ", ".join(sorted(solids)) + ")")
         ]
         return {
-            "li2co3": Stream(product.flows, t),
+            "li2co3": product,
             "mother_liquor": solution_stream(liquor_elements, liquor_mass, t),
         }

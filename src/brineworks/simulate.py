@@ -161,6 +161,7 @@ class SimulationResult:
     def to_dict(self) -> dict[str, Any]:
         """The ``results.json`` form."""
         from brineworks.assess.circularity import indicators
+        from brineworks.assess.energy import energy_indicators, unit_table
 
         return {
             "scenario": self.scenario.name,
@@ -174,6 +175,8 @@ class SimulationResult:
             ],
             "utilities_t_per_yr": {k: s.t_per_yr() for k, s in self.utilities_in().items()},
             "indicators": indicators(self),
+            "energy": energy_indicators(self),
+            "units": unit_table(self),
             "element_balance": self.element_balance(),
             "convergence": {
                 "iterations": self.solution.iterations,

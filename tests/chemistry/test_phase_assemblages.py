@@ -83,11 +83,13 @@ def test_li2co3_solubility_peaks_in_chloride_solutions(backend: ThermoBackend, c
     """Q09 (Cheng et al. 2013): in NaCl and KCl, Li2CO3 solubility first rises to a maximum,
     then falls as the chloride concentration grows."""
     s = [_li2co3(backend, {cation: m, "Cl": m}, 50) for m in (1e-6, 0.5, 1.0, 4.0)]
-    assert s[1] > s[0] and s[2] > s[0]
+    assert s[1] > s[0]
+    assert s[2] > s[0]
     assert s[3] < max(s[1], s[2])
 
 
 def test_li2co3_solubility_rises_with_sodium_sulfate(backend: ThermoBackend) -> None:
     """Q07 (Wang et al. 2018): Na2SO4 raises Li2CO3 solubility."""
     s = [_li2co3(backend, {"Na": 2 * m, "SO4": m}, 50) for m in (1e-6, 0.5, 1.0)]
-    assert s[1] > s[0] and s[2] > s[0]
+    assert s[1] > s[0]
+    assert s[2] > s[0]

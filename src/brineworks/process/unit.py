@@ -23,10 +23,12 @@ from brineworks.process.stream import Stream
 
 __all__ = [
     "BalanceError",
+    "EnergyFactor",
     "Parameter",
     "Performance",
     "Unit",
     "check_balance",
+    "energy_factors",
     "parameter_table",
     "register_unit",
     "unit_types",
@@ -68,6 +70,37 @@ def parameter_table() -> dict[tuple[str, str], Parameter]:
     return out
 
 
+@dataclass(frozen=True)
+class EnergyFactor:
+    """Energy a plant uses per tonne of a basis component it makes (``unit_performance.csv``)."""
+
+    target: str
+    quantity: str  # "electricity" [kWh/t] or "heat" [GJ/t]
+    basis: str
+    value: float
+    unit: str
+    source: str
+    status: str
+    note: str = ""
+
+
+@cache
+def energy_factors() -> dict[str, tuple[EnergyFactor, ...]]:
+    """Energy factors by target (a reaction name or a unit family)."""
+    text = files("brineworks.data").joinpath("process", "unit_performance.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    out: dict[str, list[EnergyFactor]] = {}
+    for r in rows:
+        f = EnergyFactor(
+            target=r["target"], quantity=r["quantity"], basis=r["basis"], value=float(r["value"]),
+            unit=r["unit"], source=r["source"], status=r["status"], note=r["note"],
+        )  # fmt: skip
+        if (f.quantity, f.unit) not in {("electricity", "kWh/t"), ("heat", "GJ/t")}:
+            raise BrineworksError(f"unit_performance.csv: {f.quantity} in {f.unit} is not known")
+        out.setdefault(f.target, []).append(f)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @dataclass
 class Performance:
     """What a unit consumes and emits besides its material streams (per second).
@@ -91,6 +124,7 @@ class Performance:
     fresh_water: float = 0.0
     co2: float = 0.0
     notes: list[str] = field(default_factory=list)
+    energy_sources: list[EnergyFactor] = field(default_factory=list)
 
 
 _REGISTRY: dict[str, type[Unit]] = {}
@@ -165,12 +199,31 @@ class Unit(ABC):
             )
         self.utilities_in, self.utilities_out = {}, {}
         outputs = self.solve(inputs)
-        check_balance(
-            self.name,
-            [*inputs.values(), *self.utilities_in.values()],
-            [*outputs.values(), *self.utilities_out.values()],
-        )
+        ins = [*inputs.values(), *self.utilities_in.values()]
+        outs = [*outputs.values(), *self.utilities_out.values()]
+        check_balance(self.name, ins, outs)
+        self._energy(ins, outs)
         return outputs
+
+    @property
+    def performance_target(self) -> str:
+        """The key of this unit's rows in ``unit_performance.csv`` (its family by default)."""
+        return self.family
+
+    def _energy(self, ins: list[Stream], outs: list[Stream]) -> None:
+        """Electricity and heat from the sourced factors per tonne of what the unit makes."""
+        perf = self.performance
+        perf.electricity = perf.heat = 0.0
+        perf.energy_sources = []
+        for f in energy_factors().get(self.performance_target, ()):
+            made = sum(s.get(f.basis) for s in outs) - sum(s.get(f.basis) for s in ins)  # kg/s
+            if made <= 0:
+                continue
+            if f.quantity == "electricity":
+                perf.electricity += f.value * made * 3600.0  # kWh/t × kg/s → W
+            else:
+                perf.heat += f.value * made * 1.0e6  # GJ/t × kg/s → W
+            perf.energy_sources.append(f)
 
 
 def check_balance(

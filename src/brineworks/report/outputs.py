@@ -117,12 +117,31 @@ def _write_excel(data: dict[str, Any], path: Path) -> None:
     ws.append(["element", *(f"{c} [t/yr]" for c in cols)])
     for el, row in data["element_balance"].items():
         ws.append([el, *(row[c] for c in cols)])
+    ws = wb.create_sheet("energy")
+    ws.append(["indicator", "value"])
+    for k, v in data["energy"].items():
+        ws.append([k, ", ".join(v) if isinstance(v, list) else v])
+    ws = wb.create_sheet("units")
+    cols = ["unit", "kind", "electricity_mwh_per_yr", "heat_gj_per_yr", "indirect_co2_t_per_yr",
+            "fresh_water_m3_per_yr", "capacity_t_per_yr", "energy_data"]  # fmt: skip
+    ws.append([*cols, "reagents [t/yr]", "notes"])
+    for u in data["units"]:
+        reagents = "; ".join(f"{k}: {v:.4g}" for k, v in u["reagents_t_per_yr"].items())
+        ws.append([*(u[c] for c in cols), reagents, " | ".join(u["notes"])])
     ws = wb.create_sheet("streams")
     components = sorted({c for s in data["streams"] for c in s["t_per_yr"]})
     ws.append(["stream", "fate", *(f"{c} [t/yr]" for c in components)])
     for s in data["streams"]:
         ws.append([s["name"], s["fate"] or "", *(s["t_per_yr"].get(c, 0.0) for c in components)])
     wb.save(path)
+
+
+def _reference(r: dict[str, str]) -> str:
+    jobs = f", {r['jobs_direct']} direct jobs" if r["jobs_direct"] else ""
+    return (
+        f"{r['capacity_t_per_yr']} t/yr: {r['capex']} {r['currency']} ({r['price_year']}){jobs}"
+        f" [{r['status']}]"
+    )
 
 
 def _fmt(v: object) -> str:
@@ -152,6 +171,19 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
         ["waste-salt intensity", f"{ind['waste_salt_intensity_t_per_t'] or 0:.3g} t per t product"],
         ["fresh water", f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr"],
         [
+            "electricity (plants with sourced factors)",
+            f"{data['energy']['electricity_mwh_per_yr']:.4g} MWh/yr",
+        ],
+        [
+            "indirect CO2 from electricity",
+            f"{data['energy']['indirect_co2_t_per_yr'] or 0:.4g} t/yr at "
+            f"{data['energy']['grid_factor'] or 'no grid factor for this site'}",
+        ],
+        [
+            "plants without sourced energy data",
+            ", ".join(data["energy"]["units_without_energy_data"]) or "none",
+        ],
+        [
             "recycle convergence",
             f"{data['convergence']['iterations']} iterations, residual "
             f"{data['convergence']['residual']:.2g}",
@@ -171,6 +203,19 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
             figures.append(
                 element_sankey(result, el).to_html(full_html=False, include_plotlyjs=not figures)
             )
+    plant_rows = [
+        [u["unit"], u["kind"], _fmt(u["capacity_t_per_yr"]), _fmt(u["electricity_mwh_per_yr"]),
+         _fmt(u["heat_gj_per_yr"]), _fmt(u["indirect_co2_t_per_yr"]),
+         _fmt(u["fresh_water_m3_per_yr"]),
+         "; ".join(f"{k} {v:.4g}" for k, v in u["reagents_t_per_yr"].items()),
+         u["energy_data"] or "no sourced factor",
+         "; ".join(_reference(r) for r in u["reference_plants"]) or "–",
+         " ".join(u["notes"])]
+        for u in data["units"] if u["kind"] not in {"mixer", "splitter", "component_splitter"}
+    ]  # fmt: skip
+    plant_header = ["unit", "kind", "capacity [t/yr]", "electricity [MWh/yr]", "heat [GJ/yr]",
+                    "indirect CO2 [t/yr]", "fresh water [m³/yr]", "reagents [t/yr]",
+                    "energy data", "reference plants (capex, jobs)", "notes"]  # fmt: skip
     ponds = [u for u in result.flowsheet.units.values() if getattr(u, "result", None) is not None]
     pond_rows = []
     for u in ponds:
@@ -234,6 +279,7 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
 <h2>Where each element goes (share of brine + reagents)</h2>
 {_table(shares, ["element", "product", "reuse", "returned", "waste", "emission"])}
 {comparison_html}
+<h2>Plants: size, energy, CO2, reagents</h2>{_table(plant_rows, plant_header)}
 <h2>Solar ponds</h2>{_table(pond_rows, pond_header)}{pond_figures}
 <h2>Material flows</h2>{"".join(figures)}
 {assumed_html}

@@ -107,6 +107,11 @@ class Reactor(Unit):
             raise InputError(f"{name}.reaction", reaction, "one of " + ", ".join(table))
         self.reaction = table[reaction]
 
+    @property
+    def performance_target(self) -> str:
+        """Energy factors of a reactor are keyed by its reaction."""
+        return self.reaction.name
+
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["in"]
         rx = self.reaction

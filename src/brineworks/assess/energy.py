@@ -1,0 +1,158 @@
+"""Energy, indirect CO2 and plant size of each unit of a solved scenario.
+
+Electricity and heat come from the sourced factors of ``data/process/unit_performance.csv``
+(per tonne of what a plant makes); indirect CO2 is electricity times the site's grid factor
+(``data/process/grid_emissions.csv``). Units without a sourced factor are listed as such, never
+counted as zero silently. Reference capital costs and jobs (``capex_references.csv``) are
+reported beside the plant's capacity, not scaled: the economics issue decides how to scale.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from brineworks.climate import SECONDS_PER_YEAR
+from brineworks.errors import InputError
+
+if TYPE_CHECKING:
+    from brineworks.simulate import SimulationResult
+
+__all__ = ["GridFactor", "capex_references", "energy_indicators", "grid_factor", "unit_table"]
+
+
+_REFERENCE_KEYS = (
+    "capacity_t_per_yr",
+    "capex",
+    "currency",
+    "price_year",
+    "jobs_direct",
+    "source",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class GridFactor:
+    """CO2 emitted per kWh of grid electricity at a site."""
+
+    site: str
+    region: str
+    year: int
+    kg_co2_per_kwh: float
+    source: str
+    status: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = files("brineworks.data").joinpath("process", name).read_text("utf-8")
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+
+
+@cache
+def grid_factor(site: str) -> GridFactor:
+    """The default grid CO2 factor of ``site``.
+
+    Raises
+    ------
+    InputError
+        If the site has no default row in ``grid_emissions.csv``.
+    """
+    rows = [r for r in _rows("grid_emissions.csv") if r["site"] == site and r["default"] == "yes"]
+    if not rows:
+        known = sorted({r["site"] for r in _rows("grid_emissions.csv")})
+        raise InputError("site", site, "a site of grid_emissions.csv: " + ", ".join(known))
+    r = rows[0]
+    return GridFactor(site, r["region"], int(r["year"]), float(r["kg_co2_per_kwh"]),
+                      r["source"], r["status"])  # fmt: skip
+
+
+@cache
+def capex_references() -> tuple[dict[str, str], ...]:
+    """Rows of ``capex_references.csv``."""
+    return tuple(_rows("capex_references.csv"))
+
+
+def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
+    """One row per unit: energy [MWh/yr, GJ/yr], indirect CO2 [t/yr], fresh water [m³/yr],
+    reagents bought [t/yr], capacity of its main product [t/yr], reference plants, notes."""
+    y = SECONDS_PER_YEAR
+    try:
+        grid: GridFactor | None = grid_factor(result.scenario.site)
+    except InputError:
+        grid = None
+    rows = []
+    streams = result.solution.streams
+    for unit in result.flowsheet.units.values():
+        perf = unit.performance
+        target = unit.performance_target
+        electricity = perf.electricity * y / 3.6e9  # W → MWh/yr
+        refs = [r for r in capex_references() if r["target"] == target]
+        capacity = None
+        if refs:
+            product = refs[0]["product"]
+            made = sum(streams[name].get(product) for name in unit_outlets(result, unit.name))
+            capacity = made * y / 1000.0
+        energy_data = "; ".join(
+            f"{f.quantity} {f.value:g} {f.unit} {f.basis} ({f.status})" for f in perf.energy_sources
+        )
+        reference_plants = [{k: ref[k] for k in _REFERENCE_KEYS} for ref in refs]
+        rows.append(
+            {
+                "unit": unit.name,
+                "kind": unit.kind,
+                "target": target,
+                "electricity_mwh_per_yr": electricity,
+                "heat_gj_per_yr": perf.heat * y / 1e9,
+                "indirect_co2_t_per_yr": (
+                    electricity * grid.kg_co2_per_kwh if grid is not None else None
+                ),
+                "energy_data": energy_data or None,
+                "fresh_water_m3_per_yr": sum(s.get("H2O") for s in unit.utilities_in.values())
+                * y
+                / 1000.0,
+                "reagents_t_per_yr": {
+                    k: s.total * y / 1000.0
+                    for k, s in unit.utilities_in.items()
+                    if s.get("H2O") == 0
+                },
+                "capacity_t_per_yr": capacity,
+                "reference_plants": reference_plants,
+                "notes": list(perf.notes),
+            }
+        )
+    return rows
+
+
+def unit_outlets(result: SimulationResult, unit: str) -> list[str]:
+    """Names of the streams leaving ``unit``."""
+    return [s.name for s in result.scenario.streams if s.source.split(".")[0] == unit]
+
+
+def energy_indicators(result: SimulationResult) -> dict[str, Any]:
+    """Park totals: electricity, heat, indirect CO2 and their intensities per tonne of products,
+    and which energy-using plants have no sourced factor yet."""
+    table = unit_table(result)
+    electricity = sum(r["electricity_mwh_per_yr"] for r in table)
+    heat = sum(r["heat_gj_per_yr"] for r in table)
+    co2 = sum(r["indirect_co2_t_per_yr"] or 0.0 for r in table)
+    products = sum(sum(v.values()) for v in result.products_t_per_yr().values())
+    passive = {"ponds", "mixer", "splitter", "component_splitter"}
+    missing = [r["unit"] for r in table if r["energy_data"] is None and r["kind"] not in passive]
+    try:
+        grid = grid_factor(result.scenario.site)
+        grid_text = f"{grid.kg_co2_per_kwh:g} kg/kWh ({grid.region} {grid.year}; {grid.status})"
+    except InputError:
+        grid_text = None
+    return {
+        "electricity_mwh_per_yr": electricity,
+        "heat_gj_per_yr": heat,
+        "indirect_co2_t_per_yr": co2 if grid_text else None,
+        "electricity_intensity_kwh_per_t": 1000.0 * electricity / products if products else None,
+        "co2_intensity_kg_per_t": 1000.0 * co2 / products if products and grid_text else None,
+        "grid_factor": grid_text,
+        "units_without_energy_data": missing,
+    }

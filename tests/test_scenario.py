@@ -190,3 +190,27 @@ def test_circular_report_compares_with_its_baseline(tmp_path: Path) -> None:
     assert "Assumptions in force" in page
     assert "flotation_halite_rejection" in page
     assert "reaction soda_ash" in page
+
+
+def test_design_specs_size_the_supplying_plants() -> None:
+    """The soda-ash plant and the caustic sent to the lithium plant are sized by design specs
+    to exactly what carbonation and magnesium removal consume."""
+    result = simulate(load_scenario("qarhan-circular"))
+    specs = {s["name"]: s for s in result.specs}
+    assert len(specs) == 2
+    for s in specs.values():
+        assert s["supply_t_per_yr"] == pytest.approx(s["demand_t_per_yr"], rel=1e-9)
+        assert 0 < s["fraction"] < 1
+        assert s["rounds"] <= 3  # supply is proportional to the fraction: one correction
+    split = result.flowsheet.units["halite split"]
+    assert sum(split.fractions.values()) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_design_spec_errors_name_the_field(tmp_path: Path) -> None:
+    bad = builtin_scenarios()["qarhan-circular"].replace(
+        'demand = "carbonation: soda ash"', 'demand = "carbonation: lime"'
+    )
+    path = tmp_path / "bad.toml"
+    path.write_text(bad)
+    with pytest.raises(InputError, match=r"specs\.soda ash for the lithium plant\.demand"):
+        simulate(load_scenario(str(path)))

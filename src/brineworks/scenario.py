@@ -69,6 +69,23 @@ class StreamSpec(_Strict):
         return v
 
 
+class DesignSpec(_Strict):
+    """Size a plant by what it must supply: vary a splitter outlet's fraction until the
+    ``supply`` stream carries exactly what the ``demand`` utility consumes.
+
+    ``vary`` is ``"splitter.outlet"``; ``absorb`` is the outlet of the same splitter that takes
+    up the difference; ``demand`` is a utility as ``"unit: utility"`` (e.g.
+    ``"carbonation: soda ash"``); the flows compared are those of the components the utility
+    carries.
+    """
+
+    name: str
+    vary: str
+    absorb: str
+    supply: str
+    demand: str
+
+
 class Scenario(_Strict):
     """A validated scenario."""
 
@@ -79,6 +96,7 @@ class Scenario(_Strict):
     units: list[UnitSpec]
     streams: list[StreamSpec]
     baseline: str | None = None
+    specs: list[DesignSpec] = Field(default_factory=list)
     source_file: str = ""
 
     def check_structure(self) -> None:

@@ -6,14 +6,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.climate import SECONDS_PER_YEAR
 from brineworks.errors import InputError
-from brineworks.process.flowsheet import Flowsheet, FlowsheetResult
+from brineworks.process.flowsheet import ConvergenceError, Flowsheet, FlowsheetResult
 from brineworks.process.stream import Stream, brine_to_stream
 from brineworks.process.unit import Unit
 from brineworks.process.units import (
@@ -27,7 +27,7 @@ from brineworks.process.units import (
     Reactor,
     Splitter,
 )
-from brineworks.scenario import Scenario, UnitSpec
+from brineworks.scenario import DesignSpec, Scenario, UnitSpec
 
 __all__ = ["SimulationResult", "build_flowsheet", "pumped_stream", "simulate"]
 
@@ -117,6 +117,7 @@ class SimulationResult:
     solution: FlowsheetResult
     pumped: Stream
     baseline: SimulationResult | None = None
+    specs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def fates(self) -> dict[str, str]:
@@ -182,6 +183,7 @@ class SimulationResult:
                 "iterations": self.solution.iterations,
                 "residual": self.solution.residual,
                 "tear_streams": list(self.solution.tears),
+                "design_specs": self.specs,
             },
             "comparison": self.comparison(),
         }
@@ -215,6 +217,10 @@ def simulate(scenario: Scenario, progress: Callable[[str], None] | None = None) 
     say("solving (thermodynamics for ponds and plants)")
     solution = fs.solve()
     say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
+    specs: list[dict[str, Any]] = []
+    if scenario.specs:
+        solution, specs = _meet_specs(scenario, fs, solution)
+        say(f"design specs met: {', '.join(s['name'] for s in specs)}")
     baseline = None
     if scenario.baseline and scenario.baseline != scenario.name:
         from brineworks.scenario import load_scenario
@@ -223,5 +229,83 @@ def simulate(scenario: Scenario, progress: Callable[[str], None] | None = None) 
         base = load_scenario(scenario.baseline)
         baseline = simulate(base.model_copy(update={"baseline": None}))
     return SimulationResult(
-        scenario=scenario, flowsheet=fs, solution=solution, pumped=feed, baseline=baseline
-    )
+        scenario=scenario, flowsheet=fs, solution=solution, pumped=feed, baseline=baseline,
+        specs=specs,
+    )  # fmt: skip
+
+
+def _spec_flows(spec: DesignSpec, fs: Flowsheet, solution: FlowsheetResult) -> tuple[float, float]:
+    """(supplied, demanded) flow of the demand's components. [kg/s]"""
+    unit_name, _, utility = spec.demand.partition(": ")
+    unit = fs.units.get(unit_name)
+    if unit is None or utility not in unit.utilities_in:
+        known = [f"{u.name}: {k}" for u in fs.units.values() for k in u.utilities_in]
+        raise InputError(f"specs.{spec.name}.demand", spec.demand, "one of " + ", ".join(known))
+    if spec.supply not in solution.streams:
+        raise InputError(f"specs.{spec.name}.supply", spec.supply, "a stream of the scenario")
+    need_stream = unit.utilities_in[utility]
+    need = sum(need_stream.flows.values())
+    made = sum(solution.streams[spec.supply].get(c) for c in need_stream.flows)
+    return made, need
+
+
+def _meet_specs(
+    scenario: Scenario, fs: Flowsheet, solution: FlowsheetResult, *, rtol: float = 1e-9
+) -> tuple[FlowsheetResult, list[dict[str, Any]]]:
+    """Adjust each spec's splitter fraction until supply = demand (direct substitution on the
+    ratio, exact in one step where supply is proportional to the fraction; the flowsheet is
+    re-solved from the converged tear streams each time).
+
+    Raises
+    ------
+    ConvergenceError
+        If the specs are not met in 30 rounds, naming them.
+    InputError
+        If a spec names an unknown splitter, outlet, stream or utility, or needs more than the
+        splitter can give.
+    """
+    splitters: dict[str, tuple[Splitter, str]] = {}
+    for spec in scenario.specs:
+        unit_name, _, outlet = spec.vary.rpartition(".")
+        unit = fs.units.get(unit_name)
+        if not isinstance(unit, Splitter) or outlet not in unit.fractions:
+            raise InputError(f"specs.{spec.name}.vary", spec.vary, "'splitter.outlet'")
+        splitters[spec.name] = (unit, outlet)
+    total = solution.iterations
+    rounds = 0
+    while True:
+        rounds += 1
+        if rounds > 30:
+            raise ConvergenceError(
+                "design specs not met in 30 rounds: " + ", ".join(s.name for s in scenario.specs)
+            )
+        worst = 0.0
+        for spec in scenario.specs:
+            made, need = _spec_flows(spec, fs, solution)
+            unit, outlet = splitters[spec.name]
+            f = unit.fractions[outlet]
+            if need <= 0:
+                target = 0.0
+            elif made <= 0:
+                target = min(1.0, max(2.0 * f, 1e-6))
+            else:
+                target = f * need / made
+            worst = max(worst, abs(made - need) / max(need, made, 1e-300))
+            if target != f:
+                unit.set_fraction(outlet, target, spec.absorb)
+        if worst <= rtol:
+            break
+        guesses = {t: solution.streams[t] for t in solution.tears}
+        solution = fs.solve(guesses=guesses)
+        total += solution.iterations
+    report = []
+    y = SECONDS_PER_YEAR / 1000.0
+    for spec in scenario.specs:
+        made, need = _spec_flows(spec, fs, solution)
+        unit, outlet = splitters[spec.name]
+        report.append({
+            "name": spec.name, "vary": spec.vary, "fraction": unit.fractions[outlet],
+            "supply_t_per_yr": made * y, "demand_t_per_yr": need * y, "rounds": rounds,
+            "recycle_iterations_total": total,
+        })  # fmt: skip
+    return solution, report

@@ -143,3 +143,32 @@ def test_lithium_carbonate_yield_follows_solubility(backend: ThermoBackend) -> N
     hot = LithiumCarbonate("hot", {"temperature_c": 90}).run({"eluate": eluate})
     cold = LithiumCarbonate("cold", {"temperature_c": 25}).run({"eluate": eluate})
     assert hot["li2co3"].get("Li2CO3") > cold["li2co3"].get("Li2CO3") > 0
+
+
+def test_a_unit_is_not_resolved_for_the_same_inlets() -> None:
+    """Unit.run memoises the last solution: same inlets, same outlets, no second solve; a
+    changed setting (splitter fraction) forgets it."""
+    from brineworks.process.units import Splitter
+
+    calls = []
+
+    class Counting(Splitter):
+        def solve(self, inputs):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            return super().solve(inputs)
+
+    split = Counting("split", {"a": 0.25, "b": 0.75})
+    feed = Stream({"Na": 1.0, "H2O": 2.0})
+    first = split.run({"in": feed})
+    again = split.run({"in": Stream({"Na": 1.0, "H2O": 2.0})})
+    assert len(calls) == 1
+    assert again["a"].flows == first["a"].flows
+    again["a"].flows["Na"] = 99.0  # callers may not corrupt the memo
+    assert split.run({"in": feed})["a"].get("Na") == pytest.approx(0.25)
+    split.set_fraction("a", 0.5, "b")
+    assert split.run({"in": feed})["a"].get("Na") == pytest.approx(0.5)
+    assert len(calls) == 2
+    with pytest.raises(InputError, match=r"split\.fractions\.a"):
+        split.set_fraction("a", 1.2, "b")
+    with pytest.raises(InputError, match="outlet"):
+        split.set_fraction("c", 0.1, "b")

@@ -189,6 +189,13 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
             f"{data['convergence']['residual']:.2g}",
         ],
     ]
+    for spec in data["convergence"]["design_specs"]:
+        kpis.append([
+            f"design spec: {spec['name']}",
+            f"{spec['vary']} = {spec['fraction']:.6g} ({spec['supply_t_per_yr']:.4g} t/yr supplied "
+            f"for {spec['demand_t_per_yr']:.4g} t/yr; {spec['rounds']} rounds, "
+            f"{spec['recycle_iterations_total']} recycle iterations in all)",
+        ])  # fmt: skip
     products = [[k, f"{v:.4g}"] for k, v in data["products_t_per_yr"].items()]
     shares = [
         [

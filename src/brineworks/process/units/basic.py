@@ -67,6 +67,31 @@ class Splitter(Unit):
         self.fractions = dict(fractions)
         self.outlets = tuple(fractions)
 
+    def set_fraction(self, outlet: str, fraction: float, absorb: str) -> None:
+        """Set one outlet's fraction; ``absorb`` (another outlet) takes up the difference.
+
+        Raises
+        ------
+        InputError
+            If the outlets are unknown or the fractions would leave [0, 1].
+        """
+        for port in (outlet, absorb):
+            if port not in self.fractions:
+                raise InputError(f"{self.name} outlet", port, "one of " + ", ".join(self.outlets))
+        if outlet == absorb:
+            raise InputError(f"{self.name} absorb", absorb, f"an outlet other than {outlet}")
+        rest = self.fractions[absorb] + self.fractions[outlet] - fraction
+        if not (0.0 <= fraction <= 1.0 and rest >= -1e-12):
+            raise InputError(
+                f"{self.name}.fractions.{outlet}",
+                fraction,
+                f"0 to {self.fractions[absorb] + self.fractions[outlet]:.6g} (what {absorb} "
+                "can give up)",
+            )
+        self.fractions[outlet] = fraction
+        self.fractions[absorb] = max(rest, 0.0)
+        self.invalidate()
+
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["in"]
         return {p: feed.scaled(f) for p, f in self.fractions.items()}

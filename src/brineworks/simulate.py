@@ -17,6 +17,7 @@ from brineworks.process.flowsheet import ConvergenceError, Flowsheet, FlowsheetR
 from brineworks.process.stream import Stream, brine_to_stream
 from brineworks.process.unit import Unit
 from brineworks.process.units import (
+    BoricAcid,
     ComponentSplitter,
     LithiumAdsorption,
     LithiumCarbonate,
@@ -60,6 +61,7 @@ def _unit(spec: UnitSpec) -> Unit:
         "potash_plant": PotashPlant,
         "lithium_adsorption": LithiumAdsorption,
         "lithium_carbonate": LithiumCarbonate,
+        "boric_acid": BoricAcid,
     }
     if spec.kind not in kinds:
         allowed = ", ".join(

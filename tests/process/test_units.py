@@ -172,3 +172,35 @@ def test_a_unit_is_not_resolved_for_the_same_inlets() -> None:
         split.set_fraction("a", 1.2, "b")
     with pytest.raises(InputError, match="outlet"):
         split.set_fraction("c", 0.1, "b")
+
+
+def test_boric_acid_from_a_lithium_end_brine() -> None:
+    """Atacama end-of-pond brine (Li 6.00, Mg 1.50, B 0.80, SO4 0.24 wt %, LiBrineLCAModel):
+    already below the target pH, so no acid; it is supersaturated in boric acid, which
+    crystallises, and lithium carnallite is salted out beside it (as in Atacama's last ponds)."""
+    from brineworks.process.units import BoricAcid
+
+    brine = Brine.from_amounts(
+        {"Li": 6.0, "Mg": 1.5, "B": 0.8, "SO4": 0.24}, "wt%", density_g_cm3=1.333,
+        balance_on="Cl", name="atacama end brine",
+    )  # fmt: skip
+    unit = BoricAcid("boron")
+    out = unit.run({"brine": brine_to_stream(brine, 1.0)})
+    b_in = brine.molality["B"]
+    assert out["boric_acid"].get("Boric_acid,s") / 0.061833 == pytest.approx(0.97 * b_in, rel=0.02)
+    assert set(out["boric_acid"].flows) == {"Boric_acid,s"}
+    assert out["salts"].get("Li-carnallite") > 0
+    assert unit.utilities_in == {}
+
+
+def test_boric_acid_takes_the_acid_the_alkalinity_needs() -> None:
+    """An alkaline borate–carbonate brine: the HCl dose to pH 1.8 exceeds the carbonate
+    alkalinity (2 × 0.5 eq/kgw) and the borate it neutralises."""
+    from brineworks.process.units import BoricAcid
+
+    brine = Brine(molality={"Na": 3.0, "CO3": 0.5, "Cl": 2.0, "B": 1.5}, exact=True)
+    unit = BoricAcid("boron")
+    out = unit.run({"brine": brine_to_stream(brine, 1.0)})
+    hcl = unit.utilities_in["HCl"].get("HCl") / 0.036461
+    assert hcl > 1.0
+    assert out["boric_acid"].get("Boric_acid,s") > 0

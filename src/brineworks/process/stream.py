@@ -68,6 +68,10 @@ def component_formula(name: str) -> dict[str, float]:
     InputError
         If the component is unknown.
     """
+    if name == "B":
+        # Dissolved boron is carried as B(OH)3, PHREEQC's master species: its O and H are not
+        # part of the solvent water, and boric acid precipitating takes them along.
+        return {"B": 1.0, "O": 3.0, "H": 3.0}
     if name in ION_KEYS:
         return {el: float(n) for el, n in ion(name).formula}
     if name in _named():

@@ -1,6 +1,7 @@
 """Unit operations, one module per family. Importing this package registers them."""
 
 from brineworks.process.units.basic import ComponentSplitter, Mixer, Splitter
+from brineworks.process.units.boron import BoricAcid
 from brineworks.process.units.lithium import LithiumAdsorption, LithiumCarbonate
 from brineworks.process.units.magnesium import MagnesiumRemoval
 from brineworks.process.units.ponds import PondTrain
@@ -8,6 +9,7 @@ from brineworks.process.units.potash import PotashPlant
 from brineworks.process.units.reactor import Reactor
 
 __all__ = [
+    "BoricAcid",
     "ComponentSplitter",
     "LithiumAdsorption",
     "LithiumCarbonate",

@@ -1,0 +1,116 @@
+"""Boric acid from a concentrated brine by acidification and crystallisation.
+
+The liquor is acidified with HCl until its pH reaches a target (borate becomes boric acid),
+brought to the crystallisation temperature, and equilibrated with every default candidate solid:
+the boric acid (``Boric_acid,s``) that precipitates, and the HCl the liquor's buffering takes to
+reach the target, are what equilibrium in the chemistry backend decides. A liquor already at or
+below the target pH (a concentrated MgCl2 brine under the neutral-salt convention) takes no
+acid. ``pitzer.dat`` gives boric acid's log K without a temperature dependence, so cooling does
+not change its solubility in the model; the unit notes say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.evaporation import candidate_phases
+from brineworks.chemistry.results import Equilibrium
+from brineworks.errors import ChemistryError
+from brineworks.process.stream import Stream, component_molar_mass, solution_stream, stream_to_brine
+from brineworks.process.unit import Unit, register_unit
+
+__all__ = ["BoricAcid", "acid_to_ph"]
+
+BORIC_ACID = "Boric_acid,s"
+
+
+def acid_to_ph(
+    brine: Brine, target_ph: float, phases: tuple[str, ...], *, tol: float = 1e-4
+) -> tuple[float, Equilibrium]:
+    """The HCl dose [mol per kg of the brine's water] that brings the equilibrated liquor to
+    ``target_ph`` (zero if it is already there or below), by bisection on the dose.
+
+    Raises
+    ------
+    ChemistryError
+        If no dose up to 10 mol/kgw reaches the target.
+    """
+    backend = get_backend()
+    base = backend.equilibrate(brine, phases)
+    if base.solution.pH <= target_ph:
+        return 0.0, base
+    lo, hi = 0.0, 1e-3
+    eq_hi = backend.equilibrate(brine, phases, added={"HCl": hi})
+    while eq_hi.solution.pH > target_ph:
+        lo, hi = hi, 4.0 * hi
+        if hi > 10.0:
+            raise ChemistryError(
+                f"no HCl dose up to 10 mol/kgw brings the liquor to pH {target_ph}"
+            )
+        eq_hi = backend.equilibrate(brine, phases, added={"HCl": hi})
+    while hi - lo > tol * hi:
+        mid = 0.5 * (lo + hi)
+        eq_mid = backend.equilibrate(brine, phases, added={"HCl": mid})
+        if eq_mid.solution.pH > target_ph:
+            lo = mid
+        else:
+            hi, eq_hi = mid, eq_mid
+    return hi, eq_hi
+
+
+@register_unit
+class BoricAcid(Unit):
+    """``brine`` in; ``boric_acid`` (the boric acid crystallised), ``salts`` (any other solid
+    the acid salts out, e.g. bischofite from a MgCl2 liquor; separated from the boric acid, an
+    idealisation the notes state) and ``liquor`` out; HCl as a utility.
+
+    Parameters of the ``boric_acid`` family: ``ph_target`` and ``temperature_c``.
+    """
+
+    kind = "boric_acid"
+    family = "boric_acid"
+    inlets = ("brine",)
+    outlets = ("boric_acid", "salts", "liquor")
+
+    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+        feed = inputs["brine"]
+        p = self.params
+        t = p["temperature_c"] + 273.15
+        brine, water = stream_to_brine(feed, f"{self.name} feed")
+        if brine.molality.get("B", 0.0) <= 0:
+            raise ChemistryError(f"{self.name}: the feed carries no boron")
+        brine = Brine(molality=brine.molality, temperature=t, name=brine.name, exact=True)
+        backend = get_backend()
+        phases = candidate_phases(brine, backend, ("Cl",))
+        dose, eq = acid_to_ph(brine, p["ph_target"], phases)
+        hcl = dose * water * component_molar_mass("HCl")  # kg/s
+        solids = {ph: n * water for ph, n in eq.solids.items() if n > 0}  # mol/s
+        masses = {ph: n * component_molar_mass(ph) for ph, n in solids.items()}
+        product = Stream({BORIC_ACID: masses.pop(BORIC_ACID, 0.0)}, t)
+        salts = Stream(masses, t)
+        liquor_elements = {el: m * eq.solution.mass_water * water
+                           for el, m in eq.solution.molality.items()}  # fmt: skip
+        liquor_mass = feed.total + hcl - product.total - salts.total
+        self.utilities_in = {"HCl": Stream({"HCl": hcl}, t)} if dose > 0 else {}
+        b_in = brine.molality["B"] * water
+        yield_b = solids.get(BORIC_ACID, 0.0) / b_in
+        si = eq.solution.saturation_index.get(BORIC_ACID, float("nan"))
+        self.performance.notes = [
+            f"HCl {dose:.4g} mol/kgw to pH {eq.solution.pH:.2f} (target {p['ph_target']:g}); "
+            f"{yield_b:.3f} of the boron crystallises as boric acid at {p['temperature_c']:g} °C "
+            f"(boric acid SI {si:+.3f}; pitzer.dat's boric acid log K has no temperature "
+            "dependence)"
+        ]
+        if salts.total > 0:
+            self.performance.notes.append(
+                "also salted out: "
+                + ", ".join(f"{k} {v:.4g} kg/s" for k, v in masses.items())
+                + " (taken as separated from the boric acid)"
+            )
+        return {
+            "boric_acid": product,
+            "salts": salts,
+            "liquor": solution_stream(liquor_elements, liquor_mass, t),
+        }

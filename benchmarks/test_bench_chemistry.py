@@ -55,4 +55,18 @@ def test_run_circular_scenario(benchmark) -> None:
 
     scenario = load_scenario("qarhan-circular")
     result = benchmark.pedantic(simulate, args=(scenario,), rounds=2)
-    assert result.solution.iterations > 1
+    assert result.specs
+    assert result.specs[0]["recycle_iterations_total"] > 1
+
+
+def test_run_circular_scenario_without_unit_memo(benchmark, monkeypatch) -> None:
+    """Baseline for the ratio: every unit re-solved at every recycle iteration and spec round
+    (compare with test_run_circular_scenario, same process)."""
+    from brineworks.process.unit import Unit
+    from brineworks.scenario import load_scenario
+    from brineworks.simulate import simulate
+
+    monkeypatch.setattr(Unit, "memoise", False)
+    scenario = load_scenario("qarhan-circular")
+    result = benchmark.pedantic(simulate, args=(scenario,), rounds=2)
+    assert result.specs

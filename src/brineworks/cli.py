@@ -412,9 +412,10 @@ def run(
     with out.status(f"solving {sc.name}") as status:
         result = simulate(sc, progress=lambda msg: status.update(msg))
     paths = write_outputs(result, target)
-    ind = result.to_dict()["indicators"]
+    data = result.to_dict()
+    ind, energy = data["indicators"], data["energy"]
     table = Table("product", "t/yr", title=f"{sc.name}: products")
-    for k, v in result.to_dict()["products_t_per_yr"].items():
+    for k, v in data["products_t_per_yr"].items():
         table.add_row(k, f"{v:.4g}")
     out.print(table)
     out.print(
@@ -424,6 +425,13 @@ def run(
         f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr",
         highlight=False,
     )
+    if energy["electricity_mwh_per_yr"] > 0:
+        out.print(
+            f"electricity {energy['electricity_mwh_per_yr']:.4g} MWh/yr, indirect CO2 "
+            f"{energy['indirect_co2_t_per_yr'] or 0:.4g} t/yr (plants with sourced factors; "
+            f"none yet for: {', '.join(energy['units_without_energy_data']) or '-'})",
+            highlight=False,
+        )
     out.print(f"report: {paths[2]}", highlight=False, markup=False)
 
 

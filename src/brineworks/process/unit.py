@@ -158,6 +158,8 @@ class Unit(ABC):
 
     kind: ClassVar[str]
     family: ClassVar[str] = ""
+    memoise: ClassVar[bool] = True
+    """Keep the last solution and return it for the same inlets (off only to measure it)."""
     inlets: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
 
@@ -208,7 +210,7 @@ class Unit(ABC):
                 (port, s.temperature, tuple(sorted(s.flows.items()))) for port, s in inputs.items()
             )
         )
-        if self._memo is not None and self._memo[0] == key:
+        if self.memoise and self._memo is not None and self._memo[0] == key:
             # Same inlets as the last run: a unit is a pure function of its inlets and settings,
             # so the last solution stands (the pond train upstream of every recycle loop is
             # not re-evaluated at each iteration).

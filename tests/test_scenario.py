@@ -214,3 +214,31 @@ def test_design_spec_errors_name_the_field(tmp_path: Path) -> None:
     path.write_text(bad)
     with pytest.raises(InputError, match=r"specs\.soda ash for the lithium plant\.demand"):
         simulate(load_scenario(str(path)))
+
+
+def test_utilisation_by_value_by_hand() -> None:
+    """Weights are price × M(product) / (n × M(element)): KCl at 2,900 CNY/t is worth
+    2,900 × 74.55 / 39.10 = 5,529 CNY per t of K; the rate is the weighted product share."""
+    from brineworks.assess.circularity import element_prices, utilisation_by_value
+
+    prices = element_prices()
+    assert prices["K"].cny_per_t_element == pytest.approx(2900 * 74.551 / 39.098, rel=1e-4)
+    assert prices["Li"].cny_per_t_element == pytest.approx(70400 * 73.89 / (2 * 6.94), rel=1e-3)
+    assert {p.status for p in prices.values()} <= {"D", "R", "R-weak", "assumption"}
+    balance = {
+        "K": {"in": 10.0, "product": 5.0},
+        "Li": {"in": 1.0, "product": 0.0},
+    }
+    wk, wl = prices["K"].cny_per_t_element, prices["Li"].cny_per_t_element
+    assert utilisation_by_value(balance) == pytest.approx(5 * wk / (10 * wk + wl))
+    assert utilisation_by_value({}) is None
+
+
+def test_circular_park_gains_more_value_than_mass() -> None:
+    lin = simulate(load_scenario("qarhan-potash")).to_dict()["indicators"]
+    circ = simulate(load_scenario("qarhan-circular")).to_dict()["indicators"]
+    gain_value = (
+        circ["comprehensive_utilisation_by_value"] / lin["comprehensive_utilisation_by_value"]
+    )
+    gain_mass = circ["comprehensive_utilisation_by_mass"] / lin["comprehensive_utilisation_by_mass"]
+    assert gain_value > gain_mass > 1

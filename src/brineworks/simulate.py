@@ -198,7 +198,8 @@ class SimulationResult:
 
         mine, base = indicators(self), indicators(self.baseline)
         rows: dict[str, dict[str, float | None]] = {}
-        for key in ("comprehensive_utilisation_by_mass", "products_t_per_yr",
+        for key in ("comprehensive_utilisation_by_mass", "comprehensive_utilisation_by_value",
+                    "products_t_per_yr",
                     "waste_solids_t_per_yr", "waste_salt_intensity_t_per_t",
                     "fresh_water_m3_per_yr", "material_circularity_indicator"):  # fmt: skip
             rows[key] = {self.scenario.name: mine[key], self.baseline.scenario.name: base[key]}

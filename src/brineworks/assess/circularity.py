@@ -7,6 +7,10 @@ Definitions (see ``docs/circularity.md``):
 * **comprehensive utilisation rate (by mass)** — mass of K, Li, Mg, Na, B and Cl leaving in
   products over their mass pumped in the brine (the salt-lake "comprehensive utilisation" of
   Qinghai plans, on elements);
+* **comprehensive utilisation rate (by value)** — the same sums weighted by each element's
+  value per tonne contained in its reference product (``data/prices.csv``: K in KCl, Li in
+  Li2CO3, Mg as metal, Na in NaCl, B in boric acid, Cl in PVC), so that a tonne of lithium
+  counts for what it is worth rather than as a tonne of salt;
 * **waste-salt intensity** — waste solids per tonne of products [t/t];
 * **fresh-water intensity** — fresh water taken by the units per tonne of products [m³/t];
 * **reagent use** — reagents bought in (soda ash …) [t/yr];
@@ -16,6 +20,10 @@ Definitions (see ``docs/circularity.md``):
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from brineworks.climate import SECONDS_PER_YEAR
@@ -23,11 +31,66 @@ from brineworks.climate import SECONDS_PER_YEAR
 if TYPE_CHECKING:
     from brineworks.simulate import SimulationResult
 
-__all__ = ["UTILISATION_ELEMENTS", "indicators", "material_circularity"]
+__all__ = [
+    "UTILISATION_ELEMENTS",
+    "ElementPrice",
+    "element_prices",
+    "indicators",
+    "material_circularity",
+    "utilisation_by_value",
+]
 
 UTILISATION_ELEMENTS = ("K", "Li", "Mg", "Na", "B", "Cl")
 
 _AQUEOUS = {"Li", "Na", "K", "Mg", "Ca", "Sr", "Cl", "Br", "SO4", "B", "CO3", "HCO3", "H2O"}
+
+
+@dataclass(frozen=True)
+class ElementPrice:
+    """An element's value weight: its reference product's price per tonne of the element
+    contained in it."""
+
+    element: str
+    product: str
+    price_cny_per_t: float  # of the reference product
+    cny_per_t_element: float
+    year: int
+    source: str
+    status: str
+
+
+@cache
+def element_prices() -> dict[str, ElementPrice]:
+    """Value weights of ``data/prices.csv`` by element."""
+    from brineworks.chemistry.formula import parse_formula
+    from brineworks.chemistry.ions import atomic_weights
+
+    w = atomic_weights()
+    text = files("brineworks.data").joinpath("prices.csv").read_text("utf-8")
+    out = {}
+    for r in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
+        formula = parse_formula(r["formula"])
+        mass = sum(w[el] * n for el, n in formula.items())
+        price = float(r["price_cny_per_t"])
+        out[r["element"]] = ElementPrice(
+            r["element"], r["reference_product"], price,
+            price * mass / (formula[r["element"]] * w[r["element"]]),
+            int(r["year"]), r["source"], r["status"],
+        )  # fmt: skip
+    return out
+
+
+def utilisation_by_value(balance: dict[str, dict[str, float]]) -> float | None:
+    """Σ weight × mass in products / Σ weight × mass pumped over the utilisation elements
+    (weights from :func:`element_prices`); ``None`` if nothing priced is pumped."""
+    prices = element_prices()
+    num = den = 0.0
+    for el in UTILISATION_ELEMENTS:
+        if el in balance and el in prices:
+            weight = prices[el].cny_per_t_element
+            num += weight * balance[el]["product"]
+            den += weight * balance[el]["in"]
+    return num / den if den > 0 else None
 
 
 def indicators(result: SimulationResult) -> dict[str, Any]:
@@ -68,6 +131,7 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
     return {
         "element_shares": shares,
         "comprehensive_utilisation_by_mass": in_products / pumped if pumped > 0 else 0.0,
+        "comprehensive_utilisation_by_value": utilisation_by_value(balance),
         "products_t_per_yr": product_t * y,
         "waste_solids_t_per_yr": waste_solids * y,
         "waste_salt_intensity_t_per_t": waste_solids / product_t if product_t > 0 else None,

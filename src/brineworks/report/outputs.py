@@ -167,6 +167,10 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
             "comprehensive utilisation (K, Li, Mg, Na, B, Cl by mass)",
             f"{100 * ind['comprehensive_utilisation_by_mass']:.2f} %",
         ],
+        [
+            "comprehensive utilisation by value (element weights of data/prices.csv)",
+            f"{100 * (ind['comprehensive_utilisation_by_value'] or 0):.2f} %",
+        ],
         ["waste solids", f"{ind['waste_solids_t_per_yr']:.4g} t/yr"],
         ["waste-salt intensity", f"{ind['waste_salt_intensity_t_per_t'] or 0:.3g} t per t product"],
         ["fresh water", f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr"],
@@ -312,4 +316,12 @@ def _assumed_parameters(result: SimulationResult) -> list[list[str]]:
         if isinstance(unit, PondTrain):
             rows.append([unit.name, "losses", f"entrainment {unit.losses.entrainment:g} kg/kg",
                          unit.losses.source])  # fmt: skip
+    from brineworks.assess.circularity import element_prices
+
+    for price in element_prices().values():
+        if price.status == "assumption":
+            rows.append([
+                "value weights", f"{price.element} price ({price.product})",
+                f"{price.price_cny_per_t:g} CNY/t ({price.year})", price.source,
+            ])  # fmt: skip
     return rows

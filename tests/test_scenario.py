@@ -40,6 +40,11 @@ def test_indicators(result: SimulationResult) -> None:
     assert 0 < ind["comprehensive_utilisation_by_mass"] < 1
     assert ind["products_t_per_yr"] > 0
     assert ind["fresh_water_m3_per_yr"] > 0
+    returned = [s for s in result.scenario.streams if s.fate == "returned"]
+    assert returned
+    assert ind["returned_to_lake_t_per_yr"] == pytest.approx(
+        sum(result.solution.streams[s.name].total for s in returned) * 31557600 / 1000
+    )
 
 
 def test_lithium_scenario_recycles_and_adds_lithium() -> None:

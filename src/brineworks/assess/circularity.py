@@ -12,6 +12,8 @@ Definitions (see ``docs/circularity.md``):
   Li2CO3, Mg as metal, Na in NaCl, B in boric acid, Cl in PVC), so that a tonne of lithium
   counts for what it is worth rather than as a tonne of salt;
 * **waste-salt intensity** — waste solids per tonne of products [t/t];
+* **tail brine returned** — mass of every stream returned to the lake (tail brine, mother
+  liquors, seepage) [t/yr];
 * **fresh-water intensity** — fresh water taken by the units per tonne of products [m³/t];
 * **reagent use** — reagents bought in (soda ash …) [t/yr];
 * **reagent self-sufficiency** — per reagent, the share of what the units consume that the
@@ -135,6 +137,10 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
         "products_t_per_yr": product_t * y,
         "waste_solids_t_per_yr": waste_solids * y,
         "waste_salt_intensity_t_per_t": waste_solids / product_t if product_t > 0 else None,
+        "returned_to_lake_t_per_yr": sum(
+            streams[n].total for n, f in result.fates.items() if f == "returned"
+        )
+        * y,
         "fresh_water_m3_per_yr": fresh_water * y,
         "fresh_water_intensity_m3_per_t": fresh_water / product_t if product_t > 0 else None,
         "reagents_t_per_yr": reagents,

@@ -173,6 +173,10 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
         ],
         ["waste solids", f"{ind['waste_solids_t_per_yr']:.4g} t/yr"],
         ["waste-salt intensity", f"{ind['waste_salt_intensity_t_per_t'] or 0:.3g} t per t product"],
+        [
+            "returned to the lake (tail brine, liquors, seepage)",
+            f"{ind['returned_to_lake_t_per_yr']:.4g} t/yr",
+        ],
         ["fresh water", f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr"],
         [
             "electricity (plants with sourced factors)",

@@ -18,8 +18,9 @@ from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.chemistry.results import Equilibrium
 from brineworks.errors import ChemistryError
-from brineworks.process.stream import Stream, component_molar_mass, solution_stream, stream_to_brine
+from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import Unit, register_unit
+from brineworks.process.units.dosing import dose_to_spec, equilibrium_outlets
 
 __all__ = ["BoricAcid", "acid_to_ph"]
 
@@ -27,37 +28,20 @@ BORIC_ACID = "Boric_acid,s"
 
 
 def acid_to_ph(
-    brine: Brine, target_ph: float, phases: tuple[str, ...], *, tol: float = 1e-4
+    brine: Brine, target_ph: float, phases: tuple[str, ...], *, rtol: float = 1e-4
 ) -> tuple[float, Equilibrium]:
     """The HCl dose [mol per kg of the brine's water] that brings the equilibrated liquor to
-    ``target_ph`` (zero if it is already there or below), by bisection on the dose.
+    ``target_ph`` (zero if it is already there or below).
 
     Raises
     ------
     ChemistryError
         If no dose up to 10 mol/kgw reaches the target.
     """
-    backend = get_backend()
-    base = backend.equilibrate(brine, phases)
-    if base.solution.pH <= target_ph:
-        return 0.0, base
-    lo, hi = 0.0, 1e-3
-    eq_hi = backend.equilibrate(brine, phases, added={"HCl": hi})
-    while eq_hi.solution.pH > target_ph:
-        lo, hi = hi, 4.0 * hi
-        if hi > 10.0:
-            raise ChemistryError(
-                f"no HCl dose up to 10 mol/kgw brings the liquor to pH {target_ph}"
-            )
-        eq_hi = backend.equilibrate(brine, phases, added={"HCl": hi})
-    while hi - lo > tol * hi:
-        mid = 0.5 * (lo + hi)
-        eq_mid = backend.equilibrate(brine, phases, added={"HCl": mid})
-        if eq_mid.solution.pH > target_ph:
-            lo = mid
-        else:
-            hi, eq_hi = mid, eq_mid
-    return hi, eq_hi
+    return dose_to_spec(
+        brine, "HCl", phases, lambda eq: eq.solution.pH - target_ph,
+        first=1e-3, limit=10.0, rtol=rtol, what=f"brings the liquor to pH {target_ph}",
+    )  # fmt: skip
 
 
 @register_unit
@@ -86,16 +70,15 @@ class BoricAcid(Unit):
         phases = candidate_phases(brine, backend, ("Cl",))
         dose, eq = acid_to_ph(brine, p["ph_target"], phases)
         hcl = dose * water * component_molar_mass("HCl")  # kg/s
-        solids = {ph: n * water for ph, n in eq.solids.items() if n > 0}  # mol/s
-        masses = {ph: n * component_molar_mass(ph) for ph, n in solids.items()}
+        masses, liquor = equilibrium_outlets(eq, water, feed.total + hcl, t)
         product = Stream({BORIC_ACID: masses.pop(BORIC_ACID, 0.0)}, t)
         salts = Stream(masses, t)
-        liquor_elements = {el: m * eq.solution.mass_water * water
-                           for el, m in eq.solution.molality.items()}  # fmt: skip
-        liquor_mass = feed.total + hcl - product.total - salts.total
         self.utilities_in = {"HCl": Stream({"HCl": hcl}, t)} if dose > 0 else {}
-        b_in = brine.molality["B"] * water
-        yield_b = solids.get(BORIC_ACID, 0.0) / b_in
+        yield_b = (
+            product.get(BORIC_ACID)
+            / component_molar_mass(BORIC_ACID)
+            / (brine.molality["B"] * water)
+        )
         si = eq.solution.saturation_index.get(BORIC_ACID, float("nan"))
         self.performance.notes = [
             f"HCl {dose:.4g} mol/kgw to pH {eq.solution.pH:.2f} (target {p['ph_target']:g}); "
@@ -109,8 +92,4 @@ class BoricAcid(Unit):
                 + ", ".join(f"{k} {v:.4g} kg/s" for k, v in masses.items())
                 + " (taken as separated from the boric acid)"
             )
-        return {
-            "boric_acid": product,
-            "salts": salts,
-            "liquor": solution_stream(liquor_elements, liquor_mass, t),
-        }
+        return {"boric_acid": product, "salts": salts, "liquor": liquor}

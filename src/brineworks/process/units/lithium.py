@@ -17,10 +17,10 @@ from brineworks.errors import ChemistryError
 from brineworks.process.stream import (
     Stream,
     component_molar_mass,
-    solution_stream,
     stream_to_brine,
 )
 from brineworks.process.unit import Unit, register_unit
+from brineworks.process.units.dosing import equilibrium_outlets
 
 __all__ = ["LithiumAdsorption", "LithiumCarbonate"]
 
@@ -89,15 +89,11 @@ class LithiumCarbonate(Unit):
         backend = get_backend()
         phases = candidate_phases(reactor, backend, ("Na", "C"))
         eq = backend.equilibrate(reactor, phases, added={"Na2CO3": soda / water})
-        solids = {ph: n * water for ph, n in eq.solids.items() if n > 0}  # mol/s
-        li2co3 = solids.pop("Zabuyelite", 0.0)
-        product_flows = {"Li2CO3": li2co3 * component_molar_mass("Li2CO3")}
-        product_flows |= {ph: n * component_molar_mass(ph) for ph, n in solids.items()}
-        product = Stream(product_flows, t)
-        liquor_elements = {el: m * eq.solution.mass_water * water
-                           for el, m in eq.solution.molality.items()}  # fmt: skip
         soda_stream = Stream({"Na2CO3": soda * component_molar_mass("Na2CO3")}, t)
-        liquor_mass = feed.total + soda_stream.total - product.total
+        solids, liquor = equilibrium_outlets(eq, water, feed.total + soda_stream.total, t)
+        li2co3 = solids.pop("Zabuyelite", 0.0) / component_molar_mass("Li2CO3")  # mol/s
+        product_flows = {"Li2CO3": li2co3 * component_molar_mass("Li2CO3"), **solids}
+        product = Stream(product_flows, t)
         self.utilities_in = {"soda ash": soda_stream}
         purity = product_flows["Li2CO3"] / product.total if product.total > 0 else 0.0
         self.performance.notes = [
@@ -105,7 +101,4 @@ class LithiumCarbonate(Unit):
             f"at {p['temperature_c']:g} °C; solid {purity:.4f} Li2CO3 by mass"
             + ("" if not solids else " (co-precipitated: " + ", ".join(sorted(solids)) + ")")
         ]
-        return {
-            "li2co3": product,
-            "mother_liquor": solution_stream(liquor_elements, liquor_mass, t),
-        }
+        return {"li2co3": product, "mother_liquor": liquor}

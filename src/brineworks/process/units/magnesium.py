@@ -11,7 +11,6 @@ are what the model decides.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
@@ -19,14 +18,10 @@ from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.results import Equilibrium
-from brineworks.errors import ChemistryError, InputError
-from brineworks.process.stream import (
-    Stream,
-    component_molar_mass,
-    solution_stream,
-    stream_to_brine,
-)
+from brineworks.errors import InputError
+from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import Unit, register_unit
+from brineworks.process.units.dosing import dose_to_spec, equilibrium_outlets
 
 __all__ = ["REAGENTS", "MagnesiumRemoval", "dose_to_residual"]
 
@@ -44,45 +39,22 @@ def dose_to_residual(
     *,
     rtol: float = 1e-6,
 ) -> tuple[float, Equilibrium]:
-    """The smallest dose of ``reagent`` that leaves at most ``target`` mol/kgw of dissolved Mg.
-
-    Bisection on the dose [mol per kg of the brine's water]; dissolved Mg falls monotonically
-    with the dose of a base.
+    """The smallest dose of ``reagent`` that leaves at most ``target`` mol/kgw of dissolved Mg
+    [mol per kg of the brine's water]; dissolved Mg falls monotonically with the dose of a base.
 
     Raises
     ------
     ChemistryError
         If no dose up to ten times the stoichiometric one reaches the target.
     """
-    backend = get_backend()
     mg0 = brine.molality.get("Mg", 0.0)
-    if mg0 <= target:
-        return 0.0, backend.equilibrate(brine, phases)
-    per_oh = REAGENTS[reagent][1]
-    stoich = 2.0 * mg0 / per_oh
-
-    def residual(dose: float) -> tuple[float, Equilibrium]:
-        eq = backend.equilibrate(brine, phases, added={reagent: dose})
-        return eq.solution.molality.get("Mg", 0.0) - target, eq
-
-    lo, hi = 0.0, stoich
-    f_hi, eq_hi = residual(hi)
-    while f_hi > 0:
-        lo, hi = hi, 2.0 * hi
-        if hi > 10.0 * stoich:
-            raise ChemistryError(
-                f"no dose of {reagent} up to {10 * stoich:.4g} mol/kgw (ten times the "
-                f"stoichiometric) brings dissolved Mg from {mg0:.4g} to {target:.4g} mol/kgw"
-            )
-        f_hi, eq_hi = residual(hi)
-    while hi - lo > rtol * hi:
-        mid = 0.5 * (lo + hi)
-        f_mid, eq_mid = residual(mid)
-        if f_mid > 0:
-            lo = mid
-        else:
-            hi, eq_hi = mid, eq_mid
-    return hi, eq_hi
+    stoich = 2.0 * mg0 / REAGENTS[reagent][1]
+    return dose_to_spec(
+        brine, reagent, phases, lambda eq: eq.solution.molality.get("Mg", 0.0) - target,
+        first=max(stoich, 1e-9), limit=10.0 * max(stoich, 1e-9), rtol=rtol,
+        what=f"(ten times the stoichiometric) brings dissolved Mg from {mg0:.4g} to "
+        f"{target:.4g} mol/kgw",
+    )  # fmt: skip
 
 
 @register_unit
@@ -128,23 +100,13 @@ class MagnesiumRemoval(Unit):
         dose, eq = dose_to_residual(brine, self.reagent, target, phases)
         component, per_oh = REAGENTS[self.reagent]
         reagent_kg = dose * water * component_molar_mass(component)  # kg/s
-        solids = {ph: n * water for ph, n in eq.solids.items() if n > 0}  # mol/s
-        sludge = Stream({ph: n * component_molar_mass(ph) for ph, n in solids.items()}, t)
-        liquor_elements = {el: m * eq.solution.mass_water * water
-                           for el, m in eq.solution.molality.items()}  # fmt: skip
-        liquor_mass = feed.total + reagent_kg - sludge.total
+        solids, purified = equilibrium_outlets(eq, water, feed.total + reagent_kg, t)
         self.utilities_in = {self.reagent: Stream({component: reagent_kg}, t)} if dose else {}
-        mg_in = brine.molality.get("Mg", 0.0) * water
-        removed = 1.0 - eq.solution.molality.get("Mg", 0.0) * eq.solution.mass_water * water / (
-            mg_in if mg_in > 0 else math.inf
-        )
+        removed = 1.0 - purified.get("Mg") / feed.get("Mg") if feed.get("Mg") > 0 else 0.0
         self.performance.notes = [
             f"{self.reagent} dose {dose:.4g} mol/kgw "
             f"({dose * per_oh / (2 * brine.molality.get('Mg', 1.0)):.3f} × "
             f"stoichiometric) to {p['mg_residual_mg_per_kg']:g} mg/kg Mg; pH {eq.solution.pH:.2f}; "
             f"{removed:.4f} of the Mg removed"
         ]
-        return {
-            "purified": solution_stream(liquor_elements, liquor_mass, t),
-            "sludge": sludge,
-        }
+        return {"purified": purified, "sludge": Stream(solids, t)}

@@ -1,0 +1,73 @@
+"""Reagent dosing by equilibrium: the shared machinery of the reactive plants.
+
+A plant that doses a reagent until the liquor meets a specification (dissolved Mg, pH …) asks
+:func:`dose_to_spec` for the smallest dose whose equilibrium meets it, and turns the
+equilibrium into its outlets with :func:`equilibrium_outlets`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.results import Equilibrium
+from brineworks.errors import ChemistryError
+from brineworks.process.stream import Stream, component_molar_mass, solution_stream
+
+__all__ = ["dose_to_spec", "equilibrium_outlets"]
+
+
+def dose_to_spec(
+    brine: Brine,
+    reagent: str,
+    phases: Sequence[str],
+    excess: Callable[[Equilibrium], float],
+    *,
+    first: float,
+    limit: float,
+    what: str,
+    rtol: float = 1e-6,
+) -> tuple[float, Equilibrium]:
+    """The smallest dose of ``reagent`` [mol per kg of the brine's water] at which the
+    equilibrated liquor meets its specification, ``excess(eq) <= 0``; zero if it already does.
+
+    ``excess`` must fall as the dose grows (dissolved Mg under a base, pH under an acid). The
+    dose is bracketed by doubling from ``first`` and then bisected to ``rtol``.
+
+    Raises
+    ------
+    ChemistryError
+        If no dose up to ``limit`` meets the specification (``what`` describes it).
+    """
+    backend = get_backend()
+    eq = backend.equilibrate(brine, phases)
+    if excess(eq) <= 0:
+        return 0.0, eq
+    lo, hi = 0.0, first
+    eq_hi = backend.equilibrate(brine, phases, added={reagent: hi})
+    while excess(eq_hi) > 0:
+        lo, hi = hi, 2.0 * hi
+        if hi > limit:
+            raise ChemistryError(f"no dose of {reagent} up to {limit:.4g} mol/kgw {what}")
+        eq_hi = backend.equilibrate(brine, phases, added={reagent: hi})
+    while hi - lo > rtol * hi:
+        mid = 0.5 * (lo + hi)
+        eq_mid = backend.equilibrate(brine, phases, added={reagent: mid})
+        if excess(eq_mid) > 0:
+            lo = mid
+        else:
+            hi, eq_hi = mid, eq_mid
+    return hi, eq_hi
+
+
+def equilibrium_outlets(
+    eq: Equilibrium, water: float, mass_in: float, temperature: float
+) -> tuple[dict[str, float], Stream]:
+    """The solids [kg/s by phase] and the liquor stream of an equilibrium reached by ``water``
+    [kg/s] of starting water; ``mass_in`` [kg/s] is everything that went in (feed + reagents),
+    so the liquor's mass closes the balance."""
+    solids = {ph: n * water * component_molar_mass(ph) for ph, n in eq.solids.items() if n > 0}
+    elements = {el: m * eq.solution.mass_water * water for el, m in eq.solution.molality.items()}
+    liquor = solution_stream(elements, mass_in - sum(solids.values()), temperature)
+    return solids, liquor

@@ -247,3 +247,20 @@ def test_circular_park_gains_more_value_than_mass() -> None:
     )
     gain_mass = circ["comprehensive_utilisation_by_mass"] / lin["comprehensive_utilisation_by_mass"]
     assert gain_value > gain_mass > 1
+
+
+def test_unit_memo_does_not_change_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo only skips re-solving unchanged units: every stream of a recycle scenario is
+    the same with and without it."""
+    from brineworks.process.unit import Unit
+
+    with_memo = simulate(load_scenario("qarhan-lithium")).solution.streams
+    monkeypatch.setattr(Unit, "memoise", False)
+    without = simulate(load_scenario("qarhan-lithium")).solution.streams
+    assert with_memo.keys() == without.keys()
+    for name, s in with_memo.items():
+        for comp in set(s.flows) | set(without[name].flows):
+            assert s.get(comp) == pytest.approx(without[name].get(comp), rel=1e-9, abs=1e-15), (
+                name,
+                comp,
+            )

@@ -129,7 +129,7 @@ def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
 
 def unit_outlets(result: SimulationResult, unit: str) -> list[str]:
     """Names of the streams leaving ``unit``."""
-    return [s.name for s in result.scenario.streams if s.source.split(".")[0] == unit]
+    return [s.name for s in result.scenario.streams if s.source.rpartition(".")[0] == unit]
 
 
 def energy_indicators(result: SimulationResult) -> dict[str, Any]:

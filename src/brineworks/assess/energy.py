@@ -96,9 +96,7 @@ def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
             product = refs[0]["product"]
             made = sum(streams[name].get(product) for name in unit_outlets(result, unit.name))
             capacity = made * y / 1000.0
-        energy_data = "; ".join(
-            f"{f.quantity} {f.value:g} {f.unit} {f.basis} ({f.status})" for f in perf.energy_sources
-        )
+        energy_data = "; ".join(perf.energy_notes)
         reference_plants = [{k: ref[k] for k in _REFERENCE_KEYS} for ref in refs]
         rows.append(
             {

@@ -126,6 +126,8 @@ class Performance:
     co2: float = 0.0
     notes: list[str] = field(default_factory=list)
     energy_sources: list[EnergyFactor] = field(default_factory=list)
+    energy_notes: list[str] = field(default_factory=list)
+    """How each energy figure was obtained (a sourced factor, or a heat balance)."""
 
 
 _REGISTRY: dict[str, type[Unit]] = {}
@@ -220,6 +222,7 @@ class Unit(ABC):
             )  # fmt: skip
             return {p: Stream(dict(s.flows), s.temperature) for p, s in outputs.items()}
         self.utilities_in, self.utilities_out = {}, {}
+        self.performance = Performance()
         outputs = self.solve(inputs)
         ins = [*inputs.values(), *self.utilities_in.values()]
         outs = [*outputs.values(), *self.utilities_out.values()]
@@ -236,10 +239,9 @@ class Unit(ABC):
         return self.family
 
     def _energy(self, ins: list[Stream], outs: list[Stream]) -> None:
-        """Electricity and heat from the sourced factors per tonne of what the unit makes."""
+        """Electricity and heat from the sourced factors per tonne of what the unit makes, added
+        to what :meth:`solve` computed itself."""
         perf = self.performance
-        perf.electricity = perf.heat = 0.0
-        perf.energy_sources = []
         for f in energy_factors().get(self.performance_target, ()):
             made = sum(s.get(f.basis) for s in outs) - sum(s.get(f.basis) for s in ins)  # kg/s
             if made <= 0:
@@ -249,6 +251,7 @@ class Unit(ABC):
             else:
                 perf.heat += f.value * made * 1.0e6  # GJ/t × kg/s → W
             perf.energy_sources.append(f)
+            perf.energy_notes.append(f"{f.quantity} {f.value:g} {f.unit} {f.basis} ({f.status})")
 
 
 def check_balance(

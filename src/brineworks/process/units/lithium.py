@@ -26,6 +26,10 @@ __all__ = ["LithiumAdsorption", "LithiumCarbonate"]
 
 _CATIONS = ("Na", "K", "Mg", "Ca", "Sr")
 
+CP_WATER = 4181.0
+"""Isobaric heat capacity of liquid water, 25–85 °C mean. [J/(kg K)] (IAPWS-95: 4.18 at 25 °C,
+4.20 at 85 °C; Wagner & Pruß 2002, J. Phys. Chem. Ref. Data 31, 387)"""
+
 
 @register_unit
 class LithiumAdsorption(Unit):
@@ -95,6 +99,15 @@ class LithiumCarbonate(Unit):
         product_flows = {"Li2CO3": li2co3 * component_molar_mass("Li2CO3"), **solids}
         product = Stream(product_flows, t)
         self.utilities_in = {"soda ash": soda_stream}
+        # Heat duty: the feed's water brought from its temperature to the reactor's (sensible
+        # heat only: no heat recovery, the salts' heat capacity and heats of reaction left out).
+        rise = t - feed.temperature
+        if rise > 0:
+            self.performance.heat = feed.get("H2O") * CP_WATER * rise  # W
+            self.performance.energy_notes.append(
+                f"heat: sensible heat of the feed water {feed.temperature - 273.15:.0f} -> "
+                f"{p['temperature_c']:g} °C at cp {CP_WATER / 1000:g} kJ/(kg K), no recovery"
+            )
         purity = product_flows["Li2CO3"] / product.total if product.total > 0 else 0.0
         self.performance.notes = [
             f"Li2CO3 yield {2 * li2co3 / li_mol:.3f} of the Li fed, from zabuyelite solubility "

@@ -52,9 +52,9 @@ def test_unit_parameters_and_losses() -> None:
 
 def test_reactions_components_and_suppressed_phases() -> None:
     reactions = _rows("process", "reactions.csv")
-    assert len(reactions) == 6
+    assert len(reactions) == 8
     assert all(r["source"] and r["status"] in {"D", "assumption"} for r in reactions)
-    assert sum(float(r["conversion"]) for r in reactions) == pytest.approx(5.72)
+    assert sum(float(r["conversion"]) for r in reactions) == pytest.approx(7.72)
     assert len(_rows("process", "components.csv")) == 30
     suppressed = _rows("thermo", "suppressed_phases.csv")
     assert [r["phase"] for r in suppressed] == [

@@ -198,11 +198,11 @@ def test_circular_report_compares_with_its_baseline(tmp_path: Path) -> None:
 
 
 def test_design_specs_size_the_supplying_plants() -> None:
-    """The soda-ash plant and the caustic sent to the lithium plant are sized by design specs
-    to exactly what carbonation and magnesium removal consume."""
+    """The soda-ash plant, the caustic sent to the lithium plant and the HCl burner are sized
+    by design specs to exactly what carbonation, magnesium removal and boric acid consume."""
     result = simulate(load_scenario("qarhan-circular"))
     specs = {s["name"]: s for s in result.specs}
-    assert len(specs) == 2
+    assert len(specs) == 3
     for s in specs.values():
         assert s["supply_t_per_yr"] == pytest.approx(s["demand_t_per_yr"], rel=1e-9)
         assert 0 < s["fraction"] < 1

@@ -204,3 +204,18 @@ def test_boric_acid_takes_the_acid_the_alkalinity_needs() -> None:
     hcl = unit.utilities_in["HCl"].get("HCl") / 0.036461
     assert hcl > 1.0
     assert out["boric_acid"].get("Boric_acid,s") > 0
+
+
+def test_hcl_synthesis_and_mgo_calcination_by_stoichiometry() -> None:
+    """H2 + Cl2 -> 2 HCl with hydrogen in excess; Mg(OH)2 -> MgO + H2O."""
+    from brineworks.process.units import Reactor
+
+    burner = Reactor("burner", "hcl_synthesis")
+    out = burner.run({"in": Stream({"Cl2": 0.0709, "H2": 0.004})})["out"]  # 1 mol Cl2, ~2 mol H2
+    assert out.get("HCl") == pytest.approx(2 * 0.036461, rel=1e-3)
+    assert out.get("Cl2") == pytest.approx(0.0, abs=1e-15)
+    assert out.get("H2") == pytest.approx(0.004 - 0.002016, rel=1e-3)
+    kiln = Reactor("kiln", "mgo_calcination")
+    out = kiln.run({"in": Stream({"Brucite": 0.058320})})["out"]  # 1 mol
+    assert out.get("MgO") == pytest.approx(0.040304, rel=1e-3)
+    assert out.get("H2O") == pytest.approx(0.018015, rel=1e-3)

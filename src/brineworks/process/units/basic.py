@@ -124,4 +124,7 @@ class ComponentSplitter(Unit):
         feed = inputs["in"]
         top = {k: v * self.to_top.get(k, 0.0) for k, v in feed.flows.items()}
         bottom = {k: v - top[k] for k, v in feed.flows.items()}
-        return {"top": Stream(top, feed.temperature), "bottom": Stream(bottom, feed.temperature)}
+        return {
+            "top": Stream({k: v for k, v in top.items() if v != 0}, feed.temperature),
+            "bottom": Stream({k: v for k, v in bottom.items() if v != 0}, feed.temperature),
+        }

@@ -23,9 +23,11 @@ from brineworks.process.units import (
     LithiumCarbonate,
     MagnesiumRemoval,
     Mixer,
+    Nanofiltration,
     PondTrain,
     PotashPlant,
     Reactor,
+    ReverseOsmosis,
     Splitter,
 )
 from brineworks.scenario import DesignSpec, Scenario, UnitSpec
@@ -62,6 +64,8 @@ def _unit(spec: UnitSpec) -> Unit:
         "lithium_adsorption": LithiumAdsorption,
         "lithium_carbonate": LithiumCarbonate,
         "boric_acid": BoricAcid,
+        "nanofiltration": Nanofiltration,
+        "reverse_osmosis": ReverseOsmosis,
     }
     if spec.kind not in kinds:
         allowed = ", ".join(

@@ -4,6 +4,7 @@ from brineworks.process.units.basic import ComponentSplitter, Mixer, Splitter
 from brineworks.process.units.boron import BoricAcid
 from brineworks.process.units.lithium import LithiumAdsorption, LithiumCarbonate
 from brineworks.process.units.magnesium import MagnesiumRemoval
+from brineworks.process.units.membrane import Nanofiltration, ReverseOsmosis
 from brineworks.process.units.ponds import PondTrain
 from brineworks.process.units.potash import PotashPlant
 from brineworks.process.units.reactor import Reactor
@@ -15,8 +16,10 @@ __all__ = [
     "LithiumCarbonate",
     "MagnesiumRemoval",
     "Mixer",
+    "Nanofiltration",
     "PondTrain",
     "PotashPlant",
     "Reactor",
+    "ReverseOsmosis",
     "Splitter",
 ]

@@ -1,0 +1,159 @@
+"""Pressure-driven membranes: nanofiltration (Mg/Li separation) and reverse osmosis
+(concentration).
+
+Both split a feed into a permeate (``water_recovery`` of the feed water) and a retentate. Each
+ion passes in proportion to its feed concentration and ``1 - rejection`` (rejection defined on
+the feed side, ``R = 1 - c_permeate / c_feed``); chloride follows the cations so the permeate
+stays electrically neutral. Whether the split can be made is decided by thermodynamics: the
+osmotic pressure difference across the membrane, ``Δπ = (R T / V_w) ln(a_w,permeate /
+a_w,retentate)`` with water activities from the chemistry backend, must stay below the
+membrane's ``max_pressure_bar``; otherwise the error names the largest water recovery that can
+be reached.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import abstractmethod
+from collections.abc import Mapping
+
+from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.ions import ion
+from brineworks.errors import ChemistryError, InputError
+from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
+from brineworks.process.unit import Unit, register_unit
+
+__all__ = ["Nanofiltration", "ReverseOsmosis", "osmotic_pressure_difference"]
+
+GAS_CONSTANT = 8.314462618  # [J/(mol K)], CODATA 2018
+WATER_MOLAR_VOLUME = 18.069e-6  # [m³/mol] at 25 °C (18.015 g/mol over 997.05 kg/m³)
+
+_DIVALENT_CATIONS = ("Mg", "Ca", "Sr")
+_MONOVALENT = ("Li", "Na", "K", "B")  # B passes as neutral boric acid
+
+
+def osmotic_pressure_difference(retentate: Stream, permeate: Stream) -> float:
+    """Osmotic pressure of the retentate minus that of the permeate. [Pa]"""
+    backend = get_backend()
+    aw = []
+    for s in (retentate, permeate):
+        if not any(k in s.flows and s.get(k) > 0 for k in ("Li", "Na", "K", "Mg", "Ca", "Cl")):
+            aw.append(1.0)
+            continue
+        brine, _ = stream_to_brine(s, "membrane side")
+        aw.append(backend.speciate(brine, saturation=False).water_activity)
+    t = retentate.temperature
+    return GAS_CONSTANT * t / WATER_MOLAR_VOLUME * math.log(aw[1] / aw[0])
+
+
+class _Membrane(Unit):
+    """``feed`` in; ``permeate`` and ``retentate`` out."""
+
+    inlets = ("feed",)
+    outlets = ("permeate", "retentate")
+
+    @abstractmethod
+    def _rejection(self, component: str) -> float:
+        """Rejection of ``component`` (a solute key) by this membrane. [-]"""
+
+    def _split(self, feed: Stream, recovery: float) -> tuple[Stream, Stream]:
+        flows: dict[str, float] = {}
+        for comp, value in feed.flows.items():
+            if comp in (*_DIVALENT_CATIONS, *_MONOVALENT, "SO4", "Br"):
+                flows[comp] = (1.0 - self._rejection(comp)) * value * recovery
+        # Chloride balances the cations (less the anions that passed).
+        eq = sum(ion(k).charge * v / component_molar_mass(k) for k, v in flows.items())
+        cl = eq * component_molar_mass("Cl")
+        if cl > feed.get("Cl") or cl < 0:
+            raise ChemistryError(
+                f"{self.name}: the permeate cannot be neutral with the feed's chloride"
+            )
+        if cl > 0:
+            flows["Cl"] = cl
+        flows["H2O"] = feed.get("H2O") * recovery
+        permeate = Stream(flows, feed.temperature)
+        retentate = Stream(
+            {k: v - permeate.get(k) for k, v in feed.flows.items()}, feed.temperature
+        )
+        return permeate, retentate
+
+    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+        feed = inputs["feed"]
+        p = self.params
+        recovery = p["water_recovery"]
+        permeate, retentate = self._split(feed, recovery)
+        dp = osmotic_pressure_difference(retentate, permeate)
+        limit = p["max_pressure_bar"] * 1e5
+        if dp > limit:
+            raise InputError(
+                f"{self.name}.water_recovery",
+                recovery,
+                f"at most {self._max_recovery(feed, limit):.3g}: beyond it the osmotic pressure "
+                f"difference exceeds max_pressure_bar = {p['max_pressure_bar']:g} bar "
+                f"({dp / 1e5:.4g} bar at {recovery:g})",
+            )
+        self.performance.notes = [
+            f"water recovery {recovery:g}; osmotic pressure difference {dp / 1e5:.3g} bar "
+            f"(limit {p['max_pressure_bar']:g} bar)"
+        ]
+        return {"permeate": permeate, "retentate": retentate}
+
+    def _max_recovery(self, feed: Stream, limit: float) -> float:
+        """Largest water recovery whose osmotic pressure difference stays within ``limit``."""
+        lo, hi = 0.0, self.params["water_recovery"]
+        while hi - lo > 1e-3:
+            mid = 0.5 * (lo + hi)
+            permeate, retentate = self._split(feed, mid)
+            if osmotic_pressure_difference(retentate, permeate) > limit:
+                hi = mid
+            else:
+                lo = mid
+        return lo
+
+
+@register_unit
+class Nanofiltration(_Membrane):
+    """Nanofiltration: divalent cations and sulfate held back, monovalent ions passing.
+
+    Parameters of the ``nanofiltration`` family: ``water_recovery``,
+    ``rejection_divalent_cation``, ``rejection_monovalent_cation``, ``rejection_sulfate``,
+    ``max_pressure_bar``.
+    """
+
+    kind = "nanofiltration"
+    family = "nanofiltration"
+
+    def _rejection(self, component: str) -> float:
+        p = self.params
+        if component in _DIVALENT_CATIONS:
+            return p["rejection_divalent_cation"]
+        if component in ("SO4",):
+            return p["rejection_sulfate"]
+        return p["rejection_monovalent_cation"]
+
+
+@register_unit
+class ReverseOsmosis(_Membrane):
+    """Reverse osmosis: every ion held back by ``rejection``; electricity per m³ of feed.
+
+    Parameters of the ``reverse_osmosis`` family: ``water_recovery``, ``rejection``,
+    ``max_pressure_bar``, ``electricity_kwh_per_m3_feed``.
+    """
+
+    kind = "reverse_osmosis"
+    family = "reverse_osmosis"
+
+    def _rejection(self, component: str) -> float:
+        return self.params["rejection"]
+
+    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+        out = super().solve(inputs)
+        feed = inputs["feed"]
+        brine, _ = stream_to_brine(feed, f"{self.name} feed")
+        density = get_backend().speciate(brine, saturation=False).density  # kg/m³
+        kwh_per_m3 = self.params["electricity_kwh_per_m3_feed"]
+        self.performance.electricity = kwh_per_m3 * feed.total / density * 3.6e6  # W
+        self.performance.energy_notes.append(
+            f"electricity {kwh_per_m3:g} kWh per m³ of feed (unit parameter)"
+        )
+        return out

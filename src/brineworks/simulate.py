@@ -19,6 +19,7 @@ from brineworks.process.unit import Unit
 from brineworks.process.units import (
     BoricAcid,
     ComponentSplitter,
+    Dissolver,
     LithiumAdsorption,
     LithiumCarbonate,
     MagnesiumRemoval,
@@ -65,6 +66,7 @@ def _unit(spec: UnitSpec) -> Unit:
         "lithium_carbonate": LithiumCarbonate,
         "boric_acid": BoricAcid,
         "nanofiltration": Nanofiltration,
+        "dissolver": Dissolver,
         "reverse_osmosis": ReverseOsmosis,
     }
     if spec.kind not in kinds:

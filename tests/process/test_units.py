@@ -260,3 +260,24 @@ def test_reverse_osmosis_osmotic_limit_names_the_largest_recovery() -> None:
     eluate = brine_to_stream(Brine(molality={"Li": 1.44, "Cl": 1.44}, exact=True), 1.0)
     with pytest.raises(InputError, match=r"ro\.water_recovery.*at most 0\.0[0-9]+"):
         ReverseOsmosis("ro").run({"feed": eluate})
+
+
+def test_dissolver_takes_the_equilibrium_water_and_lime_makes_brucite() -> None:
+    """1 kg/s bischofite: saturation at 5.84 mol/kg MgCl2 needs 0.311 kg/s of water beyond its
+    own hydrate water; with the 5 % margin 0.327. Slaked lime then precipitates all its Mg."""
+    from brineworks.process.units import Dissolver
+
+    d = Dissolver("dissolver")
+    liquor = d.run({"solids": Stream({"Bischofite": 1.0})})["liquor"]
+    water = d.utilities_in["fresh water"].get("H2O")
+    from brineworks.process.stream import component_molar_mass
+
+    mol = 1.0 / component_molar_mass("Bischofite")  # mol/s of MgCl2.6H2O
+    hydrate = 6 * mol * 0.018015
+    assert (water / 1.05 + hydrate) * 5.8431 == pytest.approx(mol, rel=2e-3)
+    assert liquor.get("Mg") == pytest.approx(mol * component_molar_mass("Mg"), rel=1e-9)
+    lime = MagnesiumRemoval("hydroxide", reagent="Ca(OH)2")
+    out = lime.run({"liquor": liquor})
+    assert out["sludge"].get("Brucite") / component_molar_mass("Brucite") == pytest.approx(
+        mol, rel=1e-3
+    )

@@ -2,6 +2,7 @@
 
 from brineworks.process.units.basic import ComponentSplitter, Mixer, Splitter
 from brineworks.process.units.boron import BoricAcid
+from brineworks.process.units.dissolver import Dissolver
 from brineworks.process.units.lithium import LithiumAdsorption, LithiumCarbonate
 from brineworks.process.units.magnesium import MagnesiumRemoval
 from brineworks.process.units.membrane import Nanofiltration, ReverseOsmosis
@@ -12,6 +13,7 @@ from brineworks.process.units.reactor import Reactor
 __all__ = [
     "BoricAcid",
     "ComponentSplitter",
+    "Dissolver",
     "LithiumAdsorption",
     "LithiumCarbonate",
     "MagnesiumRemoval",

@@ -7,6 +7,7 @@ equilibrium into its outlets with :func:`equilibrium_outlets`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from brineworks.chemistry.backend import get_backend
@@ -15,7 +16,7 @@ from brineworks.chemistry.results import Equilibrium
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass, solution_stream
 
-__all__ = ["dose_to_spec", "equilibrium_outlets"]
+__all__ = ["dose_to_spec", "equilibrium_outlets", "minimum_water"]
 
 
 def dose_to_spec(
@@ -71,3 +72,35 @@ def equilibrium_outlets(
     elements = {el: m * eq.solution.mass_water * water for el, m in eq.solution.molality.items()}
     liquor = solution_stream(elements, mass_in - sum(solids.values()), temperature)
     return solids, liquor
+
+
+def minimum_water(
+    equilibrium: Callable[[float], Equilibrium],
+    left: Callable[[Equilibrium], float],
+    start: float,
+    *,
+    rtol: float = 1e-7,
+) -> float:
+    """The least fresh water [kg/s] at which ``left(equilibrium(water))`` (the amount of a
+    solid still undissolved) is zero: bracketed by doubling from ``start``, then bisected in
+    log space.
+
+    Raises
+    ------
+    ChemistryError
+        If even 2^40 times ``start`` leaves the solid undissolved.
+    """
+    lo, hi = start / 1000.0, start
+    for _ in range(40):
+        if left(equilibrium(hi)) <= 1e-12:
+            break
+        lo, hi = hi, hi * 2.0
+    else:  # pragma: no cover - would need absurd water
+        raise ChemistryError("the solids did not dissolve with any amount of water tried")
+    while hi - lo > rtol * hi:
+        mid = math.sqrt(lo * hi)
+        if left(equilibrium(mid)) > 1e-12:
+            lo = mid
+        else:
+            hi = mid
+    return hi

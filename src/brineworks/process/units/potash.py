@@ -9,8 +9,7 @@ crystallisation efficiencies are parameters with sources (``unit_parameters.csv`
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
@@ -24,6 +23,7 @@ from brineworks.process.stream import (
     stream_to_brine,
 )
 from brineworks.process.unit import Unit, register_unit
+from brineworks.process.units.dosing import minimum_water
 
 __all__ = ["PotashPlant"]
 
@@ -74,7 +74,9 @@ class PotashPlant(Unit):
             amounts = {k: n / total_water for k, n in mol.items()}
             return backend.equilibrate(brine, amounts)
 
-        w_min = _minimum_water(equilibrium, mol["Carnallite"])
+        w_min = minimum_water(
+            equilibrium, lambda eq: eq.solids.get("Carnallite", 0.0), mol["Carnallite"] * 0.5
+        )
         water = w_min * (1.0 + p["decomposition_water_excess"])
         eq = equilibrium(water)
         total_water = water + conc_liquor.get("H2O")
@@ -132,21 +134,3 @@ def _brine(liquor: Stream, water: float, temperature: float) -> Brine:
         solutes = {"Na": 1e-9 * 0.02299, "Cl": 1e-9 * 0.03545}
     diluted = Stream({**solutes, "H2O": water}, temperature)
     return stream_to_brine(diluted, "decomposition liquor")[0]
-
-
-def _minimum_water(equilibrium: Callable[[float], Equilibrium], carnallite: float) -> float:
-    """Smallest fresh water [kg/s] that leaves no carnallite (bisection in log space)."""
-    lo, hi = carnallite * 0.001, carnallite * 0.5  # kg water per mol carnallite bounds
-    for _ in range(40):
-        if equilibrium(hi).solids.get("Carnallite", 0.0) <= 1e-12:
-            break
-        lo, hi = hi, hi * 2.0
-    else:  # pragma: no cover - would need absurd water
-        raise ChemistryError("carnallite did not decompose with any amount of water tried")
-    while hi - lo > 1e-7 * hi:
-        mid = math.sqrt(lo * hi)
-        if equilibrium(mid).solids.get("Carnallite", 0.0) > 1e-12:
-            lo = mid
-        else:
-            hi = mid
-    return hi

@@ -20,6 +20,7 @@ from brineworks.process.units import (
     BoricAcid,
     ComponentSplitter,
     Dissolver,
+    Electrodialysis,
     LithiumAdsorption,
     LithiumCarbonate,
     MagnesiumRemoval,
@@ -67,6 +68,7 @@ def _unit(spec: UnitSpec) -> Unit:
         "boric_acid": BoricAcid,
         "nanofiltration": Nanofiltration,
         "dissolver": Dissolver,
+        "electrodialysis": Electrodialysis,
         "reverse_osmosis": ReverseOsmosis,
     }
     if spec.kind not in kinds:

@@ -1,5 +1,6 @@
-"""Pressure-driven membranes: nanofiltration (Mg/Li separation) and reverse osmosis
-(concentration).
+"""Membrane separations: nanofiltration (Mg/Li separation) and reverse osmosis
+(concentration), pressure-driven; selective electrodialysis (Li with monovalent ions out of a
+Mg-rich brine), current-driven.
 
 Both split a feed into a permeate (``water_recovery`` of the feed water) and a retentate. Each
 ion passes in proportion to its feed concentration and ``1 - rejection`` (rejection defined on
@@ -23,7 +24,7 @@ from brineworks.errors import ChemistryError, InputError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import Unit, register_unit
 
-__all__ = ["Nanofiltration", "ReverseOsmosis", "osmotic_pressure_difference"]
+__all__ = ["Electrodialysis", "Nanofiltration", "ReverseOsmosis", "osmotic_pressure_difference"]
 
 GAS_CONSTANT = 8.314462618  # [J/(mol K)], CODATA 2018
 WATER_MOLAR_VOLUME = 18.069e-6  # [m³/mol] at 25 °C (18.015 g/mol over 997.05 kg/m³)
@@ -157,3 +158,51 @@ class ReverseOsmosis(_Membrane):
             f"electricity {kwh_per_m3:g} kWh per m³ of feed (unit parameter)"
         )
         return out
+
+
+@register_unit
+class Electrodialysis(Unit):
+    """Selective electrodialysis: monovalent cations move with chloride into a concentrate,
+    divalent cations stay in the diluate.
+
+    ``feed`` in; ``concentrate`` and ``diluate`` out. Parameters of the ``electrodialysis``
+    family: ``li_recovery`` (Li moved to the concentrate), ``mg_removal`` (Mg kept out of it),
+    ``monovalent_transfer`` (Na and K moved), ``water_transfer`` (feed water carried into the
+    concentrate), ``energy_wh_per_mol_li``. Chloride balances the moved cations.
+    """
+
+    kind = "electrodialysis"
+    family = "electrodialysis"
+    inlets = ("feed",)
+    outlets = ("concentrate", "diluate")
+
+    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+        feed = inputs["feed"]
+        p = self.params
+        moved = {"Li": feed.get("Li") * p["li_recovery"]}
+        for c in ("Na", "K"):
+            moved[c] = feed.get(c) * p["monovalent_transfer"]
+        for c in _DIVALENT_CATIONS:
+            moved[c] = feed.get(c) * (1.0 - p["mg_removal"])
+        moved = {k: v for k, v in moved.items() if v > 0}
+        if not moved.get("Li"):
+            raise ChemistryError(f"{self.name}: the feed carries no lithium")
+        eq = sum(ion(k).charge * v / component_molar_mass(k) for k, v in moved.items())
+        moved["Cl"] = eq * component_molar_mass("Cl")
+        if moved["Cl"] > feed.get("Cl"):
+            raise ChemistryError(f"{self.name}: not enough chloride in the feed to move")
+        moved["H2O"] = feed.get("H2O") * p["water_transfer"]
+        concentrate = Stream(moved, feed.temperature)
+        diluate = Stream(
+            {k: v - concentrate.get(k) for k, v in feed.flows.items()}, feed.temperature
+        )
+        li_mol = moved["Li"] / component_molar_mass("Li")
+        self.performance.electricity = p["energy_wh_per_mol_li"] * li_mol * 3600.0  # W
+        self.performance.energy_notes.append(
+            f"electricity {p['energy_wh_per_mol_li']:g} Wh per mol Li moved (unit parameter)"
+        )
+        self.performance.notes = [
+            f"Li {p['li_recovery']:g} and Mg {1 - p['mg_removal']:.3g} of the feed to the "
+            f"concentrate; concentrate Mg/Li {concentrate.get('Mg') / moved['Li']:.3g} (mass)"
+        ]
+        return {"concentrate": concentrate, "diluate": diluate}

@@ -52,6 +52,10 @@ REASONS: dict[str, str] = {
         "25 C from a model with a LiCl(0) ion pair, so log IAP of Li-carnallite differs by 0.59 "
         "between its two invariant points; its constant log K is the mean of the two"
     ),
+    "H3BO3-": (
+        "calibration residual of the three-term log K(T) fit to the ten boric acid points: the "
+        "20 C value of the tabulation sits 0.011 log units off the smooth curve"
+    ),
     "LiNaSO4-30": (
         "Li2SO4-Na2SO4 at 30 C: no psi(Li,Na,SO4) and theta(Li,Na) fitted to chloride data; the "
         "double salt's log K is calibrated to this point, but mirabilite is not at SI 0 there"
@@ -80,10 +84,10 @@ def _ids(results: list[ValidationResult]) -> list[str]:
 
 def test_data_file_shape() -> None:
     points = load_points()
-    assert len(points) == 181
+    assert len(points) == 191
     assert all(p.source and p.status in {"R", "R-weak", "L"} for p in points)
     assert {p.kind for p in points} == {"single", "curve", "invariant"}
-    assert sum(sum(p.measured.values()) for p in points) == pytest.approx(615.5317, abs=1e-4)
+    assert sum(sum(p.measured.values()) for p in points) == pytest.approx(635.0237, abs=1e-4)
 
 
 def test_every_point_meets_target_or_is_a_recorded_miss(results: list[ValidationResult]) -> None:

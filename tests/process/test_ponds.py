@@ -123,5 +123,11 @@ def test_bischofite_per_tonne_kcl_compared_with_qarhan(backend: ThermoBackend) -
     kcl = r.ponds[1].elements_salts["K"] * 0.074551
     bischofite = sum(p.salts.get("Bischofite", 0.0) for p in r.ponds)
     assert bischofite / kcl == pytest.approx(19.2, abs=0.5)
+    # With lithium carnallite in the database, the last pond takes the liquor to the
+    # LiCl.H2O + Li-carnallite end (about 19.8 mol/kg Li, 0.07 mol/kg Mg), where the path stops
+    # with its reason: PHREEQC no longer converges there.
     reason = r.final.path.stop_reason
-    assert "ionic strength" in reason or "nearly dry" in reason
+    assert any(
+        why in reason for why in ("ionic strength", "nearly dry", "cannot be represented")
+    ), reason
+    assert r.final.path.steps[-1].molality["Li"] > 19.0

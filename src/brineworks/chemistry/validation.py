@@ -48,6 +48,7 @@ SALTS: dict[str, tuple[dict[str, float], str]] = {
     "MgSO4": ({"Mg": 1, "SO4": 1}, "S"),
     "Li2SO4": ({"Li": 2, "SO4": 1}, "Li"),
     "Li2CO3": ({"Li": 2, "CO3": 1}, "C"),
+    "H3BO3": ({"B": 1}, "B"),
 }
 """Salt → (ions per formula unit, element whose total molality measures the salt).
 

@@ -5,8 +5,8 @@ brought to the crystallisation temperature, and equilibrated with every default 
 the boric acid (``Boric_acid,s``) that precipitates, and the HCl the liquor's buffering takes to
 reach the target, are what equilibrium in the chemistry backend decides. A liquor already at or
 below the target pH (a concentrated MgCl2 brine under the neutral-salt convention) takes no
-acid. ``pitzer.dat`` gives boric acid's log K without a temperature dependence, so cooling does
-not change its solubility in the model; the unit notes say so.
+acid. Boric acid's log K(T) is fitted to its measured solubility 0–100 °C (``pitzer.dat`` has
+none), so a lower crystallisation temperature crystallises more.
 """
 
 from __future__ import annotations
@@ -83,8 +83,7 @@ class BoricAcid(Unit):
         self.performance.notes = [
             f"HCl {dose:.4g} mol/kgw to pH {eq.solution.pH:.2f} (target {p['ph_target']:g}); "
             f"{yield_b:.3f} of the boron crystallises as boric acid at {p['temperature_c']:g} °C "
-            f"(boric acid SI {si:+.3f}; pitzer.dat's boric acid log K has no temperature "
-            "dependence)"
+            f"(boric acid SI {si:+.3f})"
         ]
         if salts.total > 0:
             self.performance.notes.append(

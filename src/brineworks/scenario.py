@@ -50,6 +50,7 @@ class UnitSpec(_Strict):
     to_top: dict[str, float] | None = None
     reaction: str | None = None
     reagent: str | None = None
+    until: str | None = None
 
 
 class StreamSpec(_Strict):

@@ -19,6 +19,7 @@ from brineworks.process.unit import Unit
 from brineworks.process.units import (
     BoricAcid,
     ComponentSplitter,
+    Crystalliser,
     Dissolver,
     Electrodialysis,
     LithiumAdsorption,
@@ -59,6 +60,10 @@ def _unit(spec: UnitSpec) -> Unit:
         if not spec.reaction:
             raise InputError(f"units.{spec.name}.reaction", None, "a reaction of reactions.csv")
         return Reactor(spec.name, spec.reaction)
+    if spec.kind == "evaporative_crystalliser":
+        if not spec.until:
+            raise InputError(f"units.{spec.name}.until", None, "a stop condition, e.g. 'water:0.8'")
+        return Crystalliser(spec.name, spec.until, spec.params)
     if spec.kind == "magnesium_removal":
         return MagnesiumRemoval(spec.name, spec.params, reagent=spec.reagent or "NaOH")
     kinds: dict[str, type[Unit]] = {
@@ -74,7 +79,7 @@ def _unit(spec: UnitSpec) -> Unit:
     if spec.kind not in kinds:
         allowed = ", ".join(
             ["ponds", "mixer", "splitter", "component_splitter", "reactor",
-             "magnesium_removal", *kinds]
+             "magnesium_removal", "evaporative_crystalliser", *kinds]
         )  # fmt: skip
         raise InputError(f"units.{spec.name}.kind", spec.kind, f"one of {allowed}")
     cls = kinds[spec.kind]

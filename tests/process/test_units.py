@@ -318,3 +318,22 @@ def test_colder_crystalliser_recovers_more_boric_acid() -> None:
     b_in = hot.molality["B"]
     assert crystallised == pytest.approx(b_in - 4.87 / 61.83 * 10, rel=0.05)
     assert warm["boric_acid"].get("Boric_acid,s") < cold["boric_acid"].get("Boric_acid,s")
+
+
+def test_crystalliser_makes_licl_hydrate_from_an_eluate() -> None:
+    """A purified LiCl eluate with some NaCl evaporated to 95 % of its water at 25 °C: halite
+    and LiCl·H2O crystallise, the mother liquor sits at LiCl·H2O saturation (19.9 mol/kg
+    LiCl in water alone, CRC), and every element balances."""
+    from brineworks.process.units import Crystalliser
+
+    feed = brine_to_stream(Brine(molality={"Li": 1.44, "Na": 0.2, "Cl": 1.64}, exact=True), 1.0)
+    c = Crystalliser("crystalliser", "water:0.95")
+    out = c.run({"liquor": feed})
+    assert set(out["crystals"].flows) == {"Halite", "LiCl_H2O"}
+    assert out["vapour"].get("H2O") == pytest.approx(0.95 * feed.get("H2O"))
+    liquor = out["mother_liquor"]
+    li = liquor.get("Li") / 0.00694 / liquor.get("H2O")
+    assert 18.0 < li < 21.0
+    assert c.performance.heat > 0
+    with pytest.raises(InputError, match="until"):
+        Crystalliser("bad", "water:1.5")

@@ -2,6 +2,7 @@
 
 from brineworks.process.units.basic import ComponentSplitter, Mixer, Splitter
 from brineworks.process.units.boron import BoricAcid
+from brineworks.process.units.crystalliser import Crystalliser
 from brineworks.process.units.dissolver import Dissolver
 from brineworks.process.units.lithium import LithiumAdsorption, LithiumCarbonate
 from brineworks.process.units.magnesium import MagnesiumRemoval
@@ -13,6 +14,7 @@ from brineworks.process.units.reactor import Reactor
 __all__ = [
     "BoricAcid",
     "ComponentSplitter",
+    "Crystalliser",
     "Dissolver",
     "Electrodialysis",
     "LithiumAdsorption",

@@ -428,7 +428,12 @@ def run(
     if energy["electricity_mwh_per_yr"] > 0:
         out.print(
             f"electricity {energy['electricity_mwh_per_yr']:.4g} MWh/yr, indirect CO2 "
-            f"{energy['indirect_co2_t_per_yr'] or 0:.4g} t/yr (plants with sourced factors; "
+            + (
+                f"{energy['indirect_co2_t_per_yr']:.4g} t/yr"
+                if energy["indirect_co2_t_per_yr"] is not None
+                else "unknown (no grid factor for this site)"
+            )
+            + " (plants with sourced factors; "
             f"none yet for: {', '.join(energy['units_without_energy_data']) or '-'})",
             highlight=False,
         )

@@ -18,6 +18,7 @@ from brineworks.process.stream import Stream, brine_to_stream
 from brineworks.process.unit import Unit
 from brineworks.process.units import (
     BoricAcid,
+    CalciumRemoval,
     ComponentSplitter,
     Crystalliser,
     Dissolver,
@@ -65,7 +66,9 @@ def _unit(spec: UnitSpec) -> Unit:
             raise InputError(f"units.{spec.name}.until", None, "a stop condition, e.g. 'water:0.8'")
         return Crystalliser(spec.name, spec.until, spec.params)
     if spec.kind == "magnesium_removal":
-        return MagnesiumRemoval(spec.name, spec.params, reagent=spec.reagent or "NaOH")
+        return MagnesiumRemoval(spec.name, spec.params, reagent=spec.reagent)
+    if spec.kind == "calcium_removal":
+        return CalciumRemoval(spec.name, spec.params, reagent=spec.reagent)
     kinds: dict[str, type[Unit]] = {
         "potash_plant": PotashPlant,
         "lithium_adsorption": LithiumAdsorption,
@@ -79,7 +82,7 @@ def _unit(spec: UnitSpec) -> Unit:
     if spec.kind not in kinds:
         allowed = ", ".join(
             ["ponds", "mixer", "splitter", "component_splitter", "reactor",
-             "magnesium_removal", "evaporative_crystalliser", *kinds]
+             "magnesium_removal", "calcium_removal", "evaporative_crystalliser", *kinds]
         )  # fmt: skip
         raise InputError(f"units.{spec.name}.kind", spec.kind, f"one of {allowed}")
     cls = kinds[spec.kind]

@@ -5,7 +5,7 @@ from brineworks.process.units.boron import BoricAcid
 from brineworks.process.units.crystalliser import Crystalliser
 from brineworks.process.units.dissolver import Dissolver
 from brineworks.process.units.lithium import LithiumAdsorption, LithiumCarbonate
-from brineworks.process.units.magnesium import MagnesiumRemoval
+from brineworks.process.units.magnesium import CalciumRemoval, MagnesiumRemoval
 from brineworks.process.units.membrane import Electrodialysis, Nanofiltration, ReverseOsmosis
 from brineworks.process.units.ponds import PondTrain
 from brineworks.process.units.potash import PotashPlant
@@ -13,6 +13,7 @@ from brineworks.process.units.reactor import Reactor
 
 __all__ = [
     "BoricAcid",
+    "CalciumRemoval",
     "ComponentSplitter",
     "Crystalliser",
     "Dissolver",

@@ -1,17 +1,18 @@
-"""Magnesium removal from a lithium liquor by hydroxide precipitation.
+"""Removing magnesium and calcium from a lithium liquor by precipitation.
 
-Before Li2CO3 is precipitated, the magnesium that the sorbent co-extracts must leave the
-eluate, or it takes up carbonate and contaminates the product. The unit doses a base (NaOH from
-the park's chlor-alkali plant, or slaked lime) until the dissolved magnesium falls to a target
-residual; the dose and what precipitates (brucite, and whatever else the liquor saturates in)
-follow from equilibrium in the chemistry backend, not from a stoichiometric factor: the base
-that stays in solution to hold the pH up, and the magnesium that a given pH leaves dissolved,
-are what the model decides.
+Before Li2CO3 is precipitated, the magnesium and calcium that the sorbent or membrane carries
+along must leave the liquor, or they take up carbonate and contaminate the product. Each unit
+doses a reagent until one dissolved element falls to a target residual: magnesium with a base
+(NaOH from the park's chlor-alkali plant, or slaked lime) as brucite, calcium with soda ash as
+calcite. The dose and what precipitates (and whatever else the liquor saturates in) follow from
+equilibrium in the chemistry backend, not from a stoichiometric factor: the reagent that stays
+in solution to hold the pH up, and what a given dose leaves dissolved, are the model's answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
@@ -23,90 +24,106 @@ from brineworks.process.stream import Stream, component_molar_mass, stream_to_br
 from brineworks.process.unit import Unit, register_unit
 from brineworks.process.units.dosing import dose_to_spec, equilibrium_outlets
 
-__all__ = ["REAGENTS", "MagnesiumRemoval", "dose_to_residual"]
+__all__ = ["REAGENTS", "CalciumRemoval", "MagnesiumRemoval", "dose_to_residual"]
 
-REAGENTS = {"NaOH": ("NaOH", 1), "Ca(OH)2": ("CaOH2", 2)}
-"""Bases the unit can dose: formula → (stream component, OH- per formula unit)."""
-
-_MG = component_molar_mass("Mg")
+REAGENTS = {"NaOH": ("NaOH", 1.0), "Ca(OH)2": ("CaOH2", 2.0), "Na2CO3": ("Na2CO3", 2.0)}
+"""Reagents: formula → (stream component, equivalents of base per formula unit)."""
 
 
 def dose_to_residual(
     brine: Brine,
     reagent: str,
+    element: str,
     target: float,
     phases: tuple[str, ...],
     *,
     rtol: float = 1e-6,
 ) -> tuple[float, Equilibrium]:
-    """The smallest dose of ``reagent`` that leaves at most ``target`` mol/kgw of dissolved Mg
-    [mol per kg of the brine's water]; dissolved Mg falls monotonically with the dose of a base.
+    """The smallest dose of ``reagent`` that leaves at most ``target`` mol/kgw of dissolved
+    ``element`` (a divalent cation) [mol per kg of the brine's water].
 
     Raises
     ------
     ChemistryError
         If no dose up to ten times the stoichiometric one reaches the target.
     """
-    mg0 = brine.molality.get("Mg", 0.0)
-    stoich = 2.0 * mg0 / REAGENTS[reagent][1]
+    m0 = brine.molality.get(element, 0.0)
+    stoich = max(2.0 * m0 / REAGENTS[reagent][1], 1e-9)
     return dose_to_spec(
-        brine, reagent, phases, lambda eq: eq.solution.molality.get("Mg", 0.0) - target,
-        first=max(stoich, 1e-9), limit=10.0 * max(stoich, 1e-9), rtol=rtol,
-        what=f"(ten times the stoichiometric) brings dissolved Mg from {mg0:.4g} to "
+        brine, reagent, phases, lambda eq: eq.solution.molality.get(element, 0.0) - target,
+        first=stoich, limit=10.0 * stoich, rtol=rtol,
+        what=f"(ten times the stoichiometric) brings dissolved {element} from {m0:.4g} to "
         f"{target:.4g} mol/kgw",
     )  # fmt: skip
 
 
-@register_unit
-class MagnesiumRemoval(Unit):
-    """``liquor`` in; ``purified`` liquor and ``sludge`` (the precipitated solids) out.
+class _Removal(Unit):
+    """``liquor`` in; ``purified`` liquor and ``sludge`` (the precipitated solids) out; the
+    reagent is bought in as a utility (its self-sufficiency is counted against what the park
+    makes and sends to reuse)."""
 
-    The base is bought in as a utility; its self-sufficiency is counted against what the park
-    makes (e.g. chlor-alkali NaOH sent to reuse).
-
-    Parameters
-    ----------
-    name
-        Unit name.
-    params
-        Overrides of the ``magnesium_removal`` parameters: ``mg_residual_mg_per_kg`` (the
-        target dissolved Mg [mg per kg of water]) and ``temperature_c``.
-    reagent
-        ``"NaOH"`` (default) or ``"Ca(OH)2"``.
-    """
-
-    kind = "magnesium_removal"
-    family = "magnesium_removal"
     inlets = ("liquor",)
     outlets = ("purified", "sludge")
+    element: ClassVar[str]
+    reagents: ClassVar[tuple[str, ...]]
 
     def __init__(
-        self, name: str, params: Mapping[str, float] | None = None, reagent: str = "NaOH"
+        self, name: str, params: Mapping[str, float] | None = None, reagent: str | None = None
     ) -> None:
         super().__init__(name, params)
-        if reagent not in REAGENTS:
-            raise InputError(f"{name}.reagent", reagent, "one of " + ", ".join(REAGENTS))
+        reagent = reagent or self.reagents[0]
+        if reagent not in self.reagents:
+            raise InputError(f"{name}.reagent", reagent, "one of " + ", ".join(self.reagents))
         self.reagent = reagent
 
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["liquor"]
         p = self.params
+        el = self.element
         t = p["temperature_c"] + 273.15
         brine, water = stream_to_brine(feed, f"{self.name} feed")
         brine = Brine(molality=brine.molality, temperature=t, name=brine.name, exact=True)
-        target = p["mg_residual_mg_per_kg"] * 1e-6 / _MG  # mol/kgw
+        residual = p[f"{el.lower()}_residual_mg_per_kg"]
+        target = residual * 1e-6 / component_molar_mass(el)  # mol/kgw
         extra = set(parse_formula(self.reagent)) - {"H", "O"}
         phases = candidate_phases(brine, get_backend(), extra)
-        dose, eq = dose_to_residual(brine, self.reagent, target, phases)
-        component, per_oh = REAGENTS[self.reagent]
+        dose, eq = dose_to_residual(brine, self.reagent, el, target, phases)
+        component, equivalents = REAGENTS[self.reagent]
         reagent_kg = dose * water * component_molar_mass(component)  # kg/s
         solids, purified = equilibrium_outlets(eq, water, feed.total + reagent_kg, t)
         self.utilities_in = {self.reagent: Stream({component: reagent_kg}, t)} if dose else {}
-        removed = 1.0 - purified.get("Mg") / feed.get("Mg") if feed.get("Mg") > 0 else 0.0
+        removed = 1.0 - purified.get(el) / feed.get(el) if feed.get(el) > 0 else 0.0
+        stoich = dose * equivalents / (2 * brine.molality[el]) if brine.molality.get(el) else 0
         self.performance.notes = [
-            f"{self.reagent} dose {dose:.4g} mol/kgw "
-            f"({dose * per_oh / (2 * brine.molality.get('Mg', 1.0)):.3f} × "
-            f"stoichiometric) to {p['mg_residual_mg_per_kg']:g} mg/kg Mg; pH {eq.solution.pH:.2f}; "
-            f"{removed:.4f} of the Mg removed"
+            f"{self.reagent} dose {dose:.4g} mol/kgw ({stoich:.3f} × stoichiometric) to "
+            f"{residual:g} mg/kg {el}; pH {eq.solution.pH:.2f}; {removed:.4f} of the {el} removed"
         ]
         return {"purified": purified, "sludge": Stream(solids, t)}
+
+
+@register_unit
+class MagnesiumRemoval(_Removal):
+    """Magnesium precipitated as brucite with NaOH (default) or slaked lime, ``Ca(OH)2``.
+
+    Parameters of the ``magnesium_removal`` family: ``mg_residual_mg_per_kg`` (the target
+    dissolved Mg [mg per kg of water]) and ``temperature_c``.
+    """
+
+    kind = "magnesium_removal"
+    family = "magnesium_removal"
+    element = "Mg"
+    reagents = ("NaOH", "Ca(OH)2")
+
+
+@register_unit
+class CalciumRemoval(_Removal):
+    """Calcium precipitated as calcite with soda ash, ``Na2CO3``.
+
+    Parameters of the ``calcium_removal`` family: ``ca_residual_mg_per_kg`` and
+    ``temperature_c``.
+    """
+
+    kind = "calcium_removal"
+    family = "calcium_removal"
+    element = "Ca"
+    reagents = ("Na2CO3",)

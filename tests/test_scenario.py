@@ -39,8 +39,7 @@ def test_indicators(result: SimulationResult) -> None:
         assert sum(shares.values()) == pytest.approx(1.0, rel=1e-9), el
     assert 0 < ind["comprehensive_utilisation_by_mass"] < 1
     assert ind["products_t_per_yr"] > 0
-    # the potash plant's decomposition water; the East Taijinar route takes none
-    assert (ind["fresh_water_m3_per_yr"] > 0) == ("qarhan" in result.scenario.name)
+    assert ind["fresh_water_m3_per_yr"] > 0  # decomposition and wash water
     returned = [s for s in result.scenario.streams if s.fate == "returned"]
     assert returned
     assert ind["returned_to_lake_t_per_yr"] == pytest.approx(
@@ -51,7 +50,7 @@ def test_indicators(result: SimulationResult) -> None:
 def test_lithium_scenario_recycles_and_adds_lithium() -> None:
     potash = simulate(load_scenario("qarhan-potash")).to_dict()
     lithium = simulate(load_scenario("qarhan-lithium")).to_dict()
-    assert lithium["convergence"]["tear_streams"] == ["carbonation mother liquor"]
+    assert "carbonation mother liquor" in lithium["convergence"]["tear_streams"]
     assert lithium["convergence"]["iterations"] > 1
     assert "Li2CO3" in lithium["products_t_per_yr"]
     assert lithium["products_t_per_yr"]["KCl"] == pytest.approx(potash["products_t_per_yr"]["KCl"])
@@ -139,8 +138,8 @@ def test_circular_headlines_against_published_facts() -> None:
       losses and the carbonation yield (zabuyelite solubility at 83 °C, after magnesium
       removal) come on top: recorded at 0.72;
     * Na2CO3 per t Li2CO3: 1.86 t/t with the 1.3 dose factor (derived) — the model doses
-      1.3 × the Li fed, recycled Li included, and the product carries co-precipitated salt:
-      1.90 t/t, recorded;
+      1.3 × the Li fed, recycled Li (mother and wash liquors) included: 1.98 t per t of washed
+      product, recorded;
     * linear vs circular: the circular park turns more of the pumped K, Li, Mg, Na, B, Cl
       into products.
     """
@@ -154,7 +153,7 @@ def test_circular_headlines_against_published_facts() -> None:
     li_share = d["indicators"]["element_shares"]["Li"]["product"]
     assert li_share == pytest.approx(0.72, abs=0.01)
     soda = d["utilities_t_per_yr"]["carbonation: soda ash"]["Na2CO3"]
-    assert soda / d["products_t_per_yr"]["Li2CO3"] == pytest.approx(1.90, abs=0.05)
+    assert soda / d["products_t_per_yr"]["Li2CO3"] == pytest.approx(1.98, abs=0.05)
     assert (
         d["indicators"]["comprehensive_utilisation_by_mass"]
         > lin["indicators"]["comprehensive_utilisation_by_mass"]
@@ -293,14 +292,18 @@ def test_east_taijinar_electrodialysis_route() -> None:
     """East Taijinar (Wu et al. 2022 brine, net evaporation 0.98 m/yr): ponds to 2 g/L Li,
     selective electrodialysis (Li 0.80 moved, 95 % of Mg kept back, CRU 2022), Mg and Ca
     removal, carbonation with its mother liquor recycled. The plant is of the order of the
-    12 kt/yr Li2CO3 the LiBrineLCAModel gives for East Taijinar; the product carries halite
-    because the electrodialysis concentrate is salt-saturated (no washing modelled)."""
+    12 kt/yr Li2CO3 the LiBrineLCAModel gives for East Taijinar; the carbonation cake carries
+    halite (the electrodialysis concentrate is salt-saturated), which the hot wash removes."""
     result = simulate(load_scenario("east-taijinar-lithium"))
     d = result.to_dict()
     li2co3 = result.solution.streams["Li2CO3"].get("Li2CO3") * 31557600 / 1000
     assert 5e3 < li2co3 < 2e4
-    assert d["convergence"]["tear_streams"] == ["carbonation mother liquor"]
+    assert "carbonation mother liquor" in d["convergence"]["tear_streams"]
     purified = result.solution.streams["purified concentrate"]
     assert purified.get("Mg") / purified.get("H2O") < 10.01e-6
     assert purified.get("Ca") / purified.get("H2O") < 10.01e-6
     assert d["energy"]["grid_factor"].startswith("0.1567")
+    cake = result.solution.streams["Li2CO3 cake"]
+    product = result.solution.streams["Li2CO3"]
+    assert cake.get("Halite") > 0.1 * cake.total
+    assert product.get("Li2CO3") / product.total > 0.99

@@ -33,6 +33,7 @@ from brineworks.process.units import (
     Reactor,
     ReverseOsmosis,
     Splitter,
+    Washer,
 )
 from brineworks.scenario import DesignSpec, Scenario, UnitSpec
 
@@ -77,6 +78,7 @@ def _unit(spec: UnitSpec) -> Unit:
         "nanofiltration": Nanofiltration,
         "dissolver": Dissolver,
         "electrodialysis": Electrodialysis,
+        "washer": Washer,
         "reverse_osmosis": ReverseOsmosis,
     }
     if spec.kind not in kinds:

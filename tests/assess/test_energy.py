@@ -57,6 +57,6 @@ def test_circular_park_energy() -> None:
     )
     assert "carbonation" not in e["units_without_energy_data"]
     assert table["carbonation"]["capacity_t_per_yr"] == pytest.approx(
-        result.solution.streams["Li2CO3"].get("Li2CO3") * 31557600 / 1000
+        result.solution.streams["Li2CO3 cake"].get("Li2CO3") * 31557600 / 1000
     )
     assert table["carbonation"]["reference_plants"][0]["capacity_t_per_yr"] == "40000"

@@ -10,6 +10,7 @@ from brineworks.process.units.membrane import Electrodialysis, Nanofiltration, R
 from brineworks.process.units.ponds import PondTrain
 from brineworks.process.units.potash import PotashPlant
 from brineworks.process.units.reactor import Reactor
+from brineworks.process.units.washer import Washer
 
 __all__ = [
     "BoricAcid",
@@ -28,4 +29,5 @@ __all__ = [
     "Reactor",
     "ReverseOsmosis",
     "Splitter",
+    "Washer",
 ]

@@ -21,7 +21,7 @@ from brineworks.process.units.dosing import equilibrium_outlets, minimum_water
 
 __all__ = ["Dissolver"]
 
-_TRACE = {"Na": 1e-9 * 0.02299, "Cl": 1e-9 * 0.03545}  # defines a brine for pure water
+_TRACE = {"Na": 1e-9, "Cl": 1e-9}  # mol/s: makes pure water a brine for the backend
 
 
 @register_unit
@@ -46,7 +46,9 @@ class Dissolver(Unit):
         }
         if not salts:
             raise ChemistryError(f"{self.name}: the feed carries no salt to dissolve")
-        liquor = {k: v for k, v in feed.flows.items() if k in ION_KEYS and v > 0} or _TRACE
+        liquor = {k: v for k, v in feed.flows.items() if k in ION_KEYS and v > 0}
+        trace = {} if liquor else dict(_TRACE)  # taken out of the outlet again
+        liquor = liquor or {k: n * component_molar_mass(k) for k, n in _TRACE.items()}
         backend = get_backend()
 
         def equilibrium(water: float) -> Equilibrium:
@@ -62,7 +64,7 @@ class Dissolver(Unit):
         water = minimum_water(equilibrium, undissolved, start) * (1.0 + p["water_excess"])
         eq = equilibrium(water)
         total = water + feed.get("H2O")
-        _, out = equilibrium_outlets(eq, total, feed.total + water, t)
+        _, out = equilibrium_outlets(eq, total, feed.total + water, t, trace)
         self.utilities_in = {"fresh water": Stream({"H2O": water}, t)}
         self.performance.fresh_water = water
         self.performance.notes = [

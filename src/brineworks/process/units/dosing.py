@@ -8,7 +8,7 @@ equilibrium into its outlets with :func:`equilibrium_outlets`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
@@ -63,13 +63,23 @@ def dose_to_spec(
 
 
 def equilibrium_outlets(
-    eq: Equilibrium, water: float, mass_in: float, temperature: float
+    eq: Equilibrium,
+    water: float,
+    mass_in: float,
+    temperature: float,
+    trace: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, float], Stream]:
     """The solids [kg/s by phase] and the liquor stream of an equilibrium reached by ``water``
     [kg/s] of starting water; ``mass_in`` [kg/s] is everything that went in (feed + reagents),
-    so the liquor's mass closes the balance."""
+    so the liquor's mass closes the balance. ``trace`` [mol/s by element] is a solute added
+    only to make fresh water a brine for the backend; it is taken out again."""
     solids = {ph: n * water * component_molar_mass(ph) for ph, n in eq.solids.items() if n > 0}
-    elements = {el: m * eq.solution.mass_water * water for el, m in eq.solution.molality.items()}
+    elements = {
+        el: m * eq.solution.mass_water * water - (trace or {}).get(el, 0.0)
+        for el, m in eq.solution.molality.items()
+    }
+    for el in trace or {}:  # round-off of a trace taken back out must not go negative
+        elements[el] = max(elements.get(el, 0.0), 0.0)
     liquor = solution_stream(elements, mass_in - sum(solids.values()), temperature)
     return solids, liquor
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
+from brineworks.simulate import SimulationResult
 
 DATA = Path(__file__).parent / "data"
 
@@ -15,3 +16,12 @@ DATA = Path(__file__).parent / "data"
 def backend() -> ThermoBackend:
     """The shared PHREEQC backend with the Brineworks database."""
     return get_backend("phreeqc")
+
+
+@pytest.fixture(scope="session")
+def circular() -> SimulationResult:
+    """The solved qarhan-circular scenario (with its baseline), shared by read-only tests."""
+    from brineworks.scenario import load_scenario
+    from brineworks.simulate import simulate
+
+    return simulate(load_scenario("qarhan-circular"))

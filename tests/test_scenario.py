@@ -21,6 +21,9 @@ GOOD = builtin_scenarios()["qarhan-potash"]
 
 @pytest.fixture(scope="module", params=sorted(builtin_scenarios()))
 def result(request: pytest.FixtureRequest) -> SimulationResult:
+    if request.param == "qarhan-circular":
+        shared: SimulationResult = request.getfixturevalue("circular")
+        return shared
     return simulate(load_scenario(request.param))
 
 
@@ -128,7 +131,7 @@ def test_run_writes_only_the_output_directory(tmp_path: Path) -> None:
     assert "plotly" in page.lower()
 
 
-def test_circular_headlines_against_published_facts() -> None:
+def test_circular_headlines_against_published_facts(circular: SimulationResult) -> None:
     """Headline numbers of qarhan-circular against published plant facts
     (../shared/reference/salt_lake_facts.md):
 
@@ -143,8 +146,9 @@ def test_circular_headlines_against_published_facts() -> None:
     * linear vs circular: the circular park turns more of the pumped K, Li, Mg, Na, B, Cl
       into products.
     """
-    circ = simulate(load_scenario("qarhan-circular"))
-    lin = simulate(load_scenario("qarhan-potash")).to_dict()
+    circ = circular
+    assert circ.baseline is not None
+    lin = circ.baseline.to_dict()
     d = circ.to_dict()
     streams = circ.solution.streams
     mg = streams["Mg"].get("Mg")
@@ -206,10 +210,10 @@ def test_circular_report_compares_with_its_baseline(tmp_path: Path) -> None:
     assert "reaction soda_ash" in page
 
 
-def test_design_specs_size_the_supplying_plants() -> None:
+def test_design_specs_size_the_supplying_plants(circular: SimulationResult) -> None:
     """The soda-ash plant, the caustic sent to the lithium plant and the HCl burner are sized
     by design specs to exactly what carbonation, magnesium removal and boric acid consume."""
-    result = simulate(load_scenario("qarhan-circular"))
+    result = circular
     specs = {s["name"]: s for s in result.specs}
     assert len(specs) == 3
     for s in specs.values():
@@ -248,9 +252,10 @@ def test_utilisation_by_value_by_hand() -> None:
     assert utilisation_by_value({}) is None
 
 
-def test_circular_park_gains_more_value_than_mass() -> None:
-    lin = simulate(load_scenario("qarhan-potash")).to_dict()["indicators"]
-    circ = simulate(load_scenario("qarhan-circular")).to_dict()["indicators"]
+def test_circular_park_gains_more_value_than_mass(circular: SimulationResult) -> None:
+    assert circular.baseline is not None
+    lin = circular.baseline.to_dict()["indicators"]
+    circ = circular.to_dict()["indicators"]
     gain_value = (
         circ["comprehensive_utilisation_by_value"] / lin["comprehensive_utilisation_by_value"]
     )

@@ -9,8 +9,7 @@ from brineworks.errors import InputError
 from brineworks.process.stream import Stream
 from brineworks.process.unit import energy_factors
 from brineworks.process.units import Reactor
-from brineworks.scenario import load_scenario
-from brineworks.simulate import simulate
+from brineworks.simulate import SimulationResult
 
 
 def test_energy_factor_rows_have_sources() -> None:
@@ -37,10 +36,10 @@ def test_grid_factor_of_qarhan_and_unknown_site() -> None:
         grid_factor("atlantis")
 
 
-def test_circular_park_energy() -> None:
+def test_circular_park_energy(circular: SimulationResult) -> None:
     """Electricity is dominated by magnesium electrolysis; CO2 is electricity × 0.1567; the
     plants with no sourced factor are named, not counted as zero."""
-    result = simulate(load_scenario("qarhan-circular"))
+    result = circular
     table = {r["unit"]: r for r in unit_table(result)}
     e = energy_indicators(result)
     mg_t = result.solution.streams["Mg"].get("Mg") * 31557600 / 1000

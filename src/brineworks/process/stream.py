@@ -185,10 +185,13 @@ class Stream:
         return Stream(flows, weighted / total if total > 0 else 298.15)
 
 
-def stream_to_brine(stream: Stream, name: str = "stream") -> tuple[Brine, float]:
+def stream_to_brine(
+    stream: Stream, name: str = "stream", temperature: float | None = None
+) -> tuple[Brine, float]:
     """The dissolved part of a stream as a :class:`Brine`, and its water flow [kg/s].
 
-    Solids and named chemicals in the stream are ignored; the caller handles them.
+    Solids and named chemicals in the stream are ignored; the caller handles them. The brine
+    is at ``temperature`` [K] if given (a unit's operating temperature), else the stream's.
 
     Raises
     ------
@@ -207,7 +210,8 @@ def stream_to_brine(stream: Stream, name: str = "stream") -> tuple[Brine, float]
     }
     if not molality:
         raise InputError(f"{name} solutes", stream.flows, "a stream with dissolved solutes")
-    return Brine(molality=molality, temperature=stream.temperature, name=name, exact=True), water
+    t = stream.temperature if temperature is None else temperature
+    return Brine(molality=molality, temperature=t, name=name, exact=True), water
 
 
 def brine_to_stream(brine: Brine, water: float) -> Stream:

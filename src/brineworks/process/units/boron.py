@@ -62,10 +62,9 @@ class BoricAcid(Unit):
         feed = inputs["brine"]
         p = self.params
         t = p["temperature_c"] + 273.15
-        brine, water = stream_to_brine(feed, f"{self.name} feed")
+        brine, water = stream_to_brine(feed, f"{self.name} feed", t)
         if brine.molality.get("B", 0.0) <= 0:
             raise ChemistryError(f"{self.name}: the feed carries no boron")
-        brine = Brine(molality=brine.molality, temperature=t, name=brine.name, exact=True)
         backend = get_backend()
         phases = candidate_phases(brine, backend, ("Cl",))
         dose, eq = acid_to_ph(brine, p["ph_target"], phases)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
-from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import evaporate, parse_stop
 from brineworks.process.stream import Stream, component_molar_mass, solution_stream, stream_to_brine
 from brineworks.process.unit import Unit, register_unit
@@ -52,8 +51,7 @@ class Crystalliser(Unit):
         feed = inputs["liquor"]
         p = self.params
         t = p["temperature_c"] + 273.15
-        brine, water = stream_to_brine(feed, f"{self.name} feed")
-        brine = Brine(molality=brine.molality, temperature=t, name=brine.name, exact=True)
+        brine, water = stream_to_brine(feed, f"{self.name} feed", t)
         backend = get_backend()
         path = evaporate(brine, backend=backend, mode="equilibrium", until=self.until)
         last = path.steps[-1]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
-from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.ions import ION_KEYS
 from brineworks.chemistry.results import Equilibrium
 from brineworks.errors import ChemistryError
@@ -53,8 +52,7 @@ class Dissolver(Unit):
 
         def equilibrium(water: float) -> Equilibrium:
             total = water + feed.get("H2O")
-            brine = stream_to_brine(Stream({**liquor, "H2O": total}, t), self.name)[0]
-            brine = Brine(molality=brine.molality, temperature=t, name=self.name, exact=True)
+            brine = stream_to_brine(Stream({**liquor, "H2O": total}), self.name, t)[0]
             return backend.equilibrate(brine, {k: n / total for k, n in salts.items()})
 
         def undissolved(eq: Equilibrium) -> float:

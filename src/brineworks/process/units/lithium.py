@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
-from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import (
@@ -87,9 +86,7 @@ class LithiumCarbonate(Unit):
         t = p["temperature_c"] + 273.15
         li_mol = feed.get("Li") / component_molar_mass("Li")
         soda = p["soda_ash_factor"] * li_mol / 2.0  # mol/s Na2CO3
-        brine, water = stream_to_brine(feed, f"{self.name} feed")
-        reactor = Brine(molality=brine.molality, temperature=t, name=f"{self.name} reactor",
-                        exact=True)  # fmt: skip
+        reactor, water = stream_to_brine(feed, f"{self.name} reactor", t)
         backend = get_backend()
         phases = candidate_phases(reactor, backend, ("Na", "C"))
         eq = backend.equilibrate(reactor, phases, added={"Na2CO3": soda / water})

@@ -81,8 +81,7 @@ class _Removal(Unit):
         p = self.params
         el = self.element
         t = p["temperature_c"] + 273.15
-        brine, water = stream_to_brine(feed, f"{self.name} feed")
-        brine = Brine(molality=brine.molality, temperature=t, name=brine.name, exact=True)
+        brine, water = stream_to_brine(feed, f"{self.name} feed", t)
         residual = p[f"{el.lower()}_residual_mg_per_kg"]
         target = residual * 1e-6 / component_molar_mass(el)  # mol/kgw
         extra = set(parse_formula(self.reagent)) - {"H", "O"}

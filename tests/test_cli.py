@@ -186,3 +186,17 @@ def test_ponds_custom_stages_and_errors() -> None:
     code, _, err = run("ponds", "--site", "mars")
     assert code == 2
     assert "site: got 'mars'" in err
+
+
+def test_units_lists_kinds_ports_and_sourced_parameters() -> None:
+    res = CliRunner().invoke(app, ["units", "--json"])
+    assert res.exit_code == 0, res.stdout
+    rows = {r["kind"]: r for r in json.loads(res.stdout)}
+    assert {"ponds", "potash_plant", "magnesium_removal", "washer", "reactor"} <= set(rows)
+    washer = rows["washer"]
+    assert washer["inlets"] == ["solids"]
+    assert {p["name"] for p in washer["parameters"]} == {"washing_factor", "temperature_c"}
+    assert all(p["source"] and p["status"] for r in rows.values() for p in r["parameters"])
+    bad = CliRunner().invoke(app, ["units", "nope"])
+    assert bad.exit_code == 2
+    assert "KIND" in bad.stderr

@@ -453,6 +453,49 @@ def phases(as_json: JsonOpt = False) -> None:
 
 @app.command()
 @_user_errors
+def units(
+    kind: Annotated[str | None, typer.Argument(help="One unit kind (default: all).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Unit kinds a scenario can use, their ports and their parameters with sources."""
+    import brineworks.process.units  # noqa: F401  (registers the unit kinds)
+    from brineworks.process.unit import parameter_table, unit_types
+
+    kinds = unit_types()
+    if kind is not None and kind not in kinds:
+        raise BrineworksInputError("KIND", kind, "one of " + ", ".join(sorted(kinds)))
+    rows = []
+    for name in sorted(kinds) if kind is None else [kind]:
+        cls = kinds[name]
+        params = [p for (fam, _), p in parameter_table().items() if fam == cls.family and fam]
+        rows.append({
+            "kind": name,
+            "summary": " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split()),
+            "inlets": list(cls.inlets),
+            "outlets": list(cls.outlets),
+            "parameters": [
+                {"name": p.name, "value": p.value, "unit": p.unit, "min": p.minimum,
+                 "max": p.maximum, "status": p.status, "source": p.source}
+                for p in params
+            ],
+        })  # fmt: skip
+    if as_json:
+        _json(rows)
+        return
+    for r in rows:
+        ports = f"in: {', '.join(r['inlets']) or '(set per unit)'}; "
+        ports += f"out: {', '.join(r['outlets']) or '(set per unit)'}"
+        out.print(f"[bold]{r['kind']}[/bold] — {r['summary']}\n  {ports}", highlight=False)
+        if r["parameters"]:
+            table = Table("parameter", "default", "range", "status", "source")
+            for p in r["parameters"]:
+                table.add_row(p["name"], f"{p['value']:g} {p['unit']}",
+                              f"{p['min']:g} to {p['max']:g}", p["status"], p["source"])  # fmt: skip
+            out.print(table)
+
+
+@app.command()
+@_user_errors
 def validate(
     markdown: Annotated[
         Path | None, typer.Option(help="Also write the full report as Markdown to this file.")

@@ -489,8 +489,9 @@ def units(
         if r["parameters"]:
             table = Table("parameter", "default", "range", "status", "source")
             for p in r["parameters"]:
-                table.add_row(p["name"], f"{p['value']:g} {p['unit']}",
-                              f"{p['min']:g} to {p['max']:g}", p["status"], p["source"])  # fmt: skip
+                value = f"{p['value']:g} {p['unit']}"
+                span = f"{p['min']:g} to {p['max']:g}"
+                table.add_row(p["name"], value, span, p["status"], p["source"])
             out.print(table)
 
 

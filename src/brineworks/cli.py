@@ -464,7 +464,7 @@ def units(
     kinds = unit_types()
     if kind is not None and kind not in kinds:
         raise BrineworksInputError("KIND", kind, "one of " + ", ".join(sorted(kinds)))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in sorted(kinds) if kind is None else [kind]:
         cls = kinds[name]
         params = [p for (fam, _), p in parameter_table().items() if fam == cls.family and fam]

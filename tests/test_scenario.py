@@ -312,3 +312,19 @@ def test_east_taijinar_electrodialysis_route() -> None:
     product = result.solution.streams["Li2CO3"]
     assert cake.get("Halite") > 0.1 * cake.total
     assert product.get("Li2CO3") / product.total > 0.99
+
+
+@pytest.mark.parametrize(
+    ("unit", "field"),
+    [
+        ('kind = "evaporative_crystalliser"', "until"),
+        ('kind = "magnesium_removal"\nreagent = "KOH"', "reagent"),
+        ('kind = "washer"\nparams = { washing_factor = -1 }', "washing_factor"),
+    ],
+)
+def test_new_unit_options_are_checked(tmp_path: Path, unit: str, field: str) -> None:
+    text = GOOD.replace('kind = "potash_plant"', unit)
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=field):
+        simulate(load_scenario(str(path)))

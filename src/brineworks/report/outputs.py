@@ -223,7 +223,8 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
          _fmt(u["heat_gj_per_yr"]), _fmt(u["indirect_co2_t_per_yr"]),
          _fmt(u["fresh_water_m3_per_yr"]),
          "; ".join(f"{k} {v:.4g}" for k, v in u["reagents_t_per_yr"].items()),
-         u["energy_data"] or "no sourced factor",
+         u["energy_data"] or ("solar (brine pumping not counted)" if u["kind"] == "ponds"
+                              else "no sourced factor"),
          "; ".join(_reference(r) for r in u["reference_plants"]) or "–",
          " ".join(u["notes"])]
         for u in data["units"] if u["kind"] not in {"mixer", "splitter", "component_splitter"}

@@ -202,6 +202,7 @@ def test_circular_report_compares_with_its_baseline(tmp_path: Path) -> None:
     util = comp["comprehensive_utilisation_by_mass"]
     assert util["qarhan-circular"] > util["qarhan-potash"]
     assert comp["Li share to products"]["qarhan-potash"] == 0.0
+    assert "against qarhan-potash: utilisation by mass 3.58 % →" in " ".join(res.stdout.split())
     page = (tmp_path / "report.html").read_text()
     assert "Against the baseline" in page
     assert "Salts harvested per pond" in page

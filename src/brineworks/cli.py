@@ -437,6 +437,17 @@ def run(
             f"none yet for: {', '.join(energy['units_without_energy_data']) or '-'})",
             highlight=False,
         )
+    comparison = data["comparison"]
+    if comparison:
+        base = next(k for k in comparison["comprehensive_utilisation_by_mass"] if k != sc.name)
+        line = []
+        for key, label in (("comprehensive_utilisation_by_mass", "utilisation by mass"),
+                           ("comprehensive_utilisation_by_value", "by value")):  # fmt: skip
+            row = comparison[key]
+            line.append(
+                f"{label} {100 * (row[base] or 0):.2f} % → {100 * (row[sc.name] or 0):.2f} %"
+            )
+        out.print(f"against {base}: " + "; ".join(line), highlight=False)
     out.print(f"report: {paths[2]}", highlight=False, markup=False)
 
 

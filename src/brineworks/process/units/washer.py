@@ -58,8 +58,9 @@ class Washer(Unit):
         # The trace that made fresh water a brine is taken out again, so elements balance exactly.
         trace = {el: m * water for el, m in _TRACE.items()}
         solids, liquor = equilibrium_outlets(eq, water, feed.total + water, t, trace)
-        back = {v: k for k, v in PRODUCT_PHASES.items()}
-        washed = Stream({back.get(ph, ph): m for ph, m in solids.items()}, t)
+        # Each solid keeps the name it came in under (Li2CO3 stays Li2CO3, Halite stays Halite).
+        names = {PRODUCT_PHASES.get(k, k): k for k in feed.flows}
+        washed = Stream({names.get(ph, ph): m for ph, m in solids.items()}, t)
         self.utilities_in = {"wash water": Stream({"H2O": water}, t)}
         self.performance.fresh_water = water
         kept = {k: washed.get(k) / feed.get(k) for k in feed.flows if feed.get(k) > 0}

@@ -85,6 +85,8 @@ class LithiumCarbonate(Unit):
         p = self.params
         t = p["temperature_c"] + 273.15
         li_mol = feed.get("Li") / component_molar_mass("Li")
+        if li_mol <= 0:
+            raise ChemistryError(f"{self.name}: the eluate carries no lithium")
         soda = p["soda_ash_factor"] * li_mol / 2.0  # mol/s Na2CO3
         reactor, water = stream_to_brine(feed, f"{self.name} reactor", t)
         backend = get_backend()

@@ -59,3 +59,24 @@ def test_circular_park_energy(circular: SimulationResult) -> None:
         result.solution.streams["Li2CO3 cake"].get("Li2CO3") * 31557600 / 1000
     )
     assert table["carbonation"]["reference_plants"][0]["capacity_t_per_yr"] == "40000"
+
+
+def test_energy_per_product_follows_each_plant_line(circular: SimulationResult) -> None:
+    """Allocation by mass along each plant's own product line: magnesium carries the cells
+    (13 MWh/t) and MgCl2 preparation (16 GJ/t Mg); caustic soda the chlor-alkali electricity
+    (3.6 MWh/t Cl2 = 3.19 MWh per t NaOH); plants without data are named per product."""
+    per = energy_indicators(circular)["per_product"]
+    assert per["Mg"]["electricity_kwh_per_t"] == pytest.approx(13000, rel=1e-9)
+    assert per["Mg"]["heat_gj_per_t"] == pytest.approx(16.0, rel=2e-3)
+    assert per["NaOH"]["electricity_kwh_per_t"] == pytest.approx(
+        3600 * 70.906 / (2 * 39.997), rel=1e-3
+    )
+    assert per["PVC"]["electricity_kwh_per_t"] == pytest.approx(360.45 + 255.136, rel=2e-3)
+    assert per["Mg"]["indirect_co2_kg_per_t"] == pytest.approx(13000 * 0.1567, rel=1e-9)
+    assert "potash" in per["KCl"]["plants_without_energy_data"]
+    allocated = sum(
+        v["electricity_kwh_per_t"] * circular.solution.streams[k].total * 31557600 / 1000
+        for k, v in per.items()
+    )
+    total = energy_indicators(circular)["electricity_mwh_per_yr"] * 1000
+    assert allocated == pytest.approx(total, rel=1e-9)  # every kWh is allocated here

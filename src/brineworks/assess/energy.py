@@ -21,8 +21,19 @@ from brineworks.errors import InputError
 if TYPE_CHECKING:
     from brineworks.simulate import SimulationResult
 
-__all__ = ["GridFactor", "capex_references", "energy_indicators", "grid_factor", "unit_table"]
+__all__ = [
+    "GridFactor",
+    "capex_references",
+    "energy_indicators",
+    "grid_factor",
+    "per_product",
+    "product_shares",
+    "unit_table",
+]
 
+
+_PASSIVE = {"ponds", "mixer", "splitter", "component_splitter"}
+"""Unit kinds that use no process energy of their own (ponds: solar; pumping not counted)."""
 
 _REFERENCE_KEYS = (
     "capacity_t_per_yr",
@@ -138,8 +149,7 @@ def energy_indicators(result: SimulationResult) -> dict[str, Any]:
     heat = sum(r["heat_gj_per_yr"] for r in table)
     co2 = sum(r["indirect_co2_t_per_yr"] or 0.0 for r in table)
     products = sum(sum(v.values()) for v in result.products_t_per_yr().values())
-    passive = {"ponds", "mixer", "splitter", "component_splitter"}
-    missing = [r["unit"] for r in table if r["energy_data"] is None and r["kind"] not in passive]
+    missing = [r["unit"] for r in table if r["energy_data"] is None and r["kind"] not in _PASSIVE]
     try:
         grid = grid_factor(result.scenario.site)
         grid_text = f"{grid.kg_co2_per_kwh:g} kg/kWh ({grid.region} {grid.year}; {grid.status})"
@@ -153,4 +163,83 @@ def energy_indicators(result: SimulationResult) -> dict[str, Any]:
         "co2_intensity_kg_per_t": 1000.0 * co2 / products if products and grid_text else None,
         "grid_factor": grid_text,
         "units_without_energy_data": missing,
+        "per_product": per_product(result),
+        "allocation": (
+            "each plant's energy shared by mass among the products and reused streams its "
+            "outlets reach without passing a mixer; plants that reach none stay unallocated"
+        ),
     }
+
+
+def product_shares(result: SimulationResult) -> dict[str, dict[str, float]]:
+    """For each unit, the products (and streams reused inside the park) its material reaches,
+    with their shares by mass. [-]
+
+    A plant's energy is allocated to the products and reused streams that its outlets reach
+    without passing a mixer (where other plants' flows, and recycles, join), in proportion to
+    their mass — the mass allocation of life-cycle inventories, kept to the plant's own product
+    line. So Mg electrolysis is charged to magnesium (its chlorine joins the park's chlorine at
+    a mixer), carbonation to Li2CO3 (its mother liquor is recycled through a mixer), and the
+    chlor-alkali cells to their caustic soda, sold or reused (their chlorine and hydrogen join
+    at mixers). A unit from which nothing is reached gets an empty mapping: its energy stays
+    unallocated.
+    """
+    streams = result.solution.streams
+    fates = result.fates
+    downstream: dict[str, list[str]] = {}
+    for s in result.scenario.streams:
+        if s.source == "brine":
+            continue
+        downstream.setdefault(s.source.rpartition(".")[0], []).append(s.name)
+    target = {s.name: s.to.rpartition(".")[0] for s in result.scenario.streams if s.to}
+    mixers = {name for name, u in result.flowsheet.units.items() if u.kind == "mixer"}
+    out: dict[str, dict[str, float]] = {}
+    for unit in result.flowsheet.units:
+        seen_units, products = {unit}, set()
+        todo = [unit]
+        while todo:
+            for name in downstream.get(todo.pop(), []):
+                if fates.get(name) in ("product", "reuse"):
+                    products.add(name)
+                nxt = target.get(name)
+                if nxt is not None and nxt not in seen_units and nxt not in mixers:
+                    seen_units.add(nxt)
+                    todo.append(nxt)
+        mass = {p: streams[p].total for p in products if streams[p].total > 0}
+        total = sum(mass.values())
+        out[unit] = {p: m / total for p, m in mass.items()} if total > 0 else {}
+    return out
+
+
+def per_product(result: SimulationResult) -> dict[str, dict[str, Any]]:
+    """Electricity [kWh/t], heat [GJ/t] and indirect CO2 [kg/t] per tonne of each product and
+    reused stream, with every plant's energy allocated by :func:`product_shares`."""
+    y = SECONDS_PER_YEAR
+    try:
+        factor: float | None = grid_factor(result.scenario.site).kg_co2_per_kwh
+    except InputError:
+        factor = None
+    shares = product_shares(result)
+    totals: dict[str, list[float]] = {}
+    missing: dict[str, list[str]] = {}
+    for unit in result.flowsheet.units.values():
+        no_data = not unit.performance.energy_notes and unit.kind not in _PASSIVE
+        for product, share in shares[unit.name].items():
+            row = totals.setdefault(product, [0.0, 0.0])
+            row[0] += share * unit.performance.electricity * y / 3.6e6  # kWh/yr
+            row[1] += share * unit.performance.heat * y / 1e9  # GJ/yr
+            if no_data:
+                missing.setdefault(product, []).append(unit.name)
+    out: dict[str, dict[str, Any]] = {}
+    for name, fate in result.fates.items():
+        if fate not in ("product", "reuse"):
+            continue
+        tonnes = result.solution.streams[name].total * y / 1000.0
+        kwh, gj = totals.get(name, [0.0, 0.0])
+        out[name] = {
+            "electricity_kwh_per_t": kwh / tonnes if tonnes > 0 else None,
+            "heat_gj_per_t": gj / tonnes if tonnes > 0 else None,
+            "indirect_co2_kg_per_t": kwh * factor / tonnes if tonnes > 0 and factor else None,
+            "plants_without_energy_data": missing.get(name, []),
+        }
+    return out

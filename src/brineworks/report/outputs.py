@@ -120,7 +120,16 @@ def _write_excel(data: dict[str, Any], path: Path) -> None:
     ws = wb.create_sheet("energy")
     ws.append(["indicator", "value"])
     for k, v in data["energy"].items():
+        if isinstance(v, dict):
+            continue  # per product: its own sheet
         ws.append([k, ", ".join(v) if isinstance(v, list) else v])
+    ws = wb.create_sheet("energy_per_product")
+    ws.append(["product", "electricity [kWh/t]", "heat [GJ/t]", "indirect CO2 [kg/t]",
+               "plants without energy data"])  # fmt: skip
+    for name, v in data["energy"]["per_product"].items():
+        missing = ", ".join(v["plants_without_energy_data"])
+        ws.append([name, v["electricity_kwh_per_t"], v["heat_gj_per_t"],
+                   v["indirect_co2_kg_per_t"], missing])  # fmt: skip
     ws = wb.create_sheet("units")
     cols = ["unit", "kind", "electricity_mwh_per_yr", "heat_gj_per_yr", "indirect_co2_t_per_yr",
             "fresh_water_m3_per_yr", "capacity_t_per_yr", "energy_data"]  # fmt: skip
@@ -229,6 +238,13 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
          " ".join(u["notes"])]
         for u in data["units"] if u["kind"] not in {"mixer", "splitter", "component_splitter"}
     ]  # fmt: skip
+    product_rows = [
+        [name, _fmt(v["electricity_kwh_per_t"]), _fmt(v["heat_gj_per_t"]),
+         _fmt(v["indirect_co2_kg_per_t"]), ", ".join(v["plants_without_energy_data"]) or "–"]
+        for name, v in data["energy"]["per_product"].items()
+    ]  # fmt: skip
+    product_header = ["product or reused stream", "electricity [kWh/t]", "heat [GJ/t]",
+                      "indirect CO2 [kg/t]", "upstream plants without energy data"]  # fmt: skip
     plant_header = ["unit", "kind", "capacity [t/yr]", "electricity [MWh/yr]", "heat [GJ/yr]",
                     "indirect CO2 [t/yr]", "fresh water [m³/yr]", "reagents [t/yr]",
                     "energy data", "reference plants (capex, jobs)", "notes"]  # fmt: skip
@@ -296,6 +312,8 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
 {_table(shares, ["element", "product", "reuse", "returned", "waste", "emission"])}
 {comparison_html}
 <h2>Plants: size, energy, CO2, reagents</h2>{_table(plant_rows, plant_header)}
+<h2>Energy and CO2 per product</h2><p>{data["energy"]["allocation"]}.</p>
+{_table(product_rows, product_header)}
 <h2>Solar ponds</h2>{_table(pond_rows, pond_header)}{pond_figures}
 <h2>Material flows</h2>{"".join(figures)}
 {assumed_html}

@@ -411,8 +411,8 @@ def run(
     target = out_dir if out_dir is not None else Path("brineworks-out") / sc.name
     with out.status(f"solving {sc.name}") as status:
         result = simulate(sc, progress=lambda msg: status.update(msg))
-    paths = write_outputs(result, target)
     data = result.to_dict()
+    paths = write_outputs(result, target, data)
     ind, energy = data["indicators"], data["energy"]
     table = Table("product", "t/yr", title=f"{sc.name}: products")
     for k, v in data["products_t_per_yr"].items():

@@ -184,6 +184,7 @@ class SimulationResult:
         from brineworks.assess.circularity import indicators
         from brineworks.assess.energy import energy_indicators, unit_table
 
+        mine, table = indicators(self), unit_table(self)
         return {
             "scenario": self.scenario.name,
             "description": self.scenario.description,
@@ -195,9 +196,9 @@ class SimulationResult:
                 for n, s in self.solution.streams.items()
             ],
             "utilities_t_per_yr": {k: s.t_per_yr() for k, s in self.utilities_in().items()},
-            "indicators": indicators(self),
-            "energy": energy_indicators(self),
-            "units": unit_table(self),
+            "indicators": mine,
+            "energy": energy_indicators(self, table),
+            "units": table,
             "element_balance": self.element_balance(),
             "convergence": {
                 "iterations": self.solution.iterations,
@@ -205,16 +206,18 @@ class SimulationResult:
                 "tear_streams": list(self.solution.tears),
                 "design_specs": self.specs,
             },
-            "comparison": self.comparison(),
+            "comparison": self.comparison(mine),
         }
 
-    def comparison(self) -> dict[str, dict[str, float | None]]:
-        """Scalar indicators and product shares side by side with the baseline scenario."""
+    def comparison(self, mine: dict[str, Any] | None = None) -> dict[str, dict[str, float | None]]:
+        """Scalar indicators and product shares side by side with the baseline scenario
+        (``mine``: this scenario's indicators, if already computed)."""
         if self.baseline is None:
             return {}
         from brineworks.assess.circularity import indicators
 
-        mine, base = indicators(self), indicators(self.baseline)
+        mine = mine if mine is not None else indicators(self)
+        base = indicators(self.baseline)
         rows: dict[str, dict[str, float | None]] = {}
         for key in ("comprehensive_utilisation_by_mass", "comprehensive_utilisation_by_value",
                     "products_t_per_yr",

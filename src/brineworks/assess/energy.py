@@ -141,10 +141,12 @@ def unit_outlets(result: SimulationResult, unit: str) -> list[str]:
     return [s.name for s in result.scenario.streams if s.source.rpartition(".")[0] == unit]
 
 
-def energy_indicators(result: SimulationResult) -> dict[str, Any]:
+def energy_indicators(
+    result: SimulationResult, table: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Park totals: electricity, heat, indirect CO2 and their intensities per tonne of products,
     and which energy-using plants have no sourced factor yet."""
-    table = unit_table(result)
+    table = table if table is not None else unit_table(result)
     electricity = sum(r["electricity_mwh_per_yr"] for r in table)
     heat = sum(r["heat_gj_per_yr"] for r in table)
     co2 = sum(r["indirect_co2_t_per_yr"] or 0.0 for r in table)

@@ -82,10 +82,15 @@ def element_sankey(result: SimulationResult, element: str) -> go.Figure:
     return fig
 
 
-def write_outputs(result: SimulationResult, out_dir: Path) -> list[Path]:
-    """Write results.json, results.xlsx and report.html into ``out_dir`` (created)."""
+def write_outputs(
+    result: SimulationResult, out_dir: Path, data: dict[str, Any] | None = None
+) -> list[Path]:
+    """Write results.json, results.xlsx and report.html into ``out_dir`` (created).
+
+    ``data`` is ``result.to_dict()`` if the caller already has it.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = json_ready(result.to_dict())
+    data = json_ready(data if data is not None else result.to_dict())
     paths = [out_dir / "results.json", out_dir / "results.xlsx", out_dir / "report.html"]
     paths[0].write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     _write_excel(data, paths[1])

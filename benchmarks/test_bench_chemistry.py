@@ -70,3 +70,60 @@ def test_run_circular_scenario_without_unit_memo(benchmark, monkeypatch) -> None
     scenario = load_scenario("qarhan-circular")
     result = benchmark.pedantic(simulate, args=(scenario,), rounds=2)
     assert result.specs
+
+
+# ---------------------------------------------------------------------------------------------
+# Native backend against the PHREEQC baseline: a Monte Carlo of 500 brines around Qarhan.
+@pytest.fixture(scope="module")
+def monte_carlo() -> list[Brine]:
+    import numpy as np
+
+    rng = np.random.default_rng(2026)
+    base = Brine.from_catalogue("qarhan")
+    return [
+        Brine(
+            molality={k: v * rng.uniform(0.7, 1.3) for k, v in base.molality.items()},
+            temperature=288.15 + rng.uniform(0.0, 30.0),
+            name=f"mc{k}",
+        )
+        for k in range(500)
+    ]
+
+
+def test_monte_carlo_phreeqc(benchmark, backend: ThermoBackend, monte_carlo: list[Brine]) -> None:
+    states = benchmark.pedantic(lambda: [backend.speciate(b) for b in monte_carlo], rounds=3)
+    assert len(states) == len(monte_carlo)
+
+
+def test_monte_carlo_native(benchmark, monte_carlo: list[Brine]) -> None:
+    native = get_backend("native")
+    states = benchmark.pedantic(native.speciate_many, args=(monte_carlo,), rounds=3)  # type: ignore[attr-defined]
+    assert len(states) == len(monte_carlo)
+
+
+def test_native_speedup_over_phreeqc(
+    benchmark, backend: ThermoBackend, monte_carlo: list[Brine]
+) -> None:
+    """Both backends on the same 500 brines in this process; the ratio goes into extra_info
+    (``--benchmark-json``) and the results must agree (SI within 1e-4)."""
+    import time
+
+    native = get_backend("native")
+    native.speciate_many(monte_carlo[:5])  # type: ignore[attr-defined]  # build the system once
+    start = time.perf_counter()
+    ours = native.speciate_many(monte_carlo)  # type: ignore[attr-defined]
+    t_native = time.perf_counter() - start
+    start = time.perf_counter()
+    theirs = [backend.speciate(b) for b in monte_carlo]
+    t_phreeqc = time.perf_counter() - start
+    benchmark.extra_info["phreeqc_s"] = t_phreeqc
+    benchmark.extra_info["native_s"] = t_native
+    benchmark.extra_info["speedup"] = t_phreeqc / t_native
+    print(
+        f"\n500 brines: PHREEQC {t_phreeqc:.3f} s, native {t_native:.3f} s, "
+        f"ratio {t_phreeqc / t_native:.1f}"
+    )
+    for a, b in zip(ours, theirs, strict=True):
+        for phase, si in b.saturation_index.items():
+            assert abs(a.saturation_index[phase] - si) < 1e-4
+    benchmark(lambda: None)

@@ -99,6 +99,8 @@ def test_speciate_csv_unit_option(tmp_path: Path) -> None:
         (("saturate", "Halite", "--temp", "150"), "temperature: got 150"),
         (("speciate", "atlantis"), "BRINE: got 'atlantis'"),
         (("speciate", "missing.toml"), "readable file"),
+        (("speciate", "seawater", "--backend", "nativ"), "backend: got 'nativ'"),
+        (("saturate", "Quartz", "--backend", "native"), "phase: got 'Quartz'"),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(args: tuple[str, ...], message: str) -> None:
@@ -107,6 +109,21 @@ def test_user_errors_are_one_line_without_traceback(args: tuple[str, ...], messa
     assert message in err
     assert "Traceback" not in err + out
     assert len(err.strip().splitlines()) == 1
+
+
+def test_native_backend_gives_the_same_answers() -> None:
+    """``--backend native``: same JSON contract, same numbers as PHREEQC (SI within 1e-4)."""
+    code, out, _ = run("speciate", "east-taijinar", "--json", "--backend", "native")
+    assert code == 0
+    ours = json.loads(out)
+    code, out, _ = run("speciate", "east-taijinar", "--json")
+    theirs = json.loads(out)
+    assert set(ours) == set(theirs)
+    for phase, si in theirs["saturation_index"].items():
+        assert ours["saturation_index"][phase] == pytest.approx(si, abs=1e-4)
+    code, out, _ = run("saturate", "Halite", "Sylvite", "--json", "--backend", "native")
+    assert code == 0
+    assert json.loads(out)["molality"]["K"] == pytest.approx(2.09, abs=0.01)
 
 
 def test_summary_runs_on_default_brine() -> None:

@@ -62,6 +62,12 @@ def _json(obj: Any) -> None:
 
 TempOpt = Annotated[float | None, typer.Option("--temp", help="Temperature [°C].")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend", help="Thermodynamic backend: phreeqc (trusted, default) or native (numpy)."
+    ),
+]
 
 
 @app.command("catalogue")
@@ -86,10 +92,11 @@ def saturate(
     phases: Annotated[list[str], typer.Argument(help="Solid phases, e.g. Halite Sylvite.")],
     temp: TempOpt = None,
     as_json: JsonOpt = False,
+    backend: BackendOpt = "phreeqc",
 ) -> None:
     """Pure water saturated with an excess of each named solid (an invariant point if stable)."""
     t = 25.0 if temp is None else temp
-    eq = get_backend().saturate(phases, t + 273.15)
+    eq = get_backend(backend).saturate(phases, t + 273.15)
     if as_json:
         _json(eq.to_dict())
         return
@@ -116,9 +123,10 @@ def speciate(
     temp: TempOpt = None,
     unit: Annotated[str | None, typer.Option(help="Unit of a CSV without a 'unit' column.")] = None,
     as_json: JsonOpt = False,
+    backend_name: BackendOpt = "phreeqc",
 ) -> None:
     """Speciation, saturation indices, density and water activity of a brine (or a CSV of many)."""
-    backend = get_backend()
+    backend = get_backend(backend_name)
     if Path(brine).suffix.lower() == ".csv":
         results: list[dict[str, Any]] = []
         failed = 0
@@ -513,11 +521,12 @@ def validate(
         Path | None, typer.Option(help="Also write the full report as Markdown to this file.")
     ] = None,
     as_json: JsonOpt = False,
+    backend_name: BackendOpt = "phreeqc",
 ) -> None:
     """Compare the chemistry with published experimental solubilities."""
     from brineworks.chemistry.validation import run_validation, summarise, to_markdown
 
-    backend = get_backend()
+    backend = get_backend(backend_name)
     results = run_validation(backend)
     if markdown is not None:
         database = getattr(backend, "database", None)

@@ -1,7 +1,8 @@
 """The interface every thermodynamic backend implements, and the backend registry.
 
-PHREEQC (:mod:`brineworks.chemistry.phreeqc`) is the trusted backend. A native vectorised
-Pitzer backend will implement the same :class:`ThermoBackend` protocol and is tested against it.
+PHREEQC (:mod:`brineworks.chemistry.phreeqc`) is the trusted backend. The native backend
+(:mod:`brineworks.chemistry.native`, Pitzer equilibrium in numpy, vectorised over brines)
+implements the same :class:`ThermoBackend` protocol and is tested against it.
 """
 
 from __future__ import annotations
@@ -111,3 +112,7 @@ def _register_builtin() -> None:
         from brineworks.chemistry.phreeqc import PhreeqcBackend
 
         register_backend("phreeqc", PhreeqcBackend)
+    if "native" not in _REGISTRY:
+        from brineworks.chemistry.native import NativeBackend
+
+        register_backend("native", NativeBackend)

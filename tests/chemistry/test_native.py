@@ -1,0 +1,201 @@
+"""The native backend against PHREEQC (reference run and the installed backend) and experiment."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from brineworks.chemistry.backend import ThermoBackend, get_backend
+from brineworks.chemistry.brine import Brine, catalogue
+from brineworks.chemistry.database import Database
+from brineworks.chemistry.native import NativeBackend
+from brineworks.chemistry.validation import load_points, run_validation
+from brineworks.errors import InputError, ValidityError
+from tests.chemistry.test_pitzer import REFERENCE
+
+
+@pytest.fixture(scope="module")
+def native() -> NativeBackend:
+    backend = get_backend("native")
+    assert isinstance(backend, NativeBackend)
+    return backend
+
+
+@pytest.fixture(scope="module")
+def phreeqc() -> ThermoBackend:
+    return get_backend("phreeqc")
+
+
+def test_implements_the_protocol(native: NativeBackend) -> None:
+    assert isinstance(native, ThermoBackend)
+    assert native.name == "native"
+    assert "Halite" in native.phases
+    assert native.phase_formula("Carnallite")["Cl"] == 3
+
+
+@pytest.mark.parametrize("solution", [3, 4])
+def test_speciation_matches_the_phreeqc_reference_run(solution: int) -> None:
+    """Full speciation at pH 6.5 (MacInnes): every species within 1e-8 relative of PHREEQC,
+    every ln γ within 1e-8, water activity and density within 1e-9 relative."""
+    ref = REFERENCE[solution]
+    backend = NativeBackend(Database.brineworks(extension=False))
+    mol = dict(zip(ref.species, ref.molality, strict=True))
+    brine = Brine(
+        molality={
+            "Li": mol["Li+"],
+            "Na": mol["Na+"],
+            "K": mol["K+"],
+            "Mg": mol["Mg+2"] + mol["MgOH+"],
+            "Ca": mol["Ca+2"],
+            "Cl": mol["Cl-"],
+            "SO4": mol["SO4-2"] + mol["HSO4-"],
+        },
+        temperature=ref.temperature,
+        pH=6.5,
+        name=f"reference {solution}",
+    )
+    state = backend.speciate(brine)
+    for sp, m, lng in zip(ref.species, ref.molality, ref.ln_gamma, strict=True):
+        assert state.species_molality[sp] == pytest.approx(m, rel=1e-8), sp
+        assert math.log(state.activity_coefficient[sp]) == pytest.approx(lng, abs=1e-8), sp
+    assert state.water_activity == pytest.approx(ref.water_activity, rel=1e-9)
+    assert state.ionic_strength == pytest.approx(ref.ionic_strength, rel=1e-9)
+    assert state.density == pytest.approx(ref.density * 1000.0, rel=1e-9)
+    assert state.pH == pytest.approx(6.5, abs=1e-10)
+
+
+def test_speciation_matches_the_phreeqc_backend_on_the_catalogue(
+    native: NativeBackend, phreeqc: ThermoBackend
+) -> None:
+    """All 26 catalogue brines: SI within 2e-5, pH within 1e-6, density within 1e-6 relative
+    (the installed IPhreeqc is an older build than the reference run)."""
+    brines = [entry.brine() for entry in catalogue()]
+    many = native.speciate_many(brines)
+    for brine, ours in zip(brines, many, strict=True):
+        theirs = phreeqc.speciate(brine)
+        assert set(ours.saturation_index) == set(theirs.saturation_index), brine.name
+        for phase, si in theirs.saturation_index.items():
+            assert ours.saturation_index[phase] == pytest.approx(si, abs=2e-5), (brine.name, phase)
+        assert ours.pH == pytest.approx(theirs.pH, abs=1e-6)
+        assert ours.density == pytest.approx(theirs.density, rel=1e-6)
+        assert ours.water_activity == pytest.approx(theirs.water_activity, rel=1e-7)
+        for el, m in theirs.molality.items():
+            assert ours.molality[el] == pytest.approx(m, rel=1e-10)
+
+
+def test_speciate_many_equals_one_at_a_time(native: NativeBackend) -> None:
+    rng = np.random.default_rng(7)
+    base = Brine.from_catalogue("qarhan")
+    brines = [
+        Brine(
+            molality={k: v * rng.uniform(0.5, 1.5) for k, v in base.molality.items()},
+            temperature=283.15 + 10 * k,
+            name=f"b{k}",
+        )
+        for k in range(5)
+    ] + [Brine.from_catalogue("seawater")]
+    many = native.speciate_many(brines)
+    for brine, state in zip(brines, many, strict=True):
+        one = native.speciate(brine)
+        assert state.pH == pytest.approx(one.pH, abs=1e-9)
+        for p, si in one.saturation_index.items():
+            assert state.saturation_index[p] == pytest.approx(si, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("phases", "t_c"),
+    [
+        (["Halite"], 25),
+        (["Sylvite"], 50),
+        (["Bischofite"], 80),
+        (["LiCl_H2O"], 25),
+        (["Zabuyelite"], 80),
+        (["Mirabilite"], 10),
+        (["Halite", "Sylvite", "Carnallite"], 25),
+        (["Carnallite", "Bischofite", "Halite"], 25),
+        (["Halite", "Gypsum"], 25),
+        (["Halite", "Glaserite", "Arcanite"], 25),
+    ],
+)
+def test_saturate_matches_phreeqc(
+    native: NativeBackend, phreeqc: ThermoBackend, phases: list[str], t_c: float
+) -> None:
+    ours = native.saturate(phases, t_c + 273.15)
+    theirs = phreeqc.saturate(phases, t_c + 273.15)
+    assert ours.present == theirs.present
+    for el, m in theirs.solution.molality.items():
+        assert ours.solution.molality[el] == pytest.approx(m, rel=5e-4), el
+    for p in ours.present:
+        assert abs(ours.solution.saturation_index[p]) < 1e-9
+
+
+def test_equilibrate_with_reagent_conserves_and_matches(
+    native: NativeBackend, phreeqc: ThermoBackend
+) -> None:
+    brine = Brine(molality={"Mg": 2.0, "Na": 1.0, "Cl": 5.0}, temperature=298.15, name="Mg brine")
+    ours = native.equilibrate(brine, ["Brucite", "Halite"], added={"NaOH": 1.0})
+    theirs = phreeqc.equilibrate(brine, ["Brucite", "Halite"], added={"NaOH": 1.0})
+    assert ours.present == theirs.present == ("Brucite",)
+    assert ours.solids["Brucite"] == pytest.approx(theirs.solids["Brucite"], rel=1e-4)
+    assert ours.solution.molality["Mg"] == pytest.approx(theirs.solution.molality["Mg"], rel=1e-4)
+    # element balance (water changes with hydrates only; Brucite is anhydrous)
+    mg_out = ours.solution.molality["Mg"] * ours.solution.mass_water + ours.solids["Brucite"]
+    assert mg_out == pytest.approx(2.0, rel=1e-10)
+    na_out = ours.solution.molality["Na"] * ours.solution.mass_water
+    assert na_out == pytest.approx(2.0, rel=1e-10)
+
+
+def test_equilibrate_hydrate_takes_water(native: NativeBackend, phreeqc: ThermoBackend) -> None:
+    """An old brine: carnallite and halite precipitate, carnallite takes its water of hydration;
+    amounts within 2e-5 mol of PHREEQC (which weighs its water with 18.016 g/mol, not 18.0153),
+    every element conserved to 1e-10."""
+    totals = {"K": 1.0, "Mg": 5.0, "Na": 0.3, "Cl": 11.3}
+    brine = Brine(molality=totals, temperature=298.15, name="old brine")
+    candidates = ["Carnallite", "Halite", "Sylvite", "Bischofite"]
+    eq = native.equilibrate(brine, candidates)
+    ref = phreeqc.equilibrate(brine, candidates)
+    assert eq.present == ref.present == ("Carnallite", "Halite")
+    for p in eq.present:
+        assert eq.solids[p] == pytest.approx(ref.solids[p], abs=2e-5)
+    water = eq.solution.mass_water
+    assert water == pytest.approx(1.0 - 6 * eq.solids["Carnallite"] / 55.50837, rel=1e-12)
+    for el, total in totals.items():
+        dissolved = eq.solution.molality[el] * water
+        solid = sum(eq.solids[p] * native.phase_formula(p).get(el, 0.0) for p in eq.candidates)
+        assert dissolved + solid == pytest.approx(total, rel=1e-10), el
+
+
+def test_validation_agrees_with_phreeqc(native: NativeBackend, phreeqc: ThermoBackend) -> None:
+    """On the single-salt and lithium validation points both backends give the same answer
+    (within 0.1 %), so the native backend inherits the measured accuracy of docs/validation.md."""
+    wanted = {"NaCl-H2O", "KCl-H2O", "MgCl2-H2O", "LiCl-H2O", "Li2SO4-H2O", "Li2CO3-H2O",
+              "NaCl-KCl-H2O", "LiCl-KCl-H2O", "H3BO3-H2O"}  # fmt: skip
+    points = [p for p in load_points() if p.system in wanted]
+    ours = run_validation(native, points)
+    theirs = run_validation(phreeqc, points)
+    compared = 0
+    for a, b in zip(ours, theirs, strict=True):
+        if math.isfinite(b.computed):
+            assert math.isfinite(a.computed), a.point.case_id
+            assert a.computed == pytest.approx(b.computed, rel=1e-3), a.point.case_id
+            compared += 1
+    assert compared >= 60
+
+
+def test_bad_input_is_named(native: NativeBackend) -> None:
+    with pytest.raises(InputError, match="phase"):
+        native.saturate(["Halit"], 298.15)
+    with pytest.raises(InputError, match="temperature"):
+        native.saturate(["Halite"], 400.0)
+    with pytest.raises(InputError, match="added"):
+        native.equilibrate(Brine.from_catalogue("seawater"), ["Halite"], added={"Xx2": 1.0})
+    with pytest.raises(InputError, match="phase"):
+        native.saturate(["Quartz"], 298.15)  # silica is outside the native species
+
+
+def test_states_beyond_the_database_raise(native: NativeBackend) -> None:
+    brine = Brine(molality={"Li": 30.0, "Cl": 30.0}, temperature=298.15, name="too strong")
+    with pytest.raises(ValidityError, match="ionic strength"):
+        native.speciate(brine)

@@ -199,3 +199,30 @@ def test_states_beyond_the_database_raise(native: NativeBackend) -> None:
     brine = Brine(molality={"Li": 30.0, "Cl": 30.0}, temperature=298.15, name="too strong")
     with pytest.raises(ValidityError, match="ionic strength"):
         native.speciate(brine)
+
+
+def test_seawater_evaporation_path_matches_phreeqc(
+    native: NativeBackend, phreeqc: ThermoBackend
+) -> None:
+    """The whole seawater path to bischofite: the same solids in the same order, each first
+    appearing at the same fraction of water removed (within 1e-4)."""
+    from brineworks.chemistry.evaporation import StopCondition, evaporate
+
+    brine = Brine.from_catalogue("seawater")
+    until = StopCondition("phase", target="Bischofite")
+
+    def first_appearance(backend: ThermoBackend) -> dict[str, float]:
+        path = evaporate(brine, backend=backend, until=until)
+        assert path.stop_reason == "reached Bischofite saturation"
+        out: dict[str, float] = {}
+        for step in path.steps:
+            for phase, amount in step.solids_step.items():
+                if amount > 0 and phase not in out:
+                    out[phase] = step.water_removed
+        return out
+
+    ours = first_appearance(native)
+    theirs = first_appearance(phreeqc)
+    assert list(ours) == list(theirs)
+    for phase, f in theirs.items():
+        assert ours[phase] == pytest.approx(f, abs=1e-4), phase

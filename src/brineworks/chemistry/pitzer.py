@@ -390,13 +390,19 @@ class PitzerModel:
         m = np.atleast_2d(np.asarray(molality, dtype=float))
         n = m.shape[0]
         t = np.broadcast_to(np.asarray(temperature, dtype=float), (n,))
-        basis = temperature_basis(t)  # (N, 6)
+        if n > 1 and np.all(t == t[0]):
+            # one temperature (the usual case): parameters evaluated once, broadcast over rows
+            t_eval = t[:1]
+            basis = temperature_basis(t_eval)  # (1, 6)
+            aphi = np.broadcast_to(debye_huckel_aphi(t_eval), (n,))
+        else:
+            basis = temperature_basis(t)  # (N, 6)
+            aphi = debye_huckel_aphi(t)
         z = self.charge
         az = np.abs(z)
         ionic = 0.5 * (m * z * z).sum(axis=1)
         big_z = (m * az).sum(axis=1)
         sqrt_i = np.sqrt(ionic)
-        aphi = debye_huckel_aphi(t)
         b = B_DH
         ln_g = np.zeros_like(m)
         n_s = m.shape[1]
@@ -409,7 +415,7 @@ class PitzerModel:
         # cation–anion pairs
         if len(self.salt.i):
             c = basis @ self.salt.coeffs.reshape(-1, 4, 6).transpose(2, 0, 1).reshape(6, -1)
-            c = c.reshape(n, -1, 4)
+            c = c.reshape(len(basis), -1, 4)
             b0, b1, b2, cphi = c[..., 0], c[..., 1], c[..., 2], c[..., 3]
             ci, ai = self.salt.i, self.salt.j
             x1 = self.alpha[:, 0] * sqrt_i[:, None]
@@ -468,10 +474,17 @@ class PitzerModel:
         return ActivityResult(ln_g, phi_osm, ln_aw, ionic)
 
 
+_INCIDENCE: dict[tuple[bytes, int], FloatArray] = {}
+
+
 def _scatter(values: FloatArray, index: NDArray[np.intp], n_species: int) -> FloatArray:
     """Sum columns of ``values`` (N, P) into species columns ``index`` (P,): (N, S)."""
-    inc = np.zeros((len(index), n_species))
-    inc[np.arange(len(index)), index] = 1.0
+    key = (index.tobytes(), n_species)
+    inc = _INCIDENCE.get(key)
+    if inc is None:
+        inc = np.zeros((len(index), n_species))
+        inc[np.arange(len(index)), index] = 1.0
+        _INCIDENCE[key] = inc
     return np.asarray(values @ inc)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -115,4 +116,12 @@ def water_properties(temperature: FloatArray | float) -> WaterProperties:
 
 def debye_huckel_aphi(temperature: FloatArray | float) -> FloatArray:
     """Debye–Hückel A_φ at 1 atm (0.391458 at 25 °C). [(kg/mol)^½]"""
-    return water_properties(temperature).aphi
+    t = np.asarray(temperature, dtype=float)
+    if t.size == 1:
+        return np.full(t.shape, _aphi_at(float(t.reshape(-1)[0])))
+    return water_properties(t).aphi
+
+
+@lru_cache(maxsize=256)
+def _aphi_at(temperature: float) -> float:
+    return float(water_properties(temperature).aphi)

@@ -98,3 +98,11 @@ def test_species_and_phase_filters() -> None:
     assert "MgOH+" in db.species_for({"Mg", "Cl"})
     assert "CaSO4" not in db.species_for({"Mg", "Cl"})
     assert set(db.phases_for({"Na", "Cl"})) == {"Halite"}
+
+
+def test_master_species_and_weights() -> None:
+    masters = Database.brineworks().master_species
+    assert masters["S"] == ("SO4-2", 32.064)
+    assert masters["B"][0] == "B(OH)3"
+    assert masters["Na"][1] == pytest.approx(22.9898)
+    assert "S(6)" not in masters

@@ -202,6 +202,24 @@ class Database:
                 continue
         return out
 
+    @cached_property
+    def master_species(self) -> dict[str, tuple[str, float]]:
+        """Element → (master species, gram formula weight [g/mol]) of ``SOLUTION_MASTER_SPECIES``.
+
+        Redox states (``S(6)``) are left out; the weight is 0 where the database gives none.
+        """
+        out: dict[str, tuple[str, float]] = {}
+        for line in self._blocks.get("SOLUTION_MASTER_SPECIES", []):
+            parts = line.split()
+            if len(parts) < 2 or "(" in parts[0]:
+                continue
+            try:
+                weight = float(parts[4]) if len(parts) >= 5 else 0.0
+            except ValueError:
+                weight = 0.0
+            out[parts[0]] = (parts[1], weight)
+        return out
+
     def phase_molar_mass(self, phase: str) -> float:
         """Molar mass of a phase. [kg/mol]"""
         formula = self.phase_reactions[phase].split("=")[0].split("+")[0].strip()

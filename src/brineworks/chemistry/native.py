@@ -37,7 +37,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
+from brineworks.chemistry.base import ELEMENTS, DatabaseBackend
+from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula, species_charge
 from brineworks.chemistry.ions import ion
@@ -62,7 +63,7 @@ IONIC_STRENGTH_MAX = 25.0
 """Highest ionic strength accepted, as for the PHREEQC backend. [mol/kg H2O]"""
 
 LN10 = math.log(10.0)
-_ELEMENTS = ("Li", "Na", "K", "Mg", "Ca", "Sr", "Cl", "Br", "S", "B", "C")
+_ELEMENTS = ELEMENTS
 _MAX_STEP = 2.0  # largest change of ln m per Newton iteration
 _FD_STEP = 1e-7
 
@@ -116,7 +117,7 @@ class _State:
     water: FloatArray  # (N,) mass of water [kg per kg starting water]
 
 
-class NativeBackend:
+class NativeBackend(DatabaseBackend):
     """Pitzer equilibrium in numpy on the Brineworks database (see the module docstring).
 
     Parameters
@@ -134,7 +135,7 @@ class NativeBackend:
     name = "native"
 
     def __init__(self, database: Database | None = None) -> None:
-        self.database = database if database is not None else Database.brineworks()
+        super().__init__(database)
         self._systems: dict[tuple[str, ...], _System] = {}
 
     # ------------------------------------------------------------------ database
@@ -150,15 +151,6 @@ class NativeBackend:
     def _phase_reactions(self) -> dict[str, Reaction]:
         return phase_reactions(self.database._blocks.get("PHASES", []))
 
-    @cached_property
-    def _masters(self) -> dict[str, str]:
-        out = {}
-        for line in self.database._blocks.get("SOLUTION_MASTER_SPECIES", []):
-            parts = line.split()
-            if len(parts) >= 2 and "(" not in parts[0]:
-                out[parts[0]] = parts[1]
-        return out
-
     def _system(self, elements: Sequence[str]) -> _System:
         key = tuple(e for e in _ELEMENTS if e in set(elements))
         if key not in self._systems:
@@ -166,7 +158,7 @@ class NativeBackend:
         return self._systems[key]
 
     def _build_system(self, elements: tuple[str, ...]) -> _System:
-        masters = [self._masters[e] for e in elements]
+        masters = [self.database.master_species[e][0] for e in elements]
         basis = (*masters, "H+")
         reactions = self._species_reactions
         candidates = [
@@ -228,7 +220,7 @@ class NativeBackend:
                 element_matrix[e, s] = counts.get(el, 0.0)
         charge = np.array([species_charge(s) for s in species], dtype=float)
         model = PitzerModel.from_parameters(species, self._pitzer)
-        weights = self._element_weights
+        weights = {el: w for el, (_, w) in self.database.master_species.items()}
 
         phases, rows, rows_w, phase_el, phase_rx = [], [], [], [], []
         for phase in self.database.phases_for(set(elements)):
@@ -285,26 +277,6 @@ class NativeBackend:
         )
 
     # ------------------------------------------------------------------ protocol
-    @property
-    def temperature_range(self) -> tuple[float, float]:
-        """Lowest and highest temperature the database is validated for. [K]"""
-        return TEMPERATURE_RANGE
-
-    @property
-    def phases(self) -> tuple[str, ...]:
-        """Names of every solid phase in the database."""
-        return self.database.phases
-
-    def phase_formula(self, phase: str) -> dict[str, float]:
-        """Elemental formula of a solid phase, including its water of hydration."""
-        self._check_phases([phase])
-        return dict(self.database.phase_formulas[phase])
-
-    def density(self, molality: Mapping[str, float], temperature: float) -> float:
-        """Density of a solution of the given solute molalities at ``temperature`` [K]. [kg/m³]"""
-        brine = Brine(molality=dict(molality), temperature=temperature, name="density")
-        return self.speciate(brine, saturation=False).density
-
     def speciate(self, brine: Brine, *, saturation: bool = True) -> Speciation:
         """Speciation, activities, water activity, density, pH and SIs of one brine."""
         return self.speciate_many([brine], saturation=saturation)[0]
@@ -355,23 +327,10 @@ class NativeBackend:
         added: Mapping[str, float] | None = None,
     ) -> Equilibrium:
         """Equilibrate a brine with candidate solids (see :class:`ThermoBackend`)."""
-        amounts = dict(phases) if isinstance(phases, Mapping) else dict.fromkeys(phases, 0.0)
-        self._check_phases(list(amounts))
-        for phase, amount in amounts.items():
-            if not (math.isfinite(amount) and amount >= 0):
-                raise InputError(f"phases.{phase}", amount, "an amount ≥ 0 mol")
+        amounts = self._check_amounts(phases)
         totals, ph, notes = self._prepare(brine)
-        for formula, n in (added or {}).items():
-            if not (isinstance(n, int | float) and math.isfinite(n) and n >= 0):
-                raise InputError(f"added.{formula}", n, "an amount ≥ 0 mol/kgw")
-            try:
-                counts = parse_formula(formula)
-            except (ValueError, KeyError, InputError):
-                counts = {}
-            if not counts or set(counts) - {"H", "O"} - set(_ELEMENTS):
-                raise InputError(
-                    "added", formula, f"a formula of H, O and {', '.join(_ELEMENTS)}, e.g. NaOH"
-                )
+        for formula, counts in self._check_added(added or {}).items():
+            n = (added or {})[formula]
             for el, c in counts.items():
                 if el not in ("H", "O"):
                     totals[el] = totals.get(el, 0.0) + c * n
@@ -422,43 +381,15 @@ class NativeBackend:
         return best
 
     # ------------------------------------------------------------------ checks
-    def _check_phases(self, phases: Sequence[str]) -> None:
-        known = set(self.database.phases)
-        for p in phases:
-            if p not in known:
-                close = [k for k in self.database.phases if k.lower().startswith(p.lower()[:4])]
-                hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
-                raise InputError("phase", p, f"a phase of {self.database.name}{hint}")
-
-    def _check_temperature(self, temperature: float) -> None:
-        lo, hi = self.temperature_range
-        if not lo <= temperature <= hi:
-            raise InputError(
-                "temperature",
-                round(temperature - 273.15, 6),
-                f"{lo - 273.15:g} to {hi - 273.15:g} °C",
-            )
-
     def _prepare(self, brine: Brine) -> tuple[dict[str, float], float | None, tuple[str, ...]]:
         """Element totals [mol/kgw], the pH (None: from electroneutrality) and notes."""
-        self._check_temperature(brine.temperature)
-        notes: list[str] = list(brine.notes)
-        if brine.pH is None:
-            balanced = brine.neutralised()
-            if balanced is not brine:
-                cb = brine.charge_balance()
-                notes.append(
-                    f"charge imbalance {cb.percent:+.3g} % carried on {brine.dominant_anion()} so "
-                    "that the pH can follow from electroneutrality (neutral-salt convention)"
-                )
-                brine = balanced
-            notes.append("pH from electroneutrality (neutral-salt convention)")
+        brine, notes = self._neutral_salt(brine)
         totals: dict[str, float] = {}
         for key, m in brine.molality.items():
             if m > 0:
                 el = ion(key).element
                 totals[el] = totals.get(el, 0.0) + m
-        return totals, brine.pH, tuple(notes)
+        return totals, brine.pH, notes
 
     # ------------------------------------------------------------------ solvers
     def _evaluate(
@@ -773,18 +704,6 @@ class NativeBackend:
     @cached_property
     def _volumes(self) -> dict[str, tuple[float, ...]]:
         return species_volumes(self.database._blocks.get("SOLUTION_SPECIES", []))
-
-    @cached_property
-    def _element_weights(self) -> dict[str, float]:
-        out = {}
-        for line in self.database._blocks.get("SOLUTION_MASTER_SPECIES", []):
-            parts = line.split()
-            if len(parts) >= 5 and "(" not in parts[0]:
-                try:
-                    out[parts[0]] = float(parts[4])
-                except ValueError:
-                    continue
-        return out
 
     def _densities(self, system: _System, m: FloatArray, temperature: FloatArray) -> FloatArray:
         """Solution density from apparent molal volumes (PHREEQC's ``-Vm`` model). [kg/m³]

@@ -33,9 +33,9 @@ from dataclasses import replace
 
 from phreeqc import Phreeqc
 
-from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
+from brineworks.chemistry.base import ELEMENTS, DatabaseBackend
+from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database
-from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.ions import ion
 from brineworks.chemistry.results import Equilibrium, Speciation
 from brineworks.errors import BrineworksError, ChemistryError, InputError, ValidityError
@@ -58,10 +58,10 @@ _KNOBS = (
 )
 _MISSING = -999.0
 _CWD_LOCK = threading.Lock()
-_ELEMENTS = ("Li", "Na", "K", "Mg", "Ca", "Sr", "Cl", "Br", "S", "B", "C")
+_ELEMENTS = ELEMENTS
 
 
-class PhreeqcBackend:
+class PhreeqcBackend(DatabaseBackend):
     """Thermodynamic backend on PHREEQC with the Brineworks Pitzer database.
 
     Parameters
@@ -79,7 +79,7 @@ class PhreeqcBackend:
     name = "phreeqc"
 
     def __init__(self, database: Database | None = None) -> None:
-        self.database = database if database is not None else Database.brineworks()
+        super().__init__(database)
         self._scratch = tempfile.mkdtemp(prefix="brineworks-phreeqc-")
         weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
         self._phreeqc = self._new_instance()
@@ -101,26 +101,6 @@ class PhreeqcBackend:
         return pq
 
     # ------------------------------------------------------------------ protocol
-    @property
-    def temperature_range(self) -> tuple[float, float]:
-        """Lowest and highest temperature the database is validated for. [K]"""
-        return TEMPERATURE_RANGE
-
-    @property
-    def phases(self) -> tuple[str, ...]:
-        """Names of every solid phase in the database."""
-        return self.database.phases
-
-    def phase_formula(self, phase: str) -> dict[str, float]:
-        """Elemental formula of a solid phase, including its water of hydration."""
-        self._check_phases([phase])
-        return dict(self.database.phase_formulas[phase])
-
-    def density(self, molality: Mapping[str, float], temperature: float) -> float:
-        """Density of a solution of the given solute molalities at ``temperature`` [K]. [kg/m³]"""
-        brine = Brine(molality=dict(molality), temperature=temperature, name="density")
-        return self.speciate(brine, saturation=False).density
-
     def speciate(self, brine: Brine, *, saturation: bool = True) -> Speciation:
         """Speciate a brine: species, activities, water activity, density, pH and SIs.
 
@@ -152,11 +132,7 @@ class PhreeqcBackend:
         are mixed in before equilibrium (a PHREEQC ``REACTION``); the pH then follows from
         electroneutrality.
         """
-        amounts = dict(phases) if isinstance(phases, Mapping) else dict.fromkeys(phases, 0.0)
-        self._check_phases(list(amounts))
-        for phase, amount in amounts.items():
-            if not (math.isfinite(amount) and amount >= 0):
-                raise InputError(f"phases.{phase}", amount, "an amount ≥ 0 mol")
+        amounts = self._check_amounts(phases)
         added = {f: n for f, n in (added or {}).items() if n != 0}
         reagents = self._check_added(added)
         solution, notes = self._solution_block(brine)
@@ -172,24 +148,6 @@ class PhreeqcBackend:
             notes = (*notes, "added " + ", ".join(f"{n:.4g} mol/kgw {f}" for f, n in added.items()))
         extra = {el: sum(n * reagents[f].get(el, 0.0) for f, n in added.items()) for el in ordered}
         return self._equilibrium(solution, amounts, ordered, notes, start=brine, added=extra)
-
-    @staticmethod
-    def _check_added(added: Mapping[str, float]) -> dict[str, dict[str, float]]:
-        """Formulas of the added reagents, each amount checked finite and ≥ 0."""
-        out = {}
-        for formula, amount in added.items():
-            if not (isinstance(amount, int | float) and math.isfinite(amount) and amount >= 0):
-                raise InputError(f"added.{formula}", amount, "an amount ≥ 0 mol/kgw")
-            try:
-                elements = parse_formula(formula)
-            except (ValueError, KeyError, InputError):
-                elements = {}
-            if not elements or set(elements) - {"H", "O"} - set(_ELEMENTS):
-                raise InputError(
-                    "added", formula, f"a formula of H, O and {', '.join(_ELEMENTS)}, e.g. NaOH"
-                )
-            out[formula] = elements
-        return out
 
     def saturate(
         self, phases: Sequence[str], temperature: float, *, excess: float = 20.0
@@ -254,44 +212,14 @@ class PhreeqcBackend:
         return replace(stepped, solution=replace(stepped.solution, notes=(*notes, note)))
 
     # ------------------------------------------------------------------ helpers
-    def _check_phases(self, phases: Sequence[str]) -> None:
-        known = set(self.database.phases)
-        for p in phases:
-            if p not in known:
-                close = [k for k in self.database.phases if k.lower().startswith(p.lower()[:4])]
-                hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
-                raise InputError("phase", p, f"a phase of {self.database.name}{hint}")
-
-    def _check_temperature(self, temperature: float) -> None:
-        lo, hi = self.temperature_range
-        if not lo <= temperature <= hi:
-            raise InputError(
-                "temperature",
-                round(temperature - 273.15, 6),
-                f"{lo - 273.15:g} to {hi - 273.15:g} °C",
-            )
-
     @staticmethod
     def _elements(brine: Brine) -> list[str]:
         present = {ion(k).element for k, m in brine.molality.items() if m > 0}
         return [e for e in _ELEMENTS if e in present]
 
     def _solution_block(self, brine: Brine) -> tuple[str, tuple[str, ...]]:
-        self._check_temperature(brine.temperature)
-        notes: list[str] = list(brine.notes)
-        if brine.pH is None:
-            cb = brine.charge_balance()
-            balanced = brine.neutralised()
-            if balanced is not brine:
-                notes.append(
-                    f"charge imbalance {cb.percent:+.3g} % carried on {brine.dominant_anion()} so "
-                    "that the pH can follow from electroneutrality (neutral-salt convention)"
-                )
-                brine = balanced
-            ph_line = " pH 7 charge\n"
-            notes.append("pH from electroneutrality (neutral-salt convention)")
-        else:
-            ph_line = f" pH {brine.pH:.10g}\n"
+        brine, notes = self._neutral_salt(brine)
+        ph_line = " pH 7 charge\n" if brine.pH is None else f" pH {brine.pH:.10g}\n"
         lines = [
             "SOLUTION 1",
             f" temp {brine.temperature_c:.10g}",
@@ -304,7 +232,7 @@ class PhreeqcBackend:
                 master = ion(key).phreeqc
                 totals[master] = totals.get(master, 0.0) + m
         lines.extend(f" {master} {m:.17g}" for master, m in totals.items())
-        return "\n".join(lines) + "\n", tuple(notes)
+        return "\n".join(lines) + "\n", notes
 
     def _output_block(
         self, elements: Sequence[str], phases: Sequence[str], equilibrium_phases: Sequence[str]

@@ -1,0 +1,125 @@
+"""What the two backends share: the database, the protocol's simple members, input checks and
+the neutral-salt convention (see ``docs/chemistry.md``)."""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+
+from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
+from brineworks.chemistry.database import Database
+from brineworks.chemistry.formula import parse_formula
+from brineworks.chemistry.results import Speciation
+from brineworks.errors import InputError
+
+__all__ = ["ELEMENTS", "DatabaseBackend"]
+
+ELEMENTS = ("Li", "Na", "K", "Mg", "Ca", "Sr", "Cl", "Br", "S", "B", "C")
+"""Elements a brine may carry, in the order results list them."""
+
+
+class DatabaseBackend(ABC):
+    """Base of the backends that read a PHREEQC-format Pitzer database.
+
+    Parameters
+    ----------
+    database
+        Database to load; default ``pitzer.dat`` plus the Brineworks lithium extension.
+    """
+
+    name = "base"
+
+    def __init__(self, database: Database | None = None) -> None:
+        self.database = database if database is not None else Database.brineworks()
+
+    # ------------------------------------------------------------------ protocol
+    @property
+    def temperature_range(self) -> tuple[float, float]:
+        """Lowest and highest temperature the database is validated for. [K]"""
+        return TEMPERATURE_RANGE
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """Names of every solid phase in the database."""
+        return self.database.phases
+
+    def phase_formula(self, phase: str) -> dict[str, float]:
+        """Elemental formula of a solid phase, including its water of hydration."""
+        self._check_phases([phase])
+        return dict(self.database.phase_formulas[phase])
+
+    def density(self, molality: Mapping[str, float], temperature: float) -> float:
+        """Density of a solution of the given solute molalities at ``temperature`` [K]. [kg/m³]"""
+        brine = Brine(molality=dict(molality), temperature=temperature, name="density")
+        return self.speciate(brine, saturation=False).density
+
+    @abstractmethod
+    def speciate(self, brine: Brine, *, saturation: bool = True) -> Speciation:
+        """Speciation of one brine (each backend solves it its own way)."""
+
+    # ------------------------------------------------------------------ checks
+    def _check_phases(self, phases: Sequence[str]) -> None:
+        known = set(self.database.phases)
+        for p in phases:
+            if p not in known:
+                close = [k for k in self.database.phases if k.lower().startswith(p.lower()[:4])]
+                hint = f" (did you mean {', '.join(close[:4])}?)" if close else ""
+                raise InputError("phase", p, f"a phase of {self.database.name}{hint}")
+
+    def _check_temperature(self, temperature: float) -> None:
+        lo, hi = self.temperature_range
+        if not lo <= temperature <= hi:
+            raise InputError(
+                "temperature",
+                round(temperature - 273.15, 6),
+                f"{lo - 273.15:g} to {hi - 273.15:g} °C",
+            )
+
+    def _check_amounts(self, phases: Sequence[str] | Mapping[str, float]) -> dict[str, float]:
+        """Candidate solids → initial amount [mol], each a known phase with an amount ≥ 0."""
+        amounts = dict(phases) if isinstance(phases, Mapping) else dict.fromkeys(phases, 0.0)
+        self._check_phases(list(amounts))
+        for phase, amount in amounts.items():
+            if not (math.isfinite(amount) and amount >= 0):
+                raise InputError(f"phases.{phase}", amount, "an amount ≥ 0 mol")
+        return amounts
+
+    @staticmethod
+    def _check_added(added: Mapping[str, float]) -> dict[str, dict[str, float]]:
+        """Formulas of the added reagents, each amount checked finite and ≥ 0."""
+        out = {}
+        for formula, amount in added.items():
+            if not (isinstance(amount, int | float) and math.isfinite(amount) and amount >= 0):
+                raise InputError(f"added.{formula}", amount, "an amount ≥ 0 mol/kgw")
+            try:
+                elements = parse_formula(formula)
+            except (ValueError, KeyError, InputError):
+                elements = {}
+            if not elements or set(elements) - {"H", "O"} - set(ELEMENTS):
+                raise InputError(
+                    "added", formula, f"a formula of H, O and {', '.join(ELEMENTS)}, e.g. NaOH"
+                )
+            out[formula] = elements
+        return out
+
+    def _neutral_salt(self, brine: Brine) -> tuple[Brine, tuple[str, ...]]:
+        """The brine as calculated and the notes on it.
+
+        Checks the temperature. Without a measured pH, an analysed brine's nominal imbalance is
+        carried on its dominant anion so that the pH can follow from electroneutrality (the
+        neutral-salt convention); a brine with a pH is used as given.
+        """
+        self._check_temperature(brine.temperature)
+        notes: list[str] = list(brine.notes)
+        if brine.pH is None:
+            balanced = brine.neutralised()
+            if balanced is not brine:
+                cb = brine.charge_balance()
+                notes.append(
+                    f"charge imbalance {cb.percent:+.3g} % carried on {brine.dominant_anion()} so "
+                    "that the pH can follow from electroneutrality (neutral-salt convention)"
+                )
+                brine = balanced
+            notes.append("pH from electroneutrality (neutral-salt convention)")
+        return brine, tuple(notes)

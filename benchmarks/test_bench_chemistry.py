@@ -127,3 +127,40 @@ def test_native_speedup_over_phreeqc(
         for phase, si in b.saturation_index.items():
             assert abs(a.saturation_index[phase] - si) < 1e-4
     benchmark(lambda: None)
+
+
+def test_native_equilibria_speedup_over_phreeqc(benchmark, backend: ThermoBackend) -> None:
+    """300 concentrated Qarhan brines (×1.8–2.6, 15–45 °C) equilibrated with the potash
+    solids: PHREEQC one by one against one native batch; ratio in extra_info, same assemblages."""
+    import time
+
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    base = Brine.from_catalogue("qarhan")
+    brines = [
+        Brine(
+            molality={k: v * rng.uniform(1.8, 2.6) for k, v in base.molality.items()},
+            temperature=288.15 + rng.uniform(0.0, 30.0),
+            name=f"c{k}",
+        )
+        for k in range(300)
+    ]
+    solids = ["Halite", "Sylvite", "Carnallite", "Bischofite", "Kainite", "Epsomite"]
+    native = get_backend("native")
+    native.equilibrate_many(brines[:3], solids)  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    ours = native.equilibrate_many(brines, solids)  # type: ignore[attr-defined]
+    t_native = time.perf_counter() - start
+    start = time.perf_counter()
+    theirs = [backend.equilibrate(b, solids) for b in brines]
+    t_phreeqc = time.perf_counter() - start
+    benchmark.extra_info.update(
+        phreeqc_s=t_phreeqc, native_s=t_native, speedup=t_phreeqc / t_native
+    )
+    print(
+        f"\n300 equilibria: PHREEQC {t_phreeqc:.3f} s, native {t_native:.3f} s, "
+        f"ratio {t_phreeqc / t_native:.1f}"
+    )
+    assert all(a.present == b.present for a, b in zip(ours, theirs, strict=True))
+    benchmark(lambda: None)

@@ -33,6 +33,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -327,21 +328,7 @@ class NativeBackend(DatabaseBackend):
         added: Mapping[str, float] | None = None,
     ) -> Equilibrium:
         """Equilibrate a brine with candidate solids (see :class:`ThermoBackend`)."""
-        amounts = self._check_amounts(phases)
-        totals, ph, notes = self._prepare(brine)
-        for formula, counts in self._check_added(added or {}).items():
-            n = (added or {})[formula]
-            for el, c in counts.items():
-                if el not in ("H", "O"):
-                    totals[el] = totals.get(el, 0.0) + c * n
-            if n:
-                notes = (*notes, f"added {n:.4g} mol/kgw {formula}")
-        if added and any(added.values()) and ph is not None:
-            ph = None  # reagents change the pH: it follows from electroneutrality
-        elements = set(totals) | {
-            el for p in amounts for el in self.database.phase_formulas[p] if el not in ("H", "O")
-        }
-        return self._equilibrium(totals, brine.temperature, amounts, elements, ph, notes)
+        return self.equilibrate_many([brine], phases, added=added)[0]
 
     def saturate(
         self, phases: Sequence[str], temperature: float, *, excess: float = 20.0
@@ -357,17 +344,22 @@ class NativeBackend(DatabaseBackend):
             raise InputError("phases", phases, "at least one solid phase name")
         self._check_phases(names)
         self._check_temperature(temperature)
-        elements = {
-            el for p in names for el in self.database.phase_formulas[p] if el not in ("H", "O")
-        }
+        elements = {el for p in names for el in self.database.phase_formulas[p] if el not in "HO"}
+        key = tuple(e for e in _ELEMENTS if e in elements)
         notes = ("pure water equilibrated with an excess of each solid",)
         best: Equilibrium | None = None
         error: ChemistryError | None = None
         for amount in (excess, 3 * excess, 10 * excess):
             try:
-                result = self._equilibrium(
-                    {}, temperature, dict.fromkeys(names, amount), elements, None, notes
-                )
+                result = self._equilibria(
+                    key,
+                    [{}],
+                    np.array([temperature]),
+                    dict.fromkeys(names, amount),
+                    [None],
+                    [notes],
+                    ["pure water"],
+                )[0]
             except ChemistryError as exc:  # ValidityError included
                 error = exc
                 continue
@@ -474,19 +466,71 @@ class NativeBackend(DatabaseBackend):
         return _newton(residual, u0, jacobian, full=True)[1]
 
     # ------------------------------------------------------------------ equilibrium
-    def _equilibrium(
+    def equilibrate_many(
         self,
-        totals: Mapping[str, float],
-        temperature: float,
+        brines: Sequence[Brine],
+        phases: Sequence[str] | Mapping[str, float],
+        *,
+        added: Mapping[str, float] | None = None,
+    ) -> list[Equilibrium]:
+        """Equilibrate many brines with the same candidate solids, vectorised over brines.
+
+        Brines with the same elements are solved together: one Newton iteration advances all
+        of them, each with its own set of solids present (see :meth:`equilibrate`).
+
+        Raises
+        ------
+        ChemistryError
+            Naming the first brine for which no stable assemblage was found.
+        """
+        amounts = self._check_amounts(phases)
+        reagents = self._check_added(added or {})
+        prepared = []
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for k, brine in enumerate(brines):
+            totals, ph, notes = self._prepare(brine)
+            for formula, counts in reagents.items():
+                n = (added or {})[formula]
+                for el, c in counts.items():
+                    if el not in ("H", "O"):
+                        totals[el] = totals.get(el, 0.0) + c * n
+                if n:
+                    notes = (*notes, f"added {n:.4g} mol/kgw {formula}")
+                    ph = None  # reagents change the pH: it follows from electroneutrality
+            prepared.append((totals, ph, notes))
+            elements = set(totals) | {
+                el for p in amounts for el in self.database.phase_formulas[p] if el not in "HO"
+            }
+            groups.setdefault(tuple(e for e in _ELEMENTS if e in elements), []).append(k)
+        out: list[Equilibrium | None] = [None] * len(brines)
+        for key, members in groups.items():
+            results = self._equilibria(
+                key,
+                [prepared[k][0] for k in members],
+                np.array([brines[k].temperature for k in members]),
+                amounts,
+                [prepared[k][1] for k in members],
+                [prepared[k][2] for k in members],
+                [brines[k].name for k in members],
+            )
+            for k, result in zip(members, results, strict=True):
+                out[k] = result
+        return [e for e in out if e is not None]
+
+    def _equilibria(
+        self,
+        key: tuple[str, ...],
+        totals: Sequence[Mapping[str, float]],
+        temperature: FloatArray,
         amounts: Mapping[str, float],
-        elements: set[str],
-        ph: float | None,
-        notes: tuple[str, ...],
-    ) -> Equilibrium:
-        key = tuple(e for e in _ELEMENTS if e in elements)
+        ph: Sequence[float | None],
+        notes: Sequence[tuple[str, ...]],
+        names: Sequence[str],
+    ) -> list[Equilibrium]:
+        """Equilibria of N solutions of one element system with the same candidate solids."""
         system = self._system(key)
-        names = list(amounts)
-        for p in names:
+        solids = list(amounts)
+        for p in solids:
             if p not in system.phases:
                 raise InputError(
                     "phase",
@@ -494,148 +538,82 @@ class NativeBackend(DatabaseBackend):
                     "a solid whose reaction uses only the native backend's species "
                     f"({', '.join(system.species)})",
                 )
-        pidx = [system.phases.index(p) for p in names]
-        n0 = np.array([amounts[p] for p in names], dtype=float)
-        dissolved = np.array([totals.get(el, 0.0) for el in key])
-        available = dissolved + (n0 @ system.phase_elements[pidx] if names else 0.0)
-        if np.any(available <= 0):
-            missing = [el for el, a in zip(key, available, strict=True) if a <= 0]
-            raise InputError("elements", missing, "elements present in the brine or a solid")
-        t = np.array([temperature])
-        ln_k = system.ln_k(t)
-        ln_k_p = system.ln_k_phases(t)[0, pidx]
-        nb = len(system.basis)
-        n_s = len(system.species)
-        n_el = len(key)
-        h2o = system.phase_nu_w[pidx]
+        n = len(totals)
+        pidx = [system.phases.index(p) for p in solids]
+        n0 = np.tile(np.array([amounts[p] for p in solids], dtype=float), (n, 1))
+        dissolved = np.array([[tot.get(el, 0.0) for el in key] for tot in totals])
         el_p = system.phase_elements[pidx]  # (P, E)
-        nu_p = system.phase_nu[pidx]  # (P, S)
-        nu_pw = system.phase_nu_w[pidx]
-
-        def solve(
-            active: list[int], lnm0: FloatArray, xi0: FloatArray
-        ) -> tuple[FloatArray, FloatArray, _State]:
-            def residual(u: FloatArray, rows: NDArray[np.intp]) -> tuple[FloatArray, _State]:
-                k = len(u)
-                xi = np.repeat(xi0[None, :], k, axis=0)
-                xi[:, active] = u[:, n_s:]
-                water = 1.0 - M_WATER * (xi @ h2o)
-                st = self._evaluate(system, u[:, :n_s], np.full(k, temperature), water)
-                res = np.empty_like(u)
-                dis = (st.m @ system.element_matrix.T) * water[:, None]
-                res[:, :n_el] = (dis + xi @ el_p - dissolved) / available
-                scale = (st.m * np.abs(system.charge)).sum(axis=1)
-                res[:, n_el] = (st.m @ system.charge) / scale
-                if ph is not None:
-                    delta = self._macinnes_shift(system, st, np.full(k, temperature))
-                    ln_a_h = u[:, nb - 1] + st.ln_gamma[:, nb - 1]
-                    res[:, n_el] = ln_a_h - (-ph * LN10 + delta)
-                res[:, nb:n_s] = self._mass_action(system, u[:, :n_s], st, ln_k[[0] * k])
-                ln_a = u[:, :n_s] + st.ln_gamma
-                ln_iap = ln_a @ nu_p[active].T + st.ln_aw[:, None] * nu_pw[active]
-                res[:, n_s:] = ln_iap - ln_k_p[active]
-                return res, st
-
-            def linear(u: FloatArray, st: _State, rows: NDArray[np.intp]) -> FloatArray:
-                jac = np.zeros((len(u), nb, u.shape[1]))
-                w = st.water[:, None, None]
-                jac[:, :n_el, :n_s] = w * st.m[:, None, :] * system.element_matrix[None]
-                dissolved_now = st.m @ system.element_matrix.T  # per kg water
-                jac[:, :n_el, n_s:] = (
-                    el_p[active].T[None]
-                    - M_WATER * dissolved_now[:, :, None] * h2o[active][None, None]
-                )
-                jac[:, :n_el, :] /= available[None, :, None]
-                scale = (st.m * np.abs(system.charge)).sum(axis=1)
-                jac[:, n_el, :n_s] = st.m * system.charge / scale[:, None]
-                if ph is not None:
-                    jac[:, n_el, :] = 0.0
-                    jac[:, n_el, nb - 1] = 1.0
-                return jac
-
-            u0 = np.concatenate([lnm0, xi0[active]])[None, :]
-            u, st = _newton(residual, u0, linear)
-            xi = xi0.copy()
-            xi[active] = u[0, n_s:]
-            return u[0, :n_s], xi, st
-
-        start = np.maximum(dissolved + 1e-3 * (available - dissolved), 1e-8)
-        x0 = _initial_guess(system, start[None, :], t, np.array([ph if ph is not None else 7.0]))
-        lnm = _ideal_secondary(system, x0, ln_k)[0]
-
-        def search(
-            active: list[int], lnm: FloatArray, xi: FloatArray
-        ) -> tuple[FloatArray, FloatArray, _State]:
-            """Active-set loop: one solid joins or leaves per pass until all SIs agree."""
-            tried: set[tuple[int, ...]] = set()
-            for _ in range(6 * len(names) + 8):
-                tried.add(tuple(sorted(active)))
-                lnm, xi, state = solve(active, lnm, xi)
-                amount = n0 + xi
-                negative = [k for k in active if amount[k] < -1e-12]
-                if negative:
-                    worst = min(negative, key=lambda k: amount[k])
-                    active.remove(worst)
-                    xi[worst] = -n0[worst]
-                    continue
-                ln_a = lnm + state.ln_gamma[0]
-                si = (nu_p @ ln_a + nu_pw * state.ln_aw[0] - ln_k_p) / LN10
-                # a fixed solid joins when it is supersaturated, or undersaturated but present
-                joining = [
-                    k
-                    for k in range(len(names))
-                    if k not in active and (si[k] > 1e-9 or (si[k] < -1e-9 and amount[k] > 1e-12))
-                ]
-                if joining:
-                    best = max(joining, key=lambda k: abs(si[k]))
-                    if tuple(sorted([*active, best])) in tried:
-                        raise ChemistryError(
-                            f"native backend: the solid assemblage cycles on {names[best]}", ""
-                        )
-                    active.append(best)
-                    continue
-                return lnm, xi, state
-            raise ChemistryError("native backend: no stable solid assemblage found", "")
-
-        xi0 = np.zeros(len(names))
-        present = [k for k in range(len(names)) if n0[k] > 0]
-        try:
-            lnm, xi, state = search(list(present), lnm, xi0.copy())
-        except ChemistryError as first:
+        available = dissolved + n0 @ el_p
+        if np.any(available <= 0):
+            row = int(np.argmax(np.any(available <= 0, axis=1)))
+            missing = [el for el, a in zip(key, available[row], strict=True) if a <= 0]
+            raise InputError("elements", missing, "elements present in the brine or a solid")
+        problem = _Equilibria(
+            system=system,
+            t=temperature,
+            ln_k=system.ln_k(temperature),
+            ln_k_p=system.ln_k_phases(temperature)[:, pidx],
+            el_p=el_p,
+            h2o=system.phase_nu_w[pidx],
+            nu_p=system.phase_nu[pidx],
+            nu_pw=system.phase_nu_w[pidx],
+            n0=n0,
+            dissolved=dissolved,
+            available=available,
+            ph=np.array([np.nan if p is None else p for p in ph], dtype=float),
+            shift=self._macinnes_shift,
+            evaluate=self._evaluate,
+        )
+        present = n0 > 0
+        lnm, xi, state, failed = problem.search(np.arange(n), present.copy())
+        retry = np.flatnonzero(failed & (present.sum(axis=1) >= 2))
+        if len(retry):
             # Standard remedy: let the solids in one at a time, from the solution with the first
-            # alone (elements of the others seeded at 1e-10 of their amount, removed at the end).
-            if len(present) < 2:
-                raise
-            log.info("native: %s from all solids at once; retrying one at a time", first)
-            seeded = dissolved.copy()
-            seeded = np.where(seeded > 0, seeded, 1e-10 * available)
-            real = dissolved
-            dissolved = seeded
-            try:
-                x1 = _initial_guess(system, np.maximum(seeded, 1e-12)[None, :], t, np.array([7.0]))
-                lnm, xi, state = search(
-                    present[:1], _ideal_secondary(system, x1, ln_k)[0], xi0.copy()
-                )
-                dissolved = real
-                active_now = [
-                    k for k in range(len(names)) if abs(xi[k]) > 0 or n0[k] + xi[k] > 1e-12
-                ]
-                active_now = [k for k in active_now if n0[k] + xi[k] > 1e-12]
-                lnm, xi, state = search(active_now, lnm, xi)
-            finally:
-                dissolved = real
-        assert state is not None
-        if state.ionic_strength[0] > IONIC_STRENGTH_MAX:
-            raise ValidityError(
-                f"the equilibrium state has ionic strength {state.ionic_strength[0]:.4g} mol/kg, "
-                f"beyond the {IONIC_STRENGTH_MAX:g} mol/kg the Pitzer database is validated for"
+            # alone (elements of the others seeded at 1e-10 of their amount, removed after).
+            log.info("native: %d solutions retried one solid at a time", len(retry))
+            first = present[retry] & (np.cumsum(present[retry], axis=1) == 1)
+            seeded = np.where(dissolved[retry] > 0, dissolved[retry], 1e-10 * available[retry])
+            real = problem.dissolved
+            problem.dissolved = real.copy()
+            problem.dissolved[retry] = seeded
+            l1, x1, _, f1 = problem.search(retry, first)
+            problem.dissolved = real
+            now = (n0[retry] + x1) > 1e-12
+            l2, x2, s2, f2 = problem.search(retry, now, lnm=l1, xi=x1)
+            ok = ~(f1 | f2)
+            lnm[retry[ok]], xi[retry[ok]] = l2[ok], x2[ok]
+            state = _merge(state, s2, retry[ok])
+            failed[retry[ok]] = False
+        if np.any(failed):
+            row = int(np.flatnonzero(failed)[0])
+            raise ChemistryError(
+                f"native backend: no stable assemblage of {', '.join(solids)} found for "
+                f"{names[row]!r} (Newton did not converge or the solids cycled)",
+                "",
             )
-        spec = self._speciations(system, state, t, [notes], True, ["equilibrium"])[0]
+        too_strong = np.flatnonzero(state.ionic_strength > IONIC_STRENGTH_MAX)
+        if len(too_strong):
+            row = int(too_strong[0])
+            raise ValidityError(
+                f"the equilibrium state of {names[row]!r} has ionic strength "
+                f"{state.ionic_strength[row]:.4g} mol/kg, beyond the {IONIC_STRENGTH_MAX:g} "
+                "mol/kg the Pitzer database is validated for"
+            )
+        specs = self._speciations(system, state, temperature, notes, True, names)
         amount = np.maximum(n0 + xi, 0.0)
-        solids = {p: float(amount[k]) for k, p in enumerate(names)}
-        mass = {p: solids[p] * self.database.phase_molar_mass(p) for p in names}
-        change = {p: float(xi[k]) for k, p in enumerate(names)}
-        return Equilibrium(spec, solids, mass, change, tuple(names))
+        molar_mass = np.array([self.database.phase_molar_mass(p) for p in solids])
+        out = []
+        for r in range(n):
+            out.append(
+                Equilibrium(
+                    specs[r],
+                    dict(zip(solids, amount[r].tolist(), strict=True)),
+                    dict(zip(solids, (amount[r] * molar_mass).tolist(), strict=True)),
+                    dict(zip(solids, xi[r].tolist(), strict=True)),
+                    tuple(solids),
+                )
+            )
+        return out
 
     # ------------------------------------------------------------------ results
     def _speciations(
@@ -738,6 +716,172 @@ class NativeBackend(DatabaseBackend):
         return np.asarray(1000.0 * rho_w * (1000.0 + mass) / (rho_w * volume + 1000.0))
 
 
+@dataclass
+class _Equilibria:
+    """N solutions of one element system and their candidate solids: the active-set search.
+
+    Unknowns per solution: ln m of every species and ξ, the amount of each candidate solid
+    formed (negative: dissolved). A solid is *active* when its equation is SI = 0; otherwise its
+    ξ is held (at 0, or at −n0 once it has dissolved completely). Every solution has the same
+    number of unknowns whatever its active set, so one Newton iteration serves them all.
+    """
+
+    system: _System
+    t: FloatArray  # (N,)
+    ln_k: FloatArray  # (N, S)
+    ln_k_p: FloatArray  # (N, P)
+    el_p: FloatArray  # (P, E)
+    h2o: FloatArray  # (P,) water released when a solid dissolves
+    nu_p: FloatArray  # (P, S)
+    nu_pw: FloatArray  # (P,)
+    n0: FloatArray  # (N, P) initial amounts
+    dissolved: FloatArray  # (N, E) dissolved element amounts at the start
+    available: FloatArray  # (N, E) dissolved + in the solids
+    ph: FloatArray  # (N,) NaN where the pH follows from electroneutrality
+    shift: Callable[[_System, _State, FloatArray], FloatArray]
+    evaluate: Callable[[_System, FloatArray, FloatArray, FloatArray], _State]
+
+    def si(self, rows: NDArray[np.intp], lnm: FloatArray, st: _State) -> FloatArray:
+        """log10 SI of the candidate solids, shape (len(rows), P)."""
+        ln_iap = (lnm + st.ln_gamma) @ self.nu_p.T + st.ln_aw[:, None] * self.nu_pw
+        return np.asarray((ln_iap - self.ln_k_p[rows]) / LN10)
+
+    def solve(
+        self,
+        rows: NDArray[np.intp],
+        active: NDArray[np.bool_],
+        held: FloatArray,
+        lnm: FloatArray,
+        xi: FloatArray,
+    ) -> tuple[FloatArray, FloatArray, _State, NDArray[np.bool_]]:
+        """Newton for the given rows and active sets; returns ln m, ξ, state, converged."""
+        system = self.system
+        n_s = len(system.species)
+        nb = len(system.basis)
+        n_el = len(self.el_p[0]) if len(self.el_p) else self.dissolved.shape[1]
+        fixed_ph = np.isfinite(self.ph)
+
+        def residual(u: FloatArray, local: NDArray[np.intp]) -> tuple[FloatArray, _State]:
+            g = rows[local]
+            x = u[:, n_s:]
+            water = 1.0 - M_WATER * (x @ self.h2o)
+            st = self.evaluate(system, u[:, :n_s], self.t[g], water)
+            res = np.empty_like(u)
+            dis = (st.m @ system.element_matrix.T) * water[:, None]
+            res[:, :n_el] = (dis + x @ self.el_p - self.dissolved[g]) / self.available[g]
+            scale = (st.m * np.abs(system.charge)).sum(axis=1)
+            res[:, n_el] = (st.m @ system.charge) / scale
+            pinned = fixed_ph[g]
+            if np.any(pinned):
+                delta = self.shift(system, st, self.t[g])
+                ln_a_h = u[:, nb - 1] + st.ln_gamma[:, nb - 1]
+                res[pinned, n_el] = (ln_a_h - (-self.ph[g] * LN10 + delta))[pinned]
+            res[:, nb:n_s] = NativeBackend._mass_action(system, u[:, :n_s], st, self.ln_k[g])
+            si = self.si(g, u[:, :n_s], st) * LN10
+            res[:, n_s:] = np.where(active[local], si, x - held[local])
+            return res, st
+
+        def linear(u: FloatArray, st: _State, local: NDArray[np.intp]) -> FloatArray:
+            g = rows[local]
+            dim = u.shape[1]
+            jac = np.zeros((len(u), dim, dim))
+            # ξ enters only the balances (below) and the held rows: ∂(ξ − held)/∂ξ = 1
+            p_idx = np.arange(n_s, dim)
+            jac[:, p_idx, p_idx] = np.where(active[local], 0.0, 1.0)
+            jac[:, :n_el, :n_s] = st.water[:, None, None] * st.m[:, None, :] * system.element_matrix
+            per_kg = st.m @ system.element_matrix.T
+            jac[:, :n_el, n_s:] = self.el_p.T[None] - M_WATER * per_kg[:, :, None] * self.h2o
+            jac[:, :n_el, :] /= self.available[g][:, :, None]
+            scale = (st.m * np.abs(system.charge)).sum(axis=1)
+            jac[:, n_el, :n_s] = st.m * system.charge / scale[:, None]
+            pinned = fixed_ph[g]
+            jac[pinned, n_el, :] = 0.0
+            jac[pinned, n_el, nb - 1] = 1.0
+            return jac
+
+        u0 = np.concatenate([lnm, xi], axis=1)
+        u, st, ok = _newton(residual, u0, linear, linear_rows=nb, fd_columns=n_s, strict=False)
+        # held amounts exactly as held (Newton leaves them within rounding, ~1e-25 mol)
+        return u[:, :n_s], np.where(active, u[:, n_s:], held), st, ok
+
+    def search(
+        self,
+        rows: NDArray[np.intp],
+        active: NDArray[np.bool_],
+        lnm: FloatArray | None = None,
+        xi: FloatArray | None = None,
+    ) -> tuple[FloatArray, FloatArray, _State, NDArray[np.bool_]]:
+        """Active-set loop: per solution, one solid joins or leaves per pass until every
+        present solid is at SI = 0 and every absent one at SI ≤ 0."""
+        n, n_p = len(rows), self.n0.shape[1]
+        if lnm is None:
+            start = np.maximum(
+                self.dissolved[rows] + 1e-3 * (self.available[rows] - self.dissolved[rows]), 1e-8
+            )
+            ph = np.where(np.isfinite(self.ph[rows]), self.ph[rows], 7.0)
+            x0 = _initial_guess(self.system, start, self.t[rows], ph)
+            lnm = _ideal_secondary(self.system, x0, self.ln_k[rows])
+        if xi is None:
+            xi = np.zeros((n, n_p))
+        lnm, xi = lnm.copy(), xi.copy()
+        held = np.where(active, 0.0, xi)
+        failed = np.zeros(n, dtype=bool)
+        tried: list[set[bytes]] = [set() for _ in range(n)]
+        todo = np.arange(n)
+        state: _State | None = None
+        for _ in range(6 * n_p + 8):
+            for r in todo:
+                tried[r].add(active[r].tobytes())
+            l1, x1, st, ok = self.solve(rows[todo], active[todo], held[todo], lnm[todo], xi[todo])
+            lnm[todo], xi[todo] = l1, x1
+            state = st if state is None else _merge(state, st, todo)
+            failed[todo[~ok]] = True
+            si = self.si(rows[todo], l1, st)
+            amount = self.n0[rows[todo]] + x1
+            changed = []
+            for j, r in enumerate(todo):
+                if not ok[j]:
+                    continue
+                negative = np.flatnonzero(active[r] & (amount[j] < -1e-12))
+                if len(negative):
+                    worst = negative[np.argmin(amount[j, negative])]
+                    active[r, worst] = False
+                    held[r, worst] = xi[r, worst] = -self.n0[rows[r], worst]
+                    changed.append(r)
+                    continue
+                joining = np.flatnonzero(
+                    ~active[r] & ((si[j] > 1e-9) | ((si[j] < -1e-9) & (amount[j] > 1e-12)))
+                )
+                if len(joining):
+                    best = joining[np.argmax(np.abs(si[j, joining]))]
+                    active[r, best] = True
+                    if active[r].tobytes() in tried[r]:
+                        failed[r] = True  # the assemblage cycles
+                        continue
+                    changed.append(r)
+            todo = np.array(changed, dtype=int)
+            if not len(todo):
+                break
+        else:
+            failed[todo] = True
+        assert state is not None
+        return lnm, xi, state, failed
+
+
+def _merge(state: _State, part: _State, rows: NDArray[np.intp]) -> _State:
+    """``state`` with ``rows`` replaced by ``part`` (arrays copied)."""
+    out = _State(
+        state.m.copy(),
+        state.ln_gamma.copy(),
+        state.ln_aw.copy(),
+        state.ionic_strength.copy(),
+        state.water.copy(),
+    )
+    out.m[rows], out.ln_gamma[rows], out.ln_aw[rows] = part.m, part.ln_gamma, part.ln_aw
+    out.ionic_strength[rows], out.water[rows] = part.ionic_strength, part.water
+    return out
+
+
 def _ideal_secondary(system: _System, x: FloatArray, ln_k: FloatArray) -> FloatArray:
     """ln m of every species from ln m of the basis, for an ideal solution (γ = a_w = 1)."""
     nb = len(system.basis)
@@ -751,6 +895,34 @@ Residual = Callable[[FloatArray, NDArray[np.intp]], tuple[FloatArray, _State]]
 LinearJacobian = Callable[[FloatArray, _State, NDArray[np.intp]], FloatArray]
 
 
+@overload
+def _newton(
+    residual: Residual,
+    u: FloatArray,
+    linear: LinearJacobian,
+    max_iter: int = ...,
+    *,
+    full: bool = ...,
+    linear_rows: int | None = ...,
+    fd_columns: int | None = ...,
+    strict: Literal[True] = ...,
+) -> tuple[FloatArray, _State]: ...
+
+
+@overload
+def _newton(
+    residual: Residual,
+    u: FloatArray,
+    linear: LinearJacobian,
+    max_iter: int = ...,
+    *,
+    full: bool = ...,
+    linear_rows: int | None = ...,
+    fd_columns: int | None = ...,
+    strict: Literal[False],
+) -> tuple[FloatArray, _State, NDArray[np.bool_]]: ...
+
+
 def _newton(
     residual: Residual,
     u: FloatArray,
@@ -758,40 +930,56 @@ def _newton(
     max_iter: int = 100,
     *,
     full: bool = False,
-) -> tuple[FloatArray, _State]:
+    linear_rows: int | None = None,
+    fd_columns: int | None = None,
+    strict: bool = True,
+) -> tuple[FloatArray, _State] | tuple[FloatArray, _State, NDArray[np.bool_]]:
     """Newton's method on many independent systems at once (rows of ``u``).
 
     The first equations (element balances and electroneutrality) are linear in the molalities:
     ``linear`` gives their exact Jacobian. The others (mass action, SI = 0) depend on the
     activity coefficients and are differentiated by forward differences, all perturbations of
-    all rows evaluated in one call of ``residual``. The exact rows matter: electroneutrality
-    fixes H+ through differences of the major ions 1e10 times larger than H+ itself, which
-    difference quotients cannot resolve. With ``full``, ``linear`` gives the whole Jacobian
-    and no differences are taken. Each step is limited to a change of 2 in any ln m.
+    all unconverged rows evaluated in one call of ``residual``. The exact rows matter:
+    electroneutrality fixes H+ through differences of the major ions 1e10 times larger than H+
+    itself, which difference quotients cannot resolve. With ``full``, ``linear`` gives the
+    whole Jacobian and no differences are taken. Otherwise ``linear`` returns a full matrix
+    whose first ``linear_rows`` rows are exact (all of its rows if None) and whose other rows
+    are exact in the columns from ``fd_columns`` on; the differences fill the rest. Each step
+    is limited to a change of 2 in any ln m. A row is converged when its largest residual is
+    below 1e-12 (accepted at 1e-10).
 
     Raises
     ------
     ChemistryError
-        If some row has not converged (largest residual above 1e-10) after ``max_iter`` steps.
+        If ``strict`` and some row has not converged after ``max_iter`` steps; otherwise the
+        third value returned flags the rows that converged.
     """
-    n, dim = u.shape
-    rows = np.arange(n)
+    dim = u.shape[1]
+    u = u.copy()
+    rows = np.arange(len(u))
     res, state = residual(u, rows)
     for _ in range(max_iter):
         err = np.max(np.abs(res), axis=1)
         todo = np.flatnonzero(~(err <= 1e-12))
         if not len(todo):
-            return u, state
+            break
         ua = u[todo]
         exact = linear(ua, _subset(state, todo), todo)
         if full:
             jac = exact
         else:
-            pert = np.repeat(ua[:, None, :], dim, axis=1) + _FD_STEP * np.eye(dim)[None]
-            pr, _ = residual(pert.reshape(-1, dim), np.repeat(todo, dim))
-            jac = (pr.reshape(len(todo), dim, dim) - res[todo][:, None, :]) / _FD_STEP
-            jac = jac.transpose(0, 2, 1)  # (rows, equations, unknowns)
-            jac[:, : exact.shape[1], :] = exact
+            n_fd = dim if fd_columns is None else fd_columns
+            n_lin = exact.shape[1] if linear_rows is None else linear_rows
+            pert = np.repeat(ua[:, None, :], n_fd, axis=1)
+            pert[:, :, :n_fd] += _FD_STEP * np.eye(n_fd)[None]
+            pr, _ = residual(pert.reshape(-1, dim), np.repeat(todo, n_fd))
+            diff = (pr.reshape(len(todo), n_fd, dim) - res[todo][:, None, :]) / _FD_STEP
+            if exact.shape[1] == dim:
+                jac = exact.copy()
+            else:
+                jac = np.zeros((len(todo), dim, dim))
+                jac[:, : exact.shape[1], :] = exact
+            jac[:, n_lin:, :n_fd] = diff.transpose(0, 2, 1)[:, n_lin:, :]
         try:
             step = np.linalg.solve(jac, -res[todo][..., None])[..., 0]
         except np.linalg.LinAlgError:
@@ -801,17 +989,21 @@ def _newton(
         step = np.nan_to_num(step)
         biggest = np.max(np.abs(step), axis=1, keepdims=True)
         step *= np.minimum(1.0, _MAX_STEP / np.maximum(biggest, 1e-300))
-        u = u.copy()
         u[todo] = ua + step
-        res, state = residual(u, rows)
+        part_res, part = residual(u[todo], todo)
+        res[todo] = part_res
+        state = _merge(state, part, todo)
     err = np.max(np.abs(res), axis=1)
-    if np.any(~(err <= 1e-10)):
-        raise ChemistryError(
-            f"native backend did not converge in {max_iter} Newton iterations "
-            f"(largest residual {float(np.nanmax(err)):.3g})",
-            "",
-        )
-    return u, state
+    ok = err <= 1e-10
+    if strict:
+        if not np.all(ok):
+            raise ChemistryError(
+                f"native backend did not converge in {max_iter} Newton iterations "
+                f"(largest residual {float(np.nanmax(err)):.3g})",
+                "",
+            )
+        return u, state
+    return u, state, ok
 
 
 def _subset(state: _State, rows: NDArray[np.intp]) -> _State:

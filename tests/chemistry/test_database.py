@@ -30,20 +30,21 @@ def test_phase_file_shape_and_sums() -> None:
         "Li-carnallite",
         "Li2SO4_3Na2SO4_12H2O",
         "Boric_acid,s",
+        "LiKSO4",
     ]
     for r in rows:
         assert r["source"]
         assert r["status"] in {"fit", "correction"}
         assert r["action"] in {"add", "replace"}
-        constant = r["phase"] in {"Li-carnallite", "Li2SO4_3Na2SO4_12H2O"}  # one-temperature data
+        constant = r["phase"] in {"Li-carnallite", "Li2SO4_3Na2SO4_12H2O", "LiKSO4"}  # one T
         assert (
             float(r["t_min_c"]) <= 25 <= float(r["t_max_c"])
             or r["phase"] == "LiCl_H2O"
             or (constant and "ASSUMPTION" in r["note"])
         )
     # A silent edit of a coefficient fails here.
-    assert sum(float(r["log_k_25c"]) for r in rows) == pytest.approx(10.8211, abs=1e-4)
-    assert sum(float(r["a1"]) for r in rows) == pytest.approx(762.156136238, abs=1e-5)
+    assert sum(float(r["log_k_25c"]) for r in rows) == pytest.approx(9.4807, abs=1e-4)
+    assert sum(float(r["a1"]) for r in rows) == pytest.approx(760.81571185, abs=1e-5)
 
 
 def test_stored_log_k_matches_its_expression() -> None:
@@ -53,7 +54,7 @@ def test_stored_log_k_matches_its_expression() -> None:
 
 def test_pitzer_file_shape_and_sums() -> None:
     rows = _rows("pitzer.csv")
-    assert len(rows) == 9
+    assert len(rows) == 10
     for r in rows:
         assert r["kind"] in {"THETA", "PSI"}
         assert len(r["species"].split()) == {"THETA": 2, "PSI": 3}[r["kind"]]
@@ -61,15 +62,15 @@ def test_pitzer_file_shape_and_sums() -> None:
         assert r["status"] in {"R", "R-weak", "fit"}
         if r["status"] == "R-weak":
             assert "ASSUMPTION" in r["note"]
-    assert sum(float(r["a0"]) for r in rows) == pytest.approx(0.2266688, abs=1e-7)
+    assert sum(float(r["a0"]) for r in rows) == pytest.approx(0.1717686, abs=1e-7)
     assert {r.kind for r in load_pitzer_rows()} == {"THETA", "PSI"}
 
 
 def test_fit_points_shape() -> None:
     rows = _rows("fit_points.csv")
-    assert len(rows) == 30
+    assert len(rows) == 34
     assert all(r["source"] and r["status"] in {"R", "R-weak", "L"} for r in rows)
-    assert sum(float(r["molality_salt"]) for r in rows) == pytest.approx(104.761, abs=1e-6)
+    assert sum(float(r["molality_salt"]) for r in rows) == pytest.approx(108.761, abs=1e-6)
 
 
 def test_extension_is_read_by_phreeqc() -> None:

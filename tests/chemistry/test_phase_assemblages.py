@@ -15,6 +15,7 @@ import pytest
 
 from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
+from brineworks.errors import ChemistryError
 
 FACTS = Path(__file__).parents[1] / "data" / "lithium_phase_facts.csv"
 
@@ -93,3 +94,28 @@ def test_li2co3_solubility_rises_with_sodium_sulfate(backend: ThermoBackend) -> 
     s = [_li2co3(backend, {"Na": 2 * m, "SO4": m}, 50) for m in (1e-6, 0.5, 1.0)]
     assert s[1] > s[0]
     assert s[2] > s[0]
+
+
+@pytest.mark.parametrize("t_c", [15, 30, 45])
+def test_lithium_potassium_double_salt_has_its_field(backend: ThermoBackend, t_c: float) -> None:
+    """Q04: LiKSO4 lies between Li2SO4.H2O and arcanite (two invariant points) at 288-318 K.
+
+    Its log K is fitted at 15 °C only (constant, an assumption); at 30 and 45 °C the field still
+    exists and the K content of the Li2SO4.H2O + LiKSO4 point rises with temperature."""
+    lithium_side = backend.saturate(["Li2SO4_H2O", "LiKSO4"], t_c + 273.15)
+    potassium_side = backend.saturate(["LiKSO4", "Arcanite"], t_c + 273.15)
+    assert lithium_side.present == ("Li2SO4_H2O", "LiKSO4")
+    assert potassium_side.present == ("LiKSO4", "Arcanite")
+    # the double salt's liquid sits between the two: less K than with arcanite alone
+    assert lithium_side.solution.molality["K"] < potassium_side.solution.molality["K"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ChemistryError,
+    reason="LiKSO4's log K is fitted at 15 C and held constant; at 75 C neither backend finds "
+    "the Li2SO4.H2O + LiKSO4 invariant point (Q04 reports it at 348.2 K)",
+)
+def test_lithium_potassium_double_salt_at_75c(backend: ThermoBackend) -> None:
+    eq = backend.saturate(["Li2SO4_H2O", "LiKSO4"], 348.15)
+    assert eq.present == ("Li2SO4_H2O", "LiKSO4")

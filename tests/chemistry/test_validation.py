@@ -56,6 +56,12 @@ REASONS: dict[str, str] = {
         "calibration residual of the three-term log K(T) fit to the ten boric acid points: the "
         "20 C value of the tabulation sits 0.011 log units off the smooth curve"
     ),
+    "LiK-15-": (
+        "Li2SO4-K2SO4 at 15 C: psi(Li,K,SO4) and the LiKSO4 log K are fitted to every other point "
+        "of this isotherm; where the double-salt curve meets Li2SO4.H2O (E1) the K2SO4 content "
+        "is small and the two curves cross at a shallow angle, so log K errors of 0.01-0.02 "
+        "move it by 14 %"
+    ),
     "LiNaSO4-30": (
         "Li2SO4-Na2SO4 at 30 C: no psi(Li,Na,SO4) and theta(Li,Na) fitted to chloride data; the "
         "double salt's log K is calibrated to this point, but mirabilite is not at SI 0 there"
@@ -84,10 +90,10 @@ def _ids(results: list[ValidationResult]) -> list[str]:
 
 def test_data_file_shape() -> None:
     points = load_points()
-    assert len(points) == 191
+    assert len(points) == 207
     assert all(p.source and p.status in {"R", "R-weak", "L"} for p in points)
     assert {p.kind for p in points} == {"single", "curve", "invariant"}
-    assert sum(sum(p.measured.values()) for p in points) == pytest.approx(635.0237, abs=1e-4)
+    assert sum(sum(p.measured.values()) for p in points) == pytest.approx(655.3453, abs=1e-4)
 
 
 def test_every_point_meets_target_or_is_a_recorded_miss(results: list[ValidationResult]) -> None:

@@ -250,17 +250,27 @@ def fit_mixing(
 LITHIUM_MIXING: dict[str, dict[MixingKey, float]] = {
     "LiCl-NaCl-H2O": {("THETA", ("Li+", "Na+")): 0.012, ("PSI", ("Li+", "Na+", "Cl-")): -0.003},
     "LiCl-KCl-H2O": {("THETA", ("K+", "Li+")): -0.022, ("PSI", ("K+", "Li+", "Cl-")): -0.01},
+    "Li2SO4-K2SO4-H2O": {("PSI", ("K+", "Li+", "SO4-2")): 0.0},
 }
-"""Systems whose Li mixing terms are fitted, with the Pitzer & Kim (1974) starting values."""
+"""Systems whose Li mixing terms are fitted, with their starting values (Pitzer & Kim 1974 for
+the chlorides; 0 for ψ(Li,K,SO4), with θ(Li,K) held at its chloride fit)."""
+
+
+MIXING_SOLIDS: dict[str, tuple[str, ...]] = {"Li2SO4-K2SO4-H2O": ("Li2SO4_H2O", "Arcanite")}
+"""Solids whose curves fix the mixing terms, where the system also has a double salt whose
+log K is fitted afterwards to its own curve (with the fitted mixing terms in place)."""
 
 
 def lithium_mixing_points(system: str) -> list[tuple[str, Brine]]:
     """The validation points of ``system`` flagged ``used_in_fit`` (every other curve point)."""
     from brineworks.chemistry.validation import SALTS, load_points
 
+    solids = MIXING_SOLIDS.get(system)
     out = []
     for p in load_points():
         if p.system != system or not p.used_in_fit or p.kind != "curve":
+            continue
+        if solids is not None and p.solids[0] not in solids:
             continue
         comp: dict[str, float] = {}
         for salt, m in {**p.fixed, **p.measured}.items():

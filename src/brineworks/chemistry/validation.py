@@ -44,7 +44,7 @@ SALTS: dict[str, tuple[dict[str, float], str]] = {
     "LiCl": ({"Li": 1, "Cl": 1}, "Li"),
     "CaSO4": ({"Ca": 1, "SO4": 1}, "Ca"),
     "Na2SO4": ({"Na": 2, "SO4": 1}, "Na"),
-    "K2SO4": ({"K": 2, "SO4": 1}, "S"),
+    "K2SO4": ({"K": 2, "SO4": 1}, "K"),
     "MgSO4": ({"Mg": 1, "SO4": 1}, "S"),
     "Li2SO4": ({"Li": 2, "SO4": 1}, "Li"),
     "Li2CO3": ({"Li": 2, "CO3": 1}, "C"),
@@ -52,8 +52,8 @@ SALTS: dict[str, tuple[dict[str, float], str]] = {
 }
 """Salt → (ions per formula unit, element whose total molality measures the salt).
 
-Sodium and lithium sulfate are measured by their cation, so that they stay apart when both
-are present (the Li2SO4-Na2SO4 invariant points)."""
+The alkali sulfates are measured by their cation, so that they stay apart when two are present
+(the Li2SO4-Na2SO4 and Li2SO4-K2SO4 invariant points)."""
 
 
 @dataclass(frozen=True)

@@ -350,5 +350,7 @@ def test_washer_dissolves_halite_and_costs_some_product() -> None:
     lost = 1 - out["washed"].get("Li2CO3") / 0.97
     assert 0.005 < lost < 0.025
     assert out["wash_liquor"].get("H2O") == pytest.approx(2.0, rel=0.01)
+    # heating 2 kg/s of wash water from 25 to 90 °C at 4.181 kJ/(kg K)
+    assert w.performance.heat == pytest.approx(2.0 * 4181.0 * 65.0, rel=1e-9)
     with pytest.raises(ChemistryError, match="solids only"):
         w.run({"solids": Stream({"Li2CO3": 1.0, "H2O": 1.0})})

@@ -17,6 +17,7 @@ from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass
 from brineworks.process.unit import Unit, register_unit
 from brineworks.process.units.dosing import equilibrium_outlets
+from brineworks.process.units.lithium import CP_WATER
 
 __all__ = ["Washer"]
 
@@ -63,6 +64,13 @@ class Washer(Unit):
         washed = Stream({names.get(ph, ph): m for ph, m in solids.items()}, t)
         self.utilities_in = {"wash water": Stream({"H2O": water}, t)}
         self.performance.fresh_water = water
+        rise = p["temperature_c"] - p["water_temperature_c"]
+        if rise > 0:
+            self.performance.heat = water * CP_WATER * rise  # W
+            self.performance.energy_notes.append(
+                f"heat: wash water {p['water_temperature_c']:g} -> {p['temperature_c']:g} °C at "
+                f"cp {CP_WATER / 1000:g} kJ/(kg K), no recovery"
+            )
         kept = {k: washed.get(k) / feed.get(k) for k in feed.flows if feed.get(k) > 0}
         self.performance.notes = [
             f"{p['washing_factor']:g} kg water per kg at {p['temperature_c']:g} °C; kept: "

@@ -10,10 +10,11 @@ Model (see ``docs/chemistry.md``):
 * species: the database's master species of the brine's elements, H+, OH- and every aqueous
   complex the database defines from them (HSO4-, MgOH+, B(OH)4-, CO2, HCO3- …);
 * activity coefficients and water activity from :class:`~brineworks.chemistry.pitzer.PitzerModel`;
-* unknowns: ln m of each master species (and of H+ unless the pH is given), plus the amount of
-  each solid present; equations: element balances, electroneutrality, and SI = 0 for each
-  solid present. Solved by Newton's method with a finite-difference Jacobian evaluated for all
-  brines at once, steps limited to a factor e² per iteration;
+* unknowns: ln m of every species, plus the amount of each candidate solid; equations: element
+  balances, electroneutrality (or the given pH), the mass-action law of each complex, and for
+  each solid SI = 0 when present or its amount held when absent. Solved by Newton's method for
+  all brines of a batch at once, with exact derivatives of the balances and (for equilibria)
+  forward differences of the rest, steps limited to a factor e² per iteration;
 * the set of solids present is found by an active-set loop (add the most supersaturated
   candidate, drop one that would have a negative amount), checked on exit: every present solid
   at SI = 0, every absent one at SI ≤ 0, every element conserved to 1e-10 relative;
@@ -145,6 +146,11 @@ class NativeBackend(DatabaseBackend):
         return parse_pitzer_block(self.database._blocks.get("PITZER", []))
 
     @cached_property
+    def _kcl(self) -> PitzerModel:
+        """Pure KCl, the reference of the MacInnes scale."""
+        return PitzerModel.from_parameters(("K+", "Cl-"), self._pitzer)
+
+    @cached_property
     def _species_reactions(self) -> dict[str, Reaction]:
         return species_reactions(self.database._blocks.get("SOLUTION_SPECIES", []))
 
@@ -167,38 +173,18 @@ class NativeBackend(DatabaseBackend):
             for sp in self.database.species_for(set(elements))
             if sp not in basis and sp in reactions and reactions[sp].coefficients
         ]
-        # Express every secondary species over the basis (substituting secondary reactants).
+        # Each secondary species as a reaction of the basis and water. pitzer.dat defines every
+        # complex of these elements that way; one defined through another complex is left out
+        # (and logged) rather than given a log K that would need combining.
         resolved: dict[str, tuple[dict[str, float], float]] = {}
-        pending = list(candidates)
-        for _ in range(len(pending) + 1):
-            still = []
-            for sp in pending:
-                coeffs = dict(reactions[sp].coefficients)
-                own = coeffs.pop(sp)
-                vec: dict[str, float] = {}
-                water = 0.0
-                ok = True
-                for other, c in coeffs.items():
-                    share = -c / own
-                    if other == "H2O":
-                        water += share
-                    elif other in basis:
-                        vec[other] = vec.get(other, 0.0) + share
-                    elif other in resolved:
-                        sub, sub_w = resolved[other]
-                        for b, v in sub.items():
-                            vec[b] = vec.get(b, 0.0) + share * v
-                        water += share * sub_w
-                        ok = ok and False  # log K of a substituted species: not supported
-                    else:
-                        ok = False
-                if ok:
-                    resolved[sp] = (vec, water)
-                else:
-                    still.append(sp)
-            if len(still) == len(pending):
-                break
-            pending = still
+        for sp in candidates:
+            coeffs = dict(reactions[sp].coefficients)
+            own = coeffs.pop(sp)
+            if set(coeffs) - set(basis) - {"H2O"}:
+                log.debug("native: %s is not defined over the master species; left out", sp)
+                continue
+            water = -coeffs.pop("H2O", 0.0) / own
+            resolved[sp] = ({b: -c / own for b, c in coeffs.items()}, water)
         secondary = [sp for sp in candidates if sp in resolved]
         species = (*basis, *secondary)
         index = {s: k for k, s in enumerate(species)}
@@ -403,7 +389,7 @@ class NativeBackend(DatabaseBackend):
 
     def _macinnes_shift(self, system: _System, state: _State, t: FloatArray) -> FloatArray:
         """δ per solution: ln γ_i(MacInnes) = ln γ_i − z_i δ, so that γ(Cl-) = γ±(KCl, I)."""
-        kcl = _kcl_model(self)
+        kcl = self._kcl
         i = state.ionic_strength
         mean = kcl.activity(np.stack([i, i], axis=1), t).ln_gamma.mean(axis=1)
         if system.chloride_model is None:
@@ -1038,13 +1024,3 @@ def _initial_guess(
                 share += np.exp(np.clip(ln_k[:, s] + row[-1] * x[:, -1], -300, 300))
         x[:, e] = np.log(totals[:, e] / system.element_matrix[e, e] / share)
     return x
-
-
-_KCL: dict[int, PitzerModel] = {}
-
-
-def _kcl_model(backend: NativeBackend) -> PitzerModel:
-    key = id(backend)
-    if key not in _KCL:
-        _KCL[key] = PitzerModel.from_parameters(("K+", "Cl-"), backend._pitzer)
-    return _KCL[key]

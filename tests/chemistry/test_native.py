@@ -171,7 +171,7 @@ def test_validation_agrees_with_phreeqc(native: NativeBackend, phreeqc: ThermoBa
     """On the single-salt and lithium validation points both backends give the same answer
     (within 0.1 %), so the native backend inherits the measured accuracy of docs/validation.md."""
     wanted = {"NaCl-H2O", "KCl-H2O", "MgCl2-H2O", "LiCl-H2O", "Li2SO4-H2O", "Li2CO3-H2O",
-              "NaCl-KCl-H2O", "LiCl-KCl-H2O", "H3BO3-H2O"}  # fmt: skip
+              "NaCl-KCl-H2O", "LiCl-KCl-H2O", "H3BO3-H2O", "Li2SO4-K2SO4-H2O"}  # fmt: skip
     points = [p for p in load_points() if p.system in wanted]
     ours = run_validation(native, points)
     theirs = run_validation(phreeqc, points)
@@ -181,7 +181,7 @@ def test_validation_agrees_with_phreeqc(native: NativeBackend, phreeqc: ThermoBa
             assert math.isfinite(a.computed), a.point.case_id
             assert a.computed == pytest.approx(b.computed, rel=1e-3), a.point.case_id
             compared += 1
-    assert compared >= 60
+    assert compared >= 80
 
 
 def test_bad_input_is_named(native: NativeBackend) -> None:

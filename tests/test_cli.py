@@ -81,6 +81,30 @@ def test_speciate_csv_keeps_good_rows_and_reports_bad_ones(tmp_path: Path) -> No
     assert "row 2 (W2)" in err
 
 
+def test_speciate_csv_with_the_native_backend_in_one_batch(tmp_path: Path) -> None:
+    """--backend native speciates a CSV in one batch: same rows, same errors, same numbers; a
+    row beyond the model's range still fails alone (the batch falls back to row by row)."""
+    f = tmp_path / "wells.csv"
+    f.write_text(
+        "name,Na,K,Mg,Cl,unit\nW1,100,5,10,185,g/L\nW2,100,5,-3,185,g/L\nW3,80,4,20,190,g/L\n"
+        "W4,2000,0,0,3085,g/L\n"
+    )
+    code, out, err = run("speciate", str(f), "--json", "--backend", "native")
+    assert code == 1
+    ours = json.loads(out)
+    assert [d["row"] for d in ours] == [1, 2, 3, 4]
+    assert "error" in ours[1]
+    assert "error" in ours[3]
+    assert "row 4 (W4)" in err
+    assert "ionic strength" in ours[3]["error"]
+    _, out, _ = run("speciate", str(f), "--json")
+    theirs = json.loads(out)
+    for k in (0, 2):
+        assert ours[k]["density_kg_m3"] == pytest.approx(theirs[k]["density_kg_m3"], rel=1e-5)
+        for phase, si in theirs[k]["saturation_index"].items():
+            assert ours[k]["saturation_index"][phase] == pytest.approx(si, abs=1e-4)
+
+
 def test_speciate_csv_unit_option(tmp_path: Path) -> None:
     f = tmp_path / "lab.csv"
     f.write_text("name,Na+,Cl-\nA,1.0,1.0\n")
@@ -212,7 +236,11 @@ def test_units_lists_kinds_ports_and_sourced_parameters() -> None:
     assert {"ponds", "potash_plant", "magnesium_removal", "washer", "reactor"} <= set(rows)
     washer = rows["washer"]
     assert washer["inlets"] == ["solids"]
-    assert {p["name"] for p in washer["parameters"]} == {"washing_factor", "temperature_c"}
+    assert {p["name"] for p in washer["parameters"]} == {
+        "washing_factor",
+        "temperature_c",
+        "water_temperature_c",
+    }
     assert all(p["source"] and p["status"] for r in rows.values() for p in r["parameters"])
     bad = CliRunner().invoke(app, ["units", "nope"])
     assert bad.exit_code == 2

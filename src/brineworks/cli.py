@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from brineworks import Brine, Speciation, ThermoBackend
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import catalogue
 from brineworks.errors import BrineworksError
@@ -116,6 +117,21 @@ def saturate(
     )
 
 
+def _speciate_batch(backend: ThermoBackend, brines: list[Brine]) -> list[Speciation]:
+    """All brines at once where the backend can (native), else an empty list.
+
+    One bad row makes the batch fail as a whole; the rows are then done one by one, so each
+    error is reported against its own row.
+    """
+    many = getattr(backend, "speciate_many", None)
+    if many is None or not brines:
+        return []
+    try:
+        return list(many(brines))
+    except BrineworksError:
+        return []
+
+
 @app.command()
 @_user_errors
 def speciate(
@@ -130,14 +146,17 @@ def speciate(
     if Path(brine).suffix.lower() == ".csv":
         results: list[dict[str, Any]] = []
         failed = 0
-        for row in brines_from_csv(brine, unit=unit, temperature_c=temp, backend=backend):
+        rows = list(brines_from_csv(brine, unit=unit, temperature_c=temp, backend=backend))
+        batch = iter(_speciate_batch(backend, [r.brine for r in rows if r.brine is not None]))
+        for row in rows:
             if row.brine is None:
                 failed += 1
                 err.print(f"row {row.row} ({row.name}): {row.error}", markup=False, highlight=False)
                 results.append({"row": row.row, "name": row.name, "error": row.error})
                 continue
             try:
-                d = backend.speciate(row.brine).to_dict()
+                state = next(batch, None) or backend.speciate(row.brine)
+                d = state.to_dict()
             except BrineworksError as exc:
                 failed += 1
                 err.print(f"row {row.row} ({row.name}): {exc}", markup=False, highlight=False)

@@ -293,7 +293,24 @@ class NativeBackend(DatabaseBackend):
             amounts = np.array([[prepared[k][0][e] for e in key] for k in members])
             t = np.array([brines[k].temperature for k in members])
             ph_given = np.array([prepared[k][1] for k in members], dtype=object)
-            state = self._solve_speciation(system, amounts, t, ph_given)
+            state, ok = self._solve_speciation(system, amounts, t, ph_given)
+            if not np.all(ok):
+                k = members[int(np.flatnonzero(~ok)[0])]
+                nominal = brines[k].charge_balance()
+                strength = 0.5 * sum(
+                    m * ion(key).charge ** 2 for key, m in brines[k].molality.items()
+                )
+                if strength > IONIC_STRENGTH_MAX:
+                    raise ValidityError(
+                        f"brine {brines[k].name!r} has a nominal ionic strength of {strength:.4g} "
+                        f"mol/kg, beyond the {IONIC_STRENGTH_MAX:g} mol/kg the Pitzer database "
+                        "is validated for"
+                    )
+                raise ChemistryError(
+                    f"native backend: the speciation of {brines[k].name!r} did not converge "
+                    f"(charge balance {nominal.percent:+.3g} %)",
+                    "",
+                )
             results = self._speciations(
                 system,
                 state,
@@ -401,7 +418,7 @@ class NativeBackend(DatabaseBackend):
 
     def _solve_speciation(
         self, system: _System, totals: FloatArray, t: FloatArray, ph: FloatArray
-    ) -> _State:
+    ) -> tuple[_State, NDArray[np.bool_]]:
         """Newton on ln m of every species: mass action, element balances, electroneutrality
         (or the given pH)."""
         n_el = totals.shape[1]
@@ -449,7 +466,8 @@ class NativeBackend(DatabaseBackend):
 
         # Speciation couples the activity coefficients only weakly to the unknowns (the major
         # ions are fixed by their balances), so Newton with γ held at each iterate converges.
-        return _newton(residual, u0, jacobian, full=True)[1]
+        _, state, ok = _newton(residual, u0, jacobian, full=True, strict=False)
+        return state, ok
 
     # ------------------------------------------------------------------ equilibrium
     def equilibrate_many(

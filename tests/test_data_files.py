@@ -39,12 +39,12 @@ def test_climate() -> None:
 
 def test_unit_parameters_and_losses() -> None:
     params = _rows("process", "unit_parameters.csv")
-    assert len(params) == 37
+    assert len(params) == 38
     for r in params:
         assert r["source"]
         assert r["status"] in {"R", "R-weak", "D", "assumption"}
         assert float(r["min"]) <= float(r["value"]) <= float(r["max"])
-    assert sum(float(r["value"]) for r in params) == pytest.approx(10709.88, abs=1e-9)
+    assert sum(float(r["value"]) for r in params) == pytest.approx(10734.88, abs=1e-9)
     losses = _rows("pond_losses.csv")
     assert {r["quantity"] for r in losses} == {"seepage_rate", "entrainment"}
     assert sum(float(r["value"]) for r in losses) == pytest.approx(0.100000001, abs=1e-15)

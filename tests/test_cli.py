@@ -125,6 +125,7 @@ def test_speciate_csv_unit_option(tmp_path: Path) -> None:
         (("speciate", "missing.toml"), "readable file"),
         (("speciate", "seawater", "--backend", "nativ"), "backend: got 'nativ'"),
         (("saturate", "Quartz", "--backend", "native"), "phase: got 'Quartz'"),
+        (("run", "qarhan-potash", "--backend", "nativ"), "backend: got 'nativ'"),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(args: tuple[str, ...], message: str) -> None:

@@ -329,3 +329,34 @@ def test_new_unit_options_are_checked(tmp_path: Path, unit: str, field: str) -> 
     path.write_text(text)
     with pytest.raises(InputError, match=field):
         simulate(load_scenario(str(path)))
+
+
+def _products(result: SimulationResult) -> dict[str, float]:
+    return {k: sum(v.values()) for k, v in result.products_t_per_yr().items()}
+
+
+def test_lithium_park_solved_by_both_backends_agrees() -> None:
+    """qarhan-lithium with every pond and plant equilibrium solved by the native backend:
+    the same products as with PHREEQC within 1e-4, balances closed (checked on every solve)."""
+    scenario = load_scenario("qarhan-lithium")
+    ours = simulate(scenario.model_copy(update={"backend": "native"}))
+    theirs = simulate(scenario)
+    assert ours.to_dict()["chemistry_backend"] == "native"
+    assert theirs.to_dict()["chemistry_backend"] == "phreeqc"
+    mine, ref = _products(ours), _products(theirs)
+    assert set(mine) == set(ref)
+    for product, t in ref.items():
+        assert mine[product] == pytest.approx(t, rel=1e-4), product
+
+
+@pytest.mark.slow
+def test_circular_park_solved_by_both_backends_agrees(circular: SimulationResult) -> None:
+    """The whole circular park (ponds, potash, lithium, magnesium, boron, chlor-alkali …) with
+    the native backend: every product within 1e-3 of the PHREEQC solution (about 50 s)."""
+    scenario = load_scenario("qarhan-circular").model_copy(
+        update={"backend": "native", "baseline": None}
+    )
+    mine, ref = _products(simulate(scenario)), _products(circular)
+    assert set(mine) == set(ref)
+    for product, t in ref.items():
+        assert mine[product] == pytest.approx(t, rel=1e-3), product

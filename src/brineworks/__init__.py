@@ -7,7 +7,14 @@ The public API starts here::
     state = get_backend().speciate(brine)
 """
 
-from brineworks.chemistry import Brine, Equilibrium, Speciation, ThermoBackend, get_backend
+from brineworks.chemistry import (
+    Brine,
+    Equilibrium,
+    Speciation,
+    ThermoBackend,
+    get_backend,
+    use_backend,
+)
 from brineworks.errors import BrineworksError, ChemistryError, InputError
 
 __version__ = "0.1.0"
@@ -22,4 +29,5 @@ __all__ = [
     "ThermoBackend",
     "__version__",
     "get_backend",
+    "use_backend",
 ]

@@ -428,6 +428,12 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Output directory (default ./brineworks-out/NAME).")
     ] = None,
+    backend_name: Annotated[
+        str | None,
+        typer.Option(
+            "--backend", help="Chemistry backend, overriding the scenario's: phreeqc or native."
+        ),
+    ] = None,
 ) -> None:
     """Solve a scenario and write report.html, results.xlsx and results.json."""
     from brineworks.report.outputs import write_outputs
@@ -435,6 +441,9 @@ def run(
     from brineworks.simulate import simulate
 
     sc = load_scenario(scenario)
+    if backend_name is not None:
+        get_backend(backend_name)  # an unknown name is a clear error here
+        sc = sc.model_copy(update={"backend": backend_name})
     target = out_dir if out_dir is not None else Path("brineworks-out") / sc.name
     with out.status(f"solving {sc.name}") as status:
         result = simulate(sc, progress=lambda msg: status.update(msg))

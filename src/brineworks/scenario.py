@@ -98,6 +98,7 @@ class Scenario(_Strict):
     streams: list[StreamSpec]
     baseline: str | None = None
     specs: list[DesignSpec] = Field(default_factory=list)
+    backend: Literal["phreeqc", "native"] = "phreeqc"
     source_file: str = ""
 
     def check_structure(self) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.backend import get_backend, use_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.climate import SECONDS_PER_YEAR
 from brineworks.errors import InputError
@@ -188,6 +188,7 @@ class SimulationResult:
         return {
             "scenario": self.scenario.name,
             "description": self.scenario.description,
+            "chemistry_backend": self.scenario.backend,
             "pumped_brine_m3_per_yr": self.scenario.brine.flow_m3_per_yr,
             "products_t_per_yr": {n: sum(v.values()) for n, v in self.products_t_per_yr().items()},
             "products_by_component_t_per_yr": self.products_t_per_yr(),
@@ -234,24 +235,32 @@ class SimulationResult:
 
 
 def simulate(scenario: Scenario, progress: Callable[[str], None] | None = None) -> SimulationResult:
-    """Build and solve a scenario's flowsheet."""
+    """Build and solve a scenario's flowsheet with the scenario's chemistry backend.
+
+    The baseline scenario, if any, is solved with the same backend, so that the comparison
+    measures the plants and not the solvers.
+    """
     say = progress or (lambda _msg: None)
-    say(f"building {scenario.name}: {len(scenario.units)} units, {len(scenario.streams)} streams")
-    fs, feed = build_flowsheet(scenario)
-    say("solving (thermodynamics for ponds and plants)")
-    solution = fs.solve()
-    say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
-    specs: list[dict[str, Any]] = []
-    if scenario.specs:
-        solution, specs = _meet_specs(scenario, fs, solution)
-        say(f"design specs met: {', '.join(s['name'] for s in specs)}")
+    with use_backend(scenario.backend):
+        say(
+            f"building {scenario.name}: {len(scenario.units)} units, "
+            f"{len(scenario.streams)} streams ({scenario.backend} chemistry)"
+        )
+        fs, feed = build_flowsheet(scenario)
+        say("solving (thermodynamics for ponds and plants)")
+        solution = fs.solve()
+        say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
+        specs: list[dict[str, Any]] = []
+        if scenario.specs:
+            solution, specs = _meet_specs(scenario, fs, solution)
+            say(f"design specs met: {', '.join(s['name'] for s in specs)}")
     baseline = None
     if scenario.baseline and scenario.baseline != scenario.name:
         from brineworks.scenario import load_scenario
 
         say(f"solving the baseline {scenario.baseline}")
         base = load_scenario(scenario.baseline)
-        baseline = simulate(base.model_copy(update={"baseline": None}))
+        baseline = simulate(base.model_copy(update={"baseline": None, "backend": scenario.backend}))
     return SimulationResult(
         scenario=scenario, flowsheet=fs, solution=solution, pumped=feed, baseline=baseline,
         specs=specs,

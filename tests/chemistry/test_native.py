@@ -256,3 +256,16 @@ def test_equilibrate_many_matches_phreeqc_brine_by_brine(
         for p in candidates:
             assert one.solids[p] == pytest.approx(ours.solids[p], rel=1e-9, abs=1e-12)
     assert len(assemblages) >= 2  # the batch mixes brines with different solids present
+
+
+def test_use_backend_sets_the_default_within_its_block() -> None:
+    from brineworks import use_backend
+
+    assert get_backend().name == "phreeqc"
+    with use_backend("native") as backend:
+        assert backend.name == "native"
+        assert get_backend().name == "native"
+        assert get_backend("phreeqc").name == "phreeqc"
+    assert get_backend().name == "phreeqc"
+    with pytest.raises(InputError, match="backend"), use_backend("nativ"):
+        pass

@@ -7,7 +7,9 @@ implements the same :class:`ThermoBackend` protocol and is tested against it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from brineworks.errors import InputError
@@ -16,7 +18,13 @@ if TYPE_CHECKING:
     from brineworks.chemistry.brine import Brine
     from brineworks.chemistry.results import Equilibrium, Speciation
 
-__all__ = ["ThermoBackend", "available_backends", "get_backend", "register_backend"]
+__all__ = [
+    "ThermoBackend",
+    "available_backends",
+    "get_backend",
+    "register_backend",
+    "use_backend",
+]
 
 
 @runtime_checkable
@@ -75,6 +83,7 @@ class ThermoBackend(Protocol):
 
 _REGISTRY: dict[str, Callable[[], ThermoBackend]] = {}
 _INSTANCES: dict[str, ThermoBackend] = {}
+_DEFAULT: ContextVar[str] = ContextVar("brineworks_backend", default="phreeqc")
 
 
 def register_backend(name: str, factory: Callable[[], ThermoBackend]) -> None:
@@ -88,8 +97,9 @@ def available_backends() -> tuple[str, ...]:
     return tuple(sorted(_REGISTRY))
 
 
-def get_backend(name: str = "phreeqc") -> ThermoBackend:
-    """Return the (shared) backend instance called ``name``.
+def get_backend(name: str | None = None) -> ThermoBackend:
+    """Return the (shared) backend instance called ``name`` (default: the current default,
+    ``"phreeqc"`` unless :func:`use_backend` says otherwise).
 
     Building a backend loads its database, which takes a fraction of a second, so one instance
     per name is kept and reused.
@@ -100,11 +110,34 @@ def get_backend(name: str = "phreeqc") -> ThermoBackend:
         If no backend of that name is registered.
     """
     _register_builtin()
+    if name is None:
+        name = _DEFAULT.get()
     if name not in _REGISTRY:
         raise InputError("backend", name, "one of " + ", ".join(sorted(_REGISTRY)))
     if name not in _INSTANCES:
         _INSTANCES[name] = _REGISTRY[name]()
     return _INSTANCES[name]
+
+
+@contextmanager
+def use_backend(name: str) -> Iterator[ThermoBackend]:
+    """Make ``name`` the default backend within a ``with`` block (and in code it calls).
+
+    Everything that asks :func:`get_backend` for the default — evaporation paths, pond trains,
+    the units of a flowsheet — then uses it; the previous default returns on exit.
+
+    Examples
+    --------
+    >>> with use_backend("native") as backend:
+    ...     backend.name
+    'native'
+    """
+    backend = get_backend(name)
+    token = _DEFAULT.set(name)
+    try:
+        yield backend
+    finally:
+        _DEFAULT.reset(token)
 
 
 def _register_builtin() -> None:

@@ -502,8 +502,13 @@ class NativeBackend(DatabaseBackend):
                     notes = (*notes, f"added {n:.4g} mol/kgw {formula}")
                     ph = None  # reagents change the pH: it follows from electroneutrality
             prepared.append((totals, ph, notes))
+            # a candidate solid absent at the start can only form from what is dissolved
             elements = set(totals) | {
-                el for p in amounts for el in self.database.phase_formulas[p] if el not in "HO"
+                el
+                for p, n0 in amounts.items()
+                if n0 > 0
+                for el in self.database.phase_formulas[p]
+                if el not in "HO"
             }
             groups.setdefault(tuple(e for e in _ELEMENTS if e in elements), []).append(k)
         out: list[Equilibrium | None] = [None] * len(brines)
@@ -533,7 +538,16 @@ class NativeBackend(DatabaseBackend):
     ) -> list[Equilibrium]:
         """Equilibria of N solutions of one element system with the same candidate solids."""
         system = self._system(key)
-        solids = list(amounts)
+        every = list(amounts)
+        for p in every:
+            if set(self.database.phase_formulas[p]) - {"H", "O"} - set(_ELEMENTS):
+                raise InputError(
+                    "phase",
+                    p,
+                    f"a solid of the native backend's elements ({', '.join(_ELEMENTS)})",
+                )
+        # Solids of elements the solutions do not hold cannot form: reported with 0 mol.
+        solids = [p for p in every if set(self.database.phase_formulas[p]) <= set(key) | {"H", "O"}]
         for p in solids:
             if p not in system.phases:
                 raise InputError(
@@ -588,6 +602,26 @@ class NativeBackend(DatabaseBackend):
             lnm[retry[ok]], xi[retry[ok]] = l2[ok], x2[ok]
             state = _merge(state, s2, retry[ok])
             failed[retry[ok]] = False
+        again = np.flatnonzero(failed | (state.ionic_strength > IONIC_STRENGTH_MAX))
+        if len(again):
+            # Standard remedy for a second, non-physical root (large doses of a base into Mg-rich
+            # brines can lead Newton there): a homotopy from the ideal solution, whose
+            # equilibrium is unique, to the Pitzer one, each step started from the last.
+            log.info("native: %d solutions retried from the ideal solution", len(again))
+            active = present[again].copy()
+            lh: FloatArray | None = None
+            xh: FloatArray | None = None
+            for lam in (0.0, 0.25, 0.5, 0.75, 1.0):
+                problem.nonideality = lam
+                lh, xh, sh, fh = problem.search(again, active, lnm=lh, xi=xh)
+                active = (n0[again] + xh) > 1e-12
+            problem.nonideality = 1.0
+            assert lh is not None
+            assert xh is not None
+            good = ~fh & (sh.ionic_strength <= IONIC_STRENGTH_MAX)
+            lnm[again[good]], xi[again[good]] = lh[good], xh[good]
+            state = _merge(state, _subset(sh, np.flatnonzero(good)), again[good])
+            failed[again[good]] = False
         if np.any(failed):
             row = int(np.flatnonzero(failed)[0])
             raise ChemistryError(
@@ -608,13 +642,14 @@ class NativeBackend(DatabaseBackend):
         molar_mass = np.array([self.database.phase_molar_mass(p) for p in solids])
         out = []
         for r in range(n):
+            held = dict.fromkeys(every, 0.0)
             out.append(
                 Equilibrium(
                     specs[r],
-                    dict(zip(solids, amount[r].tolist(), strict=True)),
-                    dict(zip(solids, (amount[r] * molar_mass).tolist(), strict=True)),
-                    dict(zip(solids, xi[r].tolist(), strict=True)),
-                    tuple(solids),
+                    {**held, **dict(zip(solids, amount[r].tolist(), strict=True))},
+                    {**held, **dict(zip(solids, (amount[r] * molar_mass).tolist(), strict=True))},
+                    {**held, **dict(zip(solids, xi[r].tolist(), strict=True))},
+                    tuple(every),
                 )
             )
         return out
@@ -744,6 +779,17 @@ class _Equilibria:
     ph: FloatArray  # (N,) NaN where the pH follows from electroneutrality
     shift: Callable[[_System, _State, FloatArray], FloatArray]
     evaluate: Callable[[_System, FloatArray, FloatArray, FloatArray], _State]
+    nonideality: float = 1.0  # λ: ln γ scaled by λ and φ by 1 + λ(φ − 1); 1 is the model
+
+    def state(self, ln_m: FloatArray, t: FloatArray, water: FloatArray) -> _State:
+        """The model's state, or with λ < 1 one between the ideal solution and the model."""
+        st = self.evaluate(self.system, ln_m, t, water)
+        lam = self.nonideality
+        if lam < 1.0:
+            ideal_ln_aw = -M_WATER * st.m.sum(axis=1)
+            st.ln_gamma = lam * st.ln_gamma
+            st.ln_aw = ideal_ln_aw + lam * (st.ln_aw - ideal_ln_aw)
+        return st
 
     def si(self, rows: NDArray[np.intp], lnm: FloatArray, st: _State) -> FloatArray:
         """log10 SI of the candidate solids, shape (len(rows), P)."""
@@ -769,7 +815,7 @@ class _Equilibria:
             g = rows[local]
             x = u[:, n_s:]
             water = 1.0 - M_WATER * (x @ self.h2o)
-            st = self.evaluate(system, u[:, :n_s], self.t[g], water)
+            st = self.state(u[:, :n_s], self.t[g], water)
             res = np.empty_like(u)
             dis = (st.m @ system.element_matrix.T) * water[:, None]
             res[:, :n_el] = (dis + x @ self.el_p - self.dissolved[g]) / self.available[g]

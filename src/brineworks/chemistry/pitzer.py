@@ -500,39 +500,58 @@ def _gp(x: FloatArray) -> FloatArray:
     return np.where(x > 1e-8, out, -x / 3.0)
 
 
+@cache
+def _etheta_plan(
+    zi: tuple[float, ...], zj: tuple[float, ...]
+) -> tuple[FloatArray, FloatArray, NDArray[np.intp], NDArray[np.intp]]:
+    """For same-sign pairs with charges zi, zj: the distinct unequal charge pairs (K, 2), the
+    distinct charge products (U,), per kind the columns of z1·z2, z1², z2² among the products
+    (K, 3), and per pair its kind (K for equal charges: no Eθ)."""
+    lo = np.minimum(np.abs(zi), np.abs(zj))
+    hi = np.maximum(np.abs(zi), np.abs(zj))
+    unequal = lo != hi
+    kinds = np.unique(np.stack([lo[unequal], hi[unequal]], axis=1), axis=0).reshape(-1, 2)
+    products = np.unique(
+        np.concatenate([kinds[:, 0] * kinds[:, 1], kinds[:, 0] ** 2, kinds[:, 1] ** 2])
+    )
+    cols = np.array(
+        [
+            [np.searchsorted(products, z1 * z2), np.searchsorted(products, z1 * z1),
+             np.searchsorted(products, z2 * z2)]
+            for z1, z2 in kinds
+        ],
+        dtype=np.intp,
+    ).reshape(-1, 3)  # fmt: skip
+    index = np.full(len(zi), len(kinds), dtype=np.intp)
+    for q, (z1, z2) in enumerate(kinds):
+        index[unequal & (lo == z1) & (hi == z2)] = q
+    return kinds, products, cols, index
+
+
 def _e_theta(
     zi: FloatArray, zj: FloatArray, aphi: FloatArray, ionic: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Eθ and Eθ' of same-sign pairs with charges zi, zj, shape (N, P).
 
-    J is evaluated once per distinct charge product (1, 2, 4 … ) and solution, not per pair.
+    Eθ depends on the pair only through its two charges, so it is evaluated once per distinct
+    charge pair (in practice 1–2, for cations and anions alike) and solution; J once per
+    distinct charge product (1, 2, 4 …).
     """
     n = len(ionic)
-    out = np.zeros((n, len(zi)))
-    out_p = np.zeros((n, len(zi)))
-    unequal = zi != zj
+    kinds, products, cols, index = _etheta_plan(tuple(zi.tolist()), tuple(zj.tolist()))
+    if not len(kinds):
+        return np.zeros((n, len(zi))), np.zeros((n, len(zi)))
     ok = ionic > 0
-    if not np.any(unequal) or not np.any(ok):
-        return out, out_p
-    zi, zj = zi[unequal], zj[unequal]
-    i = ionic[ok][:, None]
-    k = 6.0 * aphi[ok][:, None] * np.sqrt(i)  # (n_ok, 1)
-    products = np.unique(np.concatenate([zi * zj, zi * zi, zj * zj]))
-    j_all, jp_all = unsymmetric_j(k * products[None, :])  # (n_ok, U)
-    x_all = k * products[None, :]
-
-    def pick(prod: FloatArray) -> tuple[FloatArray, FloatArray]:
-        col = np.searchsorted(products, prod)
-        return j_all[:, col], x_all[:, col] * jp_all[:, col]
-
-    jij, x_jp_ij = pick(zi * zj)
-    jii, x_jp_ii = pick(zi * zi)
-    jjj, x_jp_jj = pick(zj * zj)
-    zz = zi * zj
-    et = zz / (4 * i) * (jij - 0.5 * jii - 0.5 * jjj)
-    etp = -et / i + zz / (8 * i * i) * (x_jp_ij - 0.5 * x_jp_ii - 0.5 * x_jp_jj)
-    rows = np.flatnonzero(ok)
-    cols = np.flatnonzero(unequal)
-    out[np.ix_(rows, cols)] = et
-    out_p[np.ix_(rows, cols)] = etp
+    i = np.where(ok, ionic, 1.0)[:, None]  # (N, 1); rows without ions are zeroed below
+    x = 6.0 * aphi[:, None] * np.sqrt(i) * products[None, :]  # (N, U)
+    j, jp = unsymmetric_j(x)
+    x_jp = x * jp
+    zz = kinds[:, 0] * kinds[:, 1]  # (K,)
+    et = zz / (4 * i) * (j[:, cols[:, 0]] - 0.5 * j[:, cols[:, 1]] - 0.5 * j[:, cols[:, 2]])
+    etp = -et / i + zz / (8 * i * i) * (
+        x_jp[:, cols[:, 0]] - 0.5 * x_jp[:, cols[:, 1]] - 0.5 * x_jp[:, cols[:, 2]]
+    )
+    zeros = np.zeros((n, 1))
+    out = np.concatenate([np.where(ok[:, None], et, 0.0), zeros], axis=1)[:, index]
+    out_p = np.concatenate([np.where(ok[:, None], etp, 0.0), zeros], axis=1)[:, index]
     return out, out_p

@@ -269,3 +269,32 @@ def test_use_backend_sets_the_default_within_its_block() -> None:
     assert get_backend().name == "phreeqc"
     with pytest.raises(InputError, match="backend"), use_backend("nativ"):
         pass
+
+
+def test_macinnes_off_matches_the_phreeqc_reference_run() -> None:
+    """A database saying ``-MacInnes false`` gives PHREEQC's unscaled speciation (solution 6 of
+    the reference run: the pH 6.5 brine of solution 3 without the MacInnes convention)."""
+    from brineworks.chemistry.database import with_extension
+
+    base = Database.brineworks(extension=False).text
+    backend = NativeBackend(Database(with_extension(base, "PITZER\n -MacInnes false\n"), "no-mac"))
+    ref = REFERENCE[6]
+    mol = dict(zip(ref.species, ref.molality, strict=True))
+    brine = Brine(
+        molality={
+            "Li": mol["Li+"],
+            "Na": mol["Na+"],
+            "K": mol["K+"],
+            "Mg": mol["Mg+2"] + mol["MgOH+"],
+            "Ca": mol["Ca+2"],
+            "Cl": mol["Cl-"],
+            "SO4": mol["SO4-2"] + mol["HSO4-"],
+        },
+        temperature=ref.temperature,
+        pH=6.5,
+        name="reference 6",
+    )
+    state = backend.speciate(brine)
+    for sp, m, lng in zip(ref.species, ref.molality, ref.ln_gamma, strict=True):
+        assert state.species_molality[sp] == pytest.approx(m, rel=1e-8), sp
+        assert math.log(state.activity_coefficient[sp]) == pytest.approx(lng, abs=1e-8), sp

@@ -108,7 +108,7 @@ def test_parse_pitzer_block_is_order_free_and_last_wins() -> None:
     params = parse_pitzer_block(block)
     assert params["B0"][("Cl-", "Na+")] == (0.08,)
     assert params["LAMBDA"][("B(OH)3", "Na+")] == (-0.1,)
-    assert set(params) == {"B0", "LAMBDA"}
+    assert set(params) == {"B0", "LAMBDA", "OPTIONS"}
 
 
 @pytest.mark.parametrize("solution", sorted(REFERENCE))
@@ -164,3 +164,37 @@ def test_mean_activity_against_experiment(row: dict[str, str], parameters: Param
     gamma = math.exp(result.ln_gamma[0].mean())
     assert gamma == pytest.approx(float(row["gamma_mean"]), rel=0.01)
     assert result.osmotic[0] == pytest.approx(float(row["osmotic"]), rel=0.01)
+
+
+def test_pitzer_options_and_overrides_are_read_not_ignored() -> None:
+    """-MacInnes/-use_etheta, -APhi, -ALPHAS, -ETA and -MU are honoured; an unknown option is
+    an error rather than silently ignored."""
+    block = ["-B0", "Na+ Cl- 0.0765", "-B1", "Na+ Cl- 0.2664", "-C0", "Na+ Cl- 0.00127",
+             "-THETA", "Na+ Mg+2 0.07", "-B0", "Mg+2 Cl- 0.35235", "-B1", "Mg+2 Cl- 1.6815",
+             "-use_etheta false", "-MacInnes false", "-APhi", "0.392",
+             "-ALPHAS", "Na+ Cl- 1.5 9"]  # fmt: skip
+    params = parse_pitzer_block(block)
+    assert params["OPTIONS"] == {("USE_ETHETA",): (0.0,), ("MACINNES",): (0.0,)}
+    assert params["APHI"] == {(): (0.392,)}
+    assert params["ALPHAS"] == {("Na+", "Cl-"): (1.5, 9.0)}
+    model = PitzerModel.from_parameters(["Na+", "Mg+2", "Cl-"], params)
+    assert not model.use_etheta
+    assert [1.5, 9.0] in model.alpha.tolist()  # Na-Cl overridden
+    assert [2.0, 12.0] in model.alpha.tolist()  # Mg-Cl by the charge rule
+    # A_phi from -APhi: the Debye-Hückel limit of ln γ± uses 0.392
+    dilute = model.activity(np.array([1e-6, 0.0, 1e-6]), 298.15)
+    i = 1e-6
+    limit = -0.392 * (np.sqrt(i) / (1 + 1.2 * np.sqrt(i)) + 2 / 1.2 * np.log1p(1.2 * np.sqrt(i)))
+    assert dilute.ln_gamma[0, 0] == pytest.approx(limit, abs=1e-6)  # + 2 m B ≈ 7e-7
+    with pytest.raises(ValueError, match="not supported"):
+        parse_pitzer_block(["-redox true"])
+
+
+def test_mu_of_repeated_neutrals_is_weighted_as_phreeqc() -> None:
+    """μ(n,n,n'): ln γ_n gains 6 m_n m_n' μ and ln γ_n' 3 m_n² μ (PHREEQC's multipliers)."""
+    params = parse_pitzer_block(["-MU", "CO2 CO2 B(OH)3 0.01", "-ETA", "CO2 Na+ Cl- 0.02"])
+    model = PitzerModel.from_parameters(["CO2", "B(OH)3", "Na+", "Cl-"], params)
+    m_co2, m_b, m_na = 0.5, 0.2, 1.0
+    res = model.activity(np.array([m_co2, m_b, m_na, m_na]), 298.15)
+    assert res.ln_gamma[0, 0] == pytest.approx(6 * m_co2 * m_b * 0.01 + m_na * m_na * 0.02)
+    assert res.ln_gamma[0, 1] == pytest.approx(3 * m_co2**2 * 0.01)

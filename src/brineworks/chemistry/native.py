@@ -405,7 +405,12 @@ class NativeBackend(DatabaseBackend):
         return np.asarray(ln_a[:, nb:] - predicted)
 
     def _macinnes_shift(self, system: _System, state: _State, t: FloatArray) -> FloatArray:
-        """δ per solution: ln γ_i(MacInnes) = ln γ_i − z_i δ, so that γ(Cl-) = γ±(KCl, I)."""
+        """δ per solution: ln γ_i(MacInnes) = ln γ_i − z_i δ, so that γ(Cl-) = γ±(KCl, I).
+
+        Zero where the database says ``-MacInnes false``.
+        """
+        if not self._pitzer.get("OPTIONS", {}).get(("MACINNES",), (1.0,))[0]:
+            return np.zeros(len(t))
         kcl = self._kcl
         i = state.ionic_strength
         mean = kcl.activity(np.stack([i, i], axis=1), t).ln_gamma.mean(axis=1)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -60,7 +60,8 @@ M_WATER = 1.0 / 55.50837
 """Molar mass of water in the water-activity equation, ln a_w = −φ M_w Σm (PHREEQC's 55.50837
 mol/kg). [kg/mol]"""
 
-_KINDS = ("B0", "B1", "B2", "C0", "THETA", "LAMBDA", "ZETA", "PSI", "MU", "ETA", "ALPHAS")
+_KINDS = ("B0", "B1", "B2", "C0", "THETA", "LAMBDA", "ZETA", "PSI", "MU", "ETA", "ALPHAS", "APHI")
+_OPTIONS = ("USE_ETHETA", "ETHETA", "MACINNES", "MACINNIS", "MAC")
 
 
 # --------------------------------------------------------------------------------------
@@ -199,8 +200,15 @@ def parse_pitzer_block(lines: Iterable[str]) -> dict[str, dict[tuple[str, ...], 
     -------
     dict
         Kind (``"B0"``, ``"THETA"``, ``"PSI"`` …) → species tuple (sorted, so the order in the
-        file does not matter) → up to six temperature-function coefficients. A later line
-        replaces an earlier one for the same species, as in PHREEQC.
+        file does not matter; as written for ``ALPHAS``) → up to six temperature-function
+        coefficients. A later line replaces an earlier one for the same species, as in PHREEQC.
+        ``APHI`` (a temperature function for A_φ) is stored under the empty tuple, and the
+        options ``-MacInnes`` and ``-use_etheta`` under ``OPTIONS`` as 1.0 (true) or 0.0.
+
+    Raises
+    ------
+    ValueError
+        On an option this model does not implement (rather than ignoring it).
     """
     out: dict[str, dict[tuple[str, ...], tuple[float, ...]]] = {}
     kind: str | None = None
@@ -209,16 +217,27 @@ def parse_pitzer_block(lines: Iterable[str]) -> dict[str, dict[tuple[str, ...], 
         if not line:
             continue
         if line.startswith("-"):
-            word = line[1:].split()[0].upper()
+            words = line[1:].split()
+            word = words[0].upper()
             kind = "LAMBDA" if word == "LAMDA" else word
-            if kind not in _KINDS:
-                kind = None  # an option such as -MacInnes or -use_etheta
+            if kind in _OPTIONS or word.startswith("MAC"):
+                # -MacInnes / -use_etheta [true|false]: stored as OPTIONS → (name,) → (1.0|0.0)
+                name = "MACINNES" if word.startswith("MAC") else "USE_ETHETA"
+                value = words[1].lower() not in ("false", "f", "0") if len(words) > 1 else True
+                out.setdefault("OPTIONS", {})[(name,)] = (1.0 if value else 0.0,)
+                kind = None
+            elif kind not in _KINDS:
+                raise ValueError(f"PITZER option -{words[0]} is not supported")
             continue
         if kind is None:
             continue
-        n_species = {"ZETA": 3, "PSI": 3, "MU": 3, "ETA": 3}.get(kind, 2)
         parts = line.split()
-        species = tuple(sorted(parts[:n_species]))
+        if kind == "APHI":
+            out.setdefault(kind, {})[()] = tuple(float(v) for v in parts[:6])
+            continue
+        n_species = {"ZETA": 3, "PSI": 3, "MU": 3, "ETA": 3}.get(kind, 2)
+        # α overrides apply to the pair in the order written, as in PHREEQC; others are unordered
+        species = tuple(parts[:n_species]) if kind == "ALPHAS" else tuple(sorted(parts[:n_species]))
         values = tuple(float(v) for v in parts[n_species : n_species + 6])
         out.setdefault(kind, {})[species] = values
     return out
@@ -286,8 +305,9 @@ class PitzerModel:
     alpha: FloatArray  # (P, 2): α1, α2 of each cation–anion pair
     like: _PairTerms  # same-sign ion pairs: θ
     neutral: _PairTerms  # neutral–species pairs: λ
-    triples: tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], FloatArray]  # ψ, ζ, μ
-    sources: Mapping[str, str] = field(default_factory=dict)
+    triples: tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp], FloatArray]  # ψ, ζ, η, μ
+    use_etheta: bool = True  # PITZER -use_etheta
+    aphi: FloatArray | None = None  # PITZER -APhi temperature function (6,), else from water
 
     @classmethod
     def from_parameters(
@@ -323,7 +343,15 @@ class PitzerModel:
         keys = sorted(pair_keys)
         si = np.array([index[k[0]] if z[index[k[0]]] > 0 else index[k[1]] for k in keys], int)
         sj = np.array([index[k[1]] if z[index[k[0]]] > 0 else index[k[0]] for k in keys], int)
-        alpha = np.array([_alphas(z[a], z[b]) for a, b in zip(si, sj, strict=True)]).reshape(-1, 2)
+        overrides = parameters.get("ALPHAS", {})
+        alpha_rows = []
+        for a, b in zip(si, sj, strict=True):
+            given = overrides.get((names[a], names[b]), overrides.get((names[b], names[a])))
+            if given is None:
+                alpha_rows.append(_alphas(z[a], z[b]))
+            else:  # -ALPHAS: α1 (and α2; 0 when only α1 is given, as in PHREEQC)
+                alpha_rows.append((given[0], given[1] if len(given) > 1 else 0.0))
+        alpha = np.array(alpha_rows, dtype=float).reshape(-1, 2)
         salt = _PairTerms(si, sj, np.array([pair_keys[k] for k in keys]).reshape(-1, 24))
 
         # like-charged pairs: θ (every pair of distinct same-sign ions, for the E-θ terms)
@@ -355,25 +383,34 @@ class PitzerModel:
         neutral = _PairTerms(np.array(ni, int), np.array(nj, int), np.array(nc).reshape(-1, 6))
 
         ti, tj, tk, tc = [], [], [], []
-        for kind in ("PSI", "ZETA", "MU"):
+        for kind in ("PSI", "ZETA", "ETA", "MU"):
             for key, values in rows(kind):
                 i1, i2, i3 = (index[sp] for sp in key)
                 ti.append(i1)
                 tj.append(i2)
                 tk.append(i3)
-                tc.append(_coefficients(values))
+                # μ of repeated neutrals: PHREEQC weighs (n,n,n) 1, (n,n,n') 3, distinct 6
+                weight = 6.0 / math.prod(math.factorial(key.count(sp)) for sp in set(key))
+                tc.append(_coefficients(values) * (weight if kind == "MU" else 1.0))
         triples = (
             np.array(ti, int),
             np.array(tj, int),
             np.array(tk, int),
             np.array(tc).reshape(-1, 6),
         )
-        return cls(names, z, salt, alpha, like, neutral, triples)
-
-    @property
-    def n_parameters(self) -> int:
-        """Number of parameter entries the model evaluates (pairs and triples)."""
-        return len(self.salt.i) + len(self.like.i) + len(self.neutral.i) + len(self.triples[0])
+        options = parameters.get("OPTIONS", {})
+        aphi = parameters.get("APHI", {}).get(())
+        return cls(
+            names,
+            z,
+            salt,
+            alpha,
+            like,
+            neutral,
+            triples,
+            use_etheta=bool(options.get(("USE_ETHETA",), (1.0,))[0]),
+            aphi=None if aphi is None else _coefficients(aphi),
+        )
 
     # ------------------------------------------------------------------ evaluation
     def activity(self, molality: FloatArray, temperature: FloatArray | float) -> ActivityResult:
@@ -394,10 +431,13 @@ class PitzerModel:
             # one temperature (the usual case): parameters evaluated once, broadcast over rows
             t_eval = t[:1]
             basis = temperature_basis(t_eval)  # (1, 6)
-            aphi = np.broadcast_to(debye_huckel_aphi(t_eval), (n,))
         else:
+            t_eval = t
             basis = temperature_basis(t)  # (N, 6)
-            aphi = debye_huckel_aphi(t)
+        if self.aphi is not None:
+            aphi = np.broadcast_to(basis @ self.aphi, (n,))
+        else:
+            aphi = np.broadcast_to(debye_huckel_aphi(t_eval), (n,))
         z = self.charge
         az = np.abs(z)
         ionic = 0.5 * (m * z * z).sum(axis=1)
@@ -440,7 +480,10 @@ class PitzerModel:
         if len(self.like.i):
             li, lj = self.like.i, self.like.j
             theta = self.like.at(basis)
-            etheta, etheta_p = _e_theta(z[li], z[lj], aphi, ionic)
+            if self.use_etheta:
+                etheta, etheta_p = _e_theta(z[li], z[lj], aphi, ionic)
+            else:
+                etheta = etheta_p = np.zeros((n, len(li)))
             phi = theta + etheta
             mm = m[:, li] * m[:, lj]
             f_total += (mm * etheta_p).sum(axis=1)

@@ -176,6 +176,7 @@ def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> N
     ind = data["indicators"]
     kpis = [
         ["pumped brine", f"{data['pumped_brine_m3_per_yr']:.4g} m³/yr"],
+        ["chemistry of ponds and plants", f"{data['chemistry_backend']} backend (Pitzer)"],
         ["products", f"{ind['products_t_per_yr']:.4g} t/yr"],
         [
             "comprehensive utilisation (K, Li, Mg, Na, B, Cl by mass)",

@@ -588,7 +588,16 @@ class NativeBackend(DatabaseBackend):
             evaluate=self._evaluate,
         )
         present = n0 > 0
-        lnm, xi, state, failed = problem.search(np.arange(n), present.copy())
+        start = None
+        if np.all(dissolved > 0):
+            # Start from the solutions' own speciation (a cheap Newton with exact derivatives),
+            # so that the search begins with the right activity coefficients.
+            spec, ok = self._solve_speciation(
+                system, dissolved, temperature, np.array(ph, dtype=object)
+            )
+            if np.all(ok):
+                start = np.log(np.maximum(spec.m, 1e-300))
+        lnm, xi, state, failed = problem.search(np.arange(n), present.copy(), lnm=start)
         retry = np.flatnonzero(failed & (present.sum(axis=1) >= 2))
         if len(retry):
             # Standard remedy: let the solids in one at a time, from the solution with the first

@@ -651,6 +651,7 @@ class NativeBackend(DatabaseBackend):
                 f"{state.ionic_strength[row]:.4g} mol/kg, beyond the {IONIC_STRENGTH_MAX:g} "
                 "mol/kg the Pitzer database is validated for"
             )
+        self._check_equilibria(problem, lnm, xi, state, solids, names)
         specs = self._speciations(system, state, temperature, notes, True, names)
         amount = np.maximum(n0 + xi, 0.0)
         molar_mass = np.array([self.database.phase_molar_mass(p) for p in solids])
@@ -667,6 +668,42 @@ class NativeBackend(DatabaseBackend):
                 )
             )
         return out
+
+    @staticmethod
+    def _check_equilibria(
+        problem: _Equilibria,
+        lnm: FloatArray,
+        xi: FloatArray,
+        state: _State,
+        solids: Sequence[str],
+        names: Sequence[str],
+    ) -> None:
+        """Every present solid at SI = 0 (±1e-6), every absent one at SI ≤ 1e-6, and every
+        element conserved to 1e-9 relative — or a ChemistryError naming the brine."""
+        rows = np.arange(len(lnm))
+        si = problem.si(rows, lnm, state)
+        present = (problem.n0 + xi) > 1e-12
+        bad = np.flatnonzero(
+            np.any(present & (np.abs(si) > 1e-6), axis=1) | np.any(~present & (si > 1e-6), axis=1)
+        )
+        if len(bad):
+            r = int(bad[0])
+            worst = int(np.argmax(np.where(present[r], np.abs(si[r]), si[r])))
+            raise ChemistryError(
+                f"native backend: {solids[worst]} ends at SI {si[r, worst]:+.3g} for "
+                f"{names[r]!r}, not at equilibrium",
+                "",
+            )
+        dissolved = (state.m @ problem.system.element_matrix.T) * state.water[:, None]
+        balance = dissolved + xi @ problem.el_p - problem.dissolved
+        off = np.abs(balance) > 1e-9 * problem.available
+        if np.any(off):
+            r, e = (int(v[0]) for v in np.nonzero(off))
+            raise ChemistryError(
+                f"native backend does not conserve {problem.system.elements[e]} for "
+                f"{names[r]!r}: off by {balance[r, e]:.3g} mol",
+                "",
+            )
 
     # ------------------------------------------------------------------ results
     def _speciations(

@@ -151,6 +151,23 @@ def test_native_backend_gives_the_same_answers() -> None:
     assert json.loads(out)["molality"]["K"] == pytest.approx(2.09, abs=0.01)
 
 
+def test_evaporate_with_either_backend() -> None:
+    """The seawater path to halite: the same steps and gypsum amounts from both backends."""
+    args = ("evaporate", "seawater", "--until", "phase:Halite", "--json")
+    code, out, _ = run(*args, "--backend", "native")
+    assert code == 0
+    ours = json.loads(out)
+    theirs = json.loads(run(*args)[1])
+    assert ours["stop_reason"] == theirs["stop_reason"] == "reached Halite saturation"
+    assert len(ours["steps"]) == len(theirs["steps"])
+    last_ours, last_theirs = ours["steps"][-1], theirs["steps"][-1]
+    assert last_ours["water_removed_fraction"] == pytest.approx(
+        last_theirs["water_removed_fraction"], abs=1e-4
+    )
+    for phase, n in last_theirs["solids_cumulative_mol"].items():
+        assert last_ours["solids_cumulative_mol"][phase] == pytest.approx(n, rel=1e-3, abs=1e-9)
+
+
 def test_summary_runs_on_default_brine() -> None:
     code, out, _ = run("summary")
     assert code == 0

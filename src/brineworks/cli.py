@@ -301,12 +301,13 @@ def evaporate(
     ] = None,
     png: Annotated[bool, typer.Option("--png", help="With --plot: also write PNG.")] = False,
     as_json: JsonOpt = False,
+    backend_name: BackendOpt = "phreeqc",
 ) -> None:
     """Isothermal evaporation path: what precipitates, when, and how much."""
     from brineworks.chemistry.evaporation import evaporate as run_path
     from brineworks.chemistry.evaporation import parse_stop
 
-    backend = get_backend()
+    backend = get_backend(backend_name)
     stop = parse_stop(until)
     b = load_brine(brine, temperature_c=temp, backend=backend)
     if mode not in ("fractional", "equilibrium"):
@@ -366,6 +367,7 @@ def ponds(
     plot: Annotated[Path | None, typer.Option(help="Write the figure into this directory.")] = None,
     png: Annotated[bool, typer.Option("--png", help="With --plot: also write PNG.")] = False,
     as_json: JsonOpt = False,
+    backend_name: BackendOpt = "phreeqc",
 ) -> None:
     """Solar-pond train: areas, salts harvested, losses and where each element goes."""
     from brineworks.chemistry.evaporation import parse_stop
@@ -380,7 +382,7 @@ def ponds(
         stages.append(PondStage(name, parse_stop(until)))
     if not flow > 0:
         raise BrineworksInputError("--flow", flow, "a brine flow above 0 m³/yr")
-    backend = get_backend()
+    backend = get_backend(backend_name)
     b = load_brine(brine, temperature_c=temp, backend=backend)
     result = simulate_pond_train(b, flow / SECONDS_PER_YEAR, stages, climate(site), backend=backend)
     if plot is not None:

@@ -35,14 +35,11 @@ def test_implements_the_protocol(native: NativeBackend) -> None:
     assert native.phase_formula("Carnallite")["Cl"] == 3
 
 
-@pytest.mark.parametrize("solution", [3, 4])
-def test_speciation_matches_the_phreeqc_reference_run(solution: int) -> None:
-    """Full speciation at pH 6.5 (MacInnes): every species within 1e-8 relative of PHREEQC,
-    every ln γ within 1e-8, water activity and density within 1e-9 relative."""
+def _reference_brine(solution: int) -> Brine:
+    """The pH 6.5 mixed brine of a reference solution, from its element totals."""
     ref = REFERENCE[solution]
-    backend = NativeBackend(Database.brineworks(extension=False))
     mol = dict(zip(ref.species, ref.molality, strict=True))
-    brine = Brine(
+    return Brine(
         molality={
             "Li": mol["Li+"],
             "Na": mol["Na+"],
@@ -56,6 +53,15 @@ def test_speciation_matches_the_phreeqc_reference_run(solution: int) -> None:
         pH=6.5,
         name=f"reference {solution}",
     )
+
+
+@pytest.mark.parametrize("solution", [3, 4])
+def test_speciation_matches_the_phreeqc_reference_run(solution: int) -> None:
+    """Full speciation at pH 6.5 (MacInnes): every species within 1e-8 relative of PHREEQC,
+    every ln γ within 1e-8, water activity and density within 1e-9 relative."""
+    ref = REFERENCE[solution]
+    backend = NativeBackend(Database.brineworks(extension=False))
+    brine = _reference_brine(solution)
     state = backend.speciate(brine)
     for sp, m, lng in zip(ref.species, ref.molality, ref.ln_gamma, strict=True):
         assert state.species_molality[sp] == pytest.approx(m, rel=1e-8), sp
@@ -279,21 +285,7 @@ def test_macinnes_off_matches_the_phreeqc_reference_run() -> None:
     base = Database.brineworks(extension=False).text
     backend = NativeBackend(Database(with_extension(base, "PITZER\n -MacInnes false\n"), "no-mac"))
     ref = REFERENCE[6]
-    mol = dict(zip(ref.species, ref.molality, strict=True))
-    brine = Brine(
-        molality={
-            "Li": mol["Li+"],
-            "Na": mol["Na+"],
-            "K": mol["K+"],
-            "Mg": mol["Mg+2"] + mol["MgOH+"],
-            "Ca": mol["Ca+2"],
-            "Cl": mol["Cl-"],
-            "SO4": mol["SO4-2"] + mol["HSO4-"],
-        },
-        temperature=ref.temperature,
-        pH=6.5,
-        name="reference 6",
-    )
+    brine = _reference_brine(6)
     state = backend.speciate(brine)
     for sp, m, lng in zip(ref.species, ref.molality, ref.ln_gamma, strict=True):
         assert state.species_molality[sp] == pytest.approx(m, rel=1e-8), sp

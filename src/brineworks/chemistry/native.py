@@ -636,6 +636,18 @@ class NativeBackend(DatabaseBackend):
             lnm[again[good]], xi[again[good]] = lh[good], xh[good]
             state = _merge(state, _subset(sh, np.flatnonzero(good)), again[good])
             failed[again[good]] = False
+        rest = np.flatnonzero(failed & present.any(axis=1))
+        if len(rest):
+            # Last remedy: every solid given dissolved first (the homogeneous solution), then
+            # let the search precipitate what must. A solid so soluble that no saturated
+            # solution exists ends dissolved, or beyond the validated ionic strength.
+            log.info("native: %d solutions retried from everything dissolved", len(rest))
+            x0 = -n0[rest]
+            l3, x3, s3, f3 = problem.search(rest, np.zeros_like(present[rest]), xi=x0)
+            good = ~f3
+            lnm[rest[good]], xi[rest[good]] = l3[good], x3[good]
+            state = _merge(state, _subset(s3, np.flatnonzero(good)), rest[good])
+            failed[rest[good]] = False
         if np.any(failed):
             row = int(np.flatnonzero(failed)[0])
             raise ChemistryError(

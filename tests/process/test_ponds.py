@@ -131,3 +131,21 @@ def test_bischofite_per_tonne_kcl_compared_with_qarhan(backend: ThermoBackend) -
         why in reason for why in ("ionic strength", "nearly dry", "cannot be represented")
     ), reason
     assert r.final.path.steps[-1].molality["Li"] > 19.0
+
+
+def test_train_solved_by_the_native_backend_agrees(train: PondTrainResult) -> None:
+    """The Qarhan train with the native backend: areas within 1e-5, every salt above 1 % of
+    its pond's harvest within 1e-4 of the PHREEQC train (the small bischofite harvest of the
+    carnallite pond, set by where its appearance is bracketed, within 1 %)."""
+    from brineworks.chemistry.backend import get_backend
+
+    native = get_backend("native")
+    brine = Brine.from_catalogue("qarhan", backend=native)
+    ours = simulate_pond_train(brine, FLOW, QARHAN_TRAIN, climate("qarhan"), backend=native)
+    for mine, ref in zip(ours.ponds, train.ponds, strict=True):
+        assert mine.area == pytest.approx(ref.area, rel=1e-5), ref.name
+        total = sum(ref.salts.values())
+        assert set(mine.salts) == set(ref.salts), ref.name
+        for salt, t in ref.salts.items():
+            tolerance = 1e-4 if t > 0.01 * total else 1e-2
+            assert mine.salts[salt] == pytest.approx(t, rel=tolerance), (ref.name, salt)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -413,6 +413,36 @@ class PitzerModel:
         )
 
     # ------------------------------------------------------------------ evaluation
+    @cached_property
+    def _incidence(self) -> FloatArray:
+        """One matrix that sums every per-parameter contribution into its species' ln γ.
+
+        Row blocks, in order: salt pairs (to the cation, to the anion), like pairs (to i, to
+        j), neutral pairs (to the neutral, to its partner), triples (to each member).
+        """
+        ti, tj, tk, _ = self.triples
+        index = np.concatenate(
+            [self.salt.i, self.salt.j, self.like.i, self.like.j, self.neutral.i,
+             self.neutral.j, ti, tj, tk]
+        ).astype(np.intp)  # fmt: skip
+        inc = np.zeros((len(index), len(self.species)))
+        inc[np.arange(len(index)), index] = 1.0
+        return inc
+
+    def _parameters_at(self, basis: FloatArray) -> tuple[FloatArray, ...]:
+        """β0, β1, β2, Cφ, θ, λ and the triple parameters at the basis' temperatures."""
+        c = basis @ self.salt.coeffs.reshape(-1, 4, 6).transpose(2, 0, 1).reshape(6, -1)
+        c = c.reshape(len(basis), -1, 4)
+        return (
+            c[..., 0],
+            c[..., 1],
+            c[..., 2],
+            c[..., 3],
+            self.like.at(basis),
+            self.neutral.at(basis),
+            basis @ self.triples[3].T,
+        )
+
     def activity(self, molality: FloatArray, temperature: FloatArray | float) -> ActivityResult:
         """Activity coefficients, osmotic coefficient and water activity.
 
@@ -427,37 +457,31 @@ class PitzerModel:
         m = np.atleast_2d(np.asarray(molality, dtype=float))
         n = m.shape[0]
         t = np.broadcast_to(np.asarray(temperature, dtype=float), (n,))
-        if n > 1 and np.all(t == t[0]):
-            # one temperature (the usual case): parameters evaluated once, broadcast over rows
-            t_eval = t[:1]
-            basis = temperature_basis(t_eval)  # (1, 6)
-        else:
-            t_eval = t
-            basis = temperature_basis(t)  # (N, 6)
+        single = bool(np.all(t == t[0]))
+        # one temperature (the usual case): parameters evaluated once, broadcast over rows
+        t_eval = t[:1] if single else t
+        basis = temperature_basis(t_eval)  # (1 or N, 6)
+        b0, b1, b2, cphi, theta, lam, p = self._parameters_at(basis)
         if self.aphi is not None:
             aphi = np.broadcast_to(basis @ self.aphi, (n,))
         else:
             aphi = np.broadcast_to(debye_huckel_aphi(t_eval), (n,))
         z = self.charge
         az = np.abs(z)
-        ionic = 0.5 * (m * z * z).sum(axis=1)
-        big_z = (m * az).sum(axis=1)
+        ionic = 0.5 * (m @ (z * z))
+        big_z = m @ az
         sqrt_i = np.sqrt(ionic)
         b = B_DH
-        ln_g = np.zeros_like(m)
-        n_s = m.shape[1]
+        parts: list[FloatArray] = []
 
         # Debye–Hückel
-        f_dh = -aphi * (sqrt_i / (1 + b * sqrt_i) + (2 / b) * np.log1p(b * sqrt_i))
+        f_total = -aphi * (sqrt_i / (1 + b * sqrt_i) + (2 / b) * np.log1p(b * sqrt_i))
         osm = -aphi * ionic**1.5 / (1 + b * sqrt_i)
-        f_total = f_dh.copy()
+        sum_mmc = np.zeros(n)
 
         # cation–anion pairs
-        if len(self.salt.i):
-            c = basis @ self.salt.coeffs.reshape(-1, 4, 6).transpose(2, 0, 1).reshape(6, -1)
-            c = c.reshape(len(basis), -1, 4)
-            b0, b1, b2, cphi = c[..., 0], c[..., 1], c[..., 2], c[..., 3]
-            ci, ai = self.salt.i, self.salt.j
+        ci, ai = self.salt.i, self.salt.j
+        if len(ci):
             x1 = self.alpha[:, 0] * sqrt_i[:, None]
             x2 = self.alpha[:, 1] * sqrt_i[:, None]
             g1, g1p = _g(x1), _gp(x1)
@@ -469,66 +493,47 @@ class PitzerModel:
             cc = cphi / (2.0 * np.sqrt(az[ci] * az[ai]))
             mc, ma = m[:, ci], m[:, ai]
             mm = mc * ma
-            f_total += (mm * bprime).sum(axis=1)
+            f_total = f_total + (mm * bprime).sum(axis=1)
             contrib = 2 * bb + big_z[:, None] * cc
-            ln_g += _scatter(ma * contrib, ci, n_s) + _scatter(mc * contrib, ai, n_s)
+            parts += [ma * contrib, mc * contrib]
             sum_mmc = (mm * cc).sum(axis=1)
-            ln_g += az[None, :] * sum_mmc[:, None]
-            osm += (mm * (bphi + big_z[:, None] * cc)).sum(axis=1)
+            osm = osm + (mm * (bphi + big_z[:, None] * cc)).sum(axis=1)
 
         # like-charged pairs: Φ = θ + Eθ
-        if len(self.like.i):
-            li, lj = self.like.i, self.like.j
-            theta = self.like.at(basis)
+        li, lj = self.like.i, self.like.j
+        if len(li):
             if self.use_etheta:
                 etheta, etheta_p = _e_theta(z[li], z[lj], aphi, ionic)
             else:
                 etheta = etheta_p = np.zeros((n, len(li)))
             phi = theta + etheta
             mm = m[:, li] * m[:, lj]
-            f_total += (mm * etheta_p).sum(axis=1)
-            ln_g += _scatter(2 * m[:, lj] * phi, li, n_s) + _scatter(2 * m[:, li] * phi, lj, n_s)
-            osm += (mm * (phi + ionic[:, None] * etheta_p)).sum(axis=1)
-
-        ln_g += (z * z)[None, :] * f_total[:, None]
+            f_total = f_total + (mm * etheta_p).sum(axis=1)
+            parts += [2 * m[:, lj] * phi, 2 * m[:, li] * phi]
+            osm = osm + (mm * (phi + ionic[:, None] * etheta_p)).sum(axis=1)
 
         # neutral species: λ
-        if len(self.neutral.i):
-            ni, nj = self.neutral.i, self.neutral.j
-            lam = self.neutral.at(basis)
+        ni, nj = self.neutral.i, self.neutral.j
+        if len(ni):
             self_pair = ni == nj
-            ln_g += _scatter(2 * m[:, nj] * lam, ni, n_s)
-            ln_g += _scatter(np.where(self_pair, 0.0, 2 * m[:, ni] * lam), nj, n_s)
-            osm += (m[:, ni] * m[:, nj] * lam * np.where(self_pair, 0.5, 1.0)).sum(axis=1)
+            parts += [2 * m[:, nj] * lam, np.where(self_pair, 0.0, 2 * m[:, ni] * lam)]
+            osm = osm + (m[:, ni] * m[:, nj] * lam * np.where(self_pair, 0.5, 1.0)).sum(axis=1)
 
-        # triples: ψ, ζ, μ — G_ex term Σ_t m_i m_j m_k p_t
-        ti, tj, tk, tc = self.triples
+        # triples: ψ, ζ, η, μ — G_ex term Σ_t m_i m_j m_k p_t
+        ti, tj, tk, _ = self.triples
         if len(ti):
-            p = basis @ tc.T
             mi, mj, mk = m[:, ti], m[:, tj], m[:, tk]
-            ln_g += _scatter(mj * mk * p, ti, n_s)
-            ln_g += _scatter(mi * mk * p, tj, n_s) + _scatter(mi * mj * p, tk, n_s)
-            osm += (mi * mj * mk * p).sum(axis=1)
+            parts += [mj * mk * p, mi * mk * p, mi * mj * p]
+            osm = osm + (mi * mj * mk * p).sum(axis=1)
 
+        ln_g = (z * z)[None, :] * f_total[:, None] + az[None, :] * sum_mmc[:, None]
+        if parts:
+            ln_g = ln_g + np.concatenate(parts, axis=1) @ self._incidence
         total = m.sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             phi_osm = np.where(total > 0, 1.0 + 2.0 * osm / total, 1.0)
         ln_aw = -phi_osm * total * M_WATER
         return ActivityResult(ln_g, phi_osm, ln_aw, ionic)
-
-
-_INCIDENCE: dict[tuple[bytes, int], FloatArray] = {}
-
-
-def _scatter(values: FloatArray, index: NDArray[np.intp], n_species: int) -> FloatArray:
-    """Sum columns of ``values`` (N, P) into species columns ``index`` (P,): (N, S)."""
-    key = (index.tobytes(), n_species)
-    inc = _INCIDENCE.get(key)
-    if inc is None:
-        inc = np.zeros((len(index), n_species))
-        inc[np.arange(len(index)), index] = 1.0
-        _INCIDENCE[key] = inc
-    return np.asarray(values @ inc)
 
 
 def _g(x: FloatArray) -> FloatArray:

@@ -34,7 +34,6 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +43,7 @@ from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula, species_charge
 from brineworks.chemistry.ions import ion
+from brineworks.chemistry.newton import SolutionState, merge_rows, newton, subset_rows
 from brineworks.chemistry.pitzer import M_WATER, PitzerModel, parse_pitzer_block
 from brineworks.chemistry.reactions import (
     Reaction,
@@ -66,8 +66,6 @@ IONIC_STRENGTH_MAX = 25.0
 
 LN10 = math.log(10.0)
 _ELEMENTS = ELEMENTS
-_MAX_STEP = 2.0  # largest change of ln m per Newton iteration
-_FD_STEP = 1e-7
 
 
 @dataclass(frozen=True)
@@ -106,17 +104,6 @@ class _System:
         for p, reaction in enumerate(self.phase_reactions):
             out[:, p] = reaction.log_k(temperature) * LN10
         return out
-
-
-@dataclass
-class _State:
-    """Solution of a batch: molalities, activity coefficients, water activity."""
-
-    m: FloatArray  # (N, S)
-    ln_gamma: FloatArray  # (N, S)
-    ln_aw: FloatArray  # (N,)
-    ionic_strength: FloatArray  # (N,)
-    water: FloatArray  # (N,) mass of water [kg per kg starting water]
 
 
 class NativeBackend(DatabaseBackend):
@@ -389,14 +376,16 @@ class NativeBackend(DatabaseBackend):
     # ------------------------------------------------------------------ solvers
     def _evaluate(
         self, system: _System, ln_m: FloatArray, t: FloatArray, water: FloatArray
-    ) -> _State:
+    ) -> SolutionState:
         """Activity coefficients and water activity of the solutions ``exp(ln_m)``."""
         m = np.exp(np.clip(ln_m, -600.0, 50.0))
         act = system.model.activity(m, t)
-        return _State(m, act.ln_gamma, act.ln_water_activity, act.ionic_strength, water)
+        return SolutionState(m, act.ln_gamma, act.ln_water_activity, act.ionic_strength, water)
 
     @staticmethod
-    def _mass_action(system: _System, ln_m: FloatArray, st: _State, ln_k: FloatArray) -> FloatArray:
+    def _mass_action(
+        system: _System, ln_m: FloatArray, st: SolutionState, ln_k: FloatArray
+    ) -> FloatArray:
         """Residual of the mass-action law of each secondary species, shape (N, S − B)."""
         nb = len(system.basis)
         ln_a = ln_m + st.ln_gamma
@@ -404,7 +393,7 @@ class NativeBackend(DatabaseBackend):
         predicted += st.ln_aw[:, None] * system.nu_w[nb:]
         return np.asarray(ln_a[:, nb:] - predicted)
 
-    def _macinnes_shift(self, system: _System, state: _State, t: FloatArray) -> FloatArray:
+    def _macinnes_shift(self, system: _System, state: SolutionState, t: FloatArray) -> FloatArray:
         """δ per solution: ln γ_i(MacInnes) = ln γ_i − z_i δ, so that γ(Cl-) = γ±(KCl, I).
 
         Zero where the database says ``-MacInnes false``.
@@ -423,7 +412,7 @@ class NativeBackend(DatabaseBackend):
 
     def _solve_speciation(
         self, system: _System, totals: FloatArray, t: FloatArray, ph: FloatArray
-    ) -> tuple[_State, NDArray[np.bool_]]:
+    ) -> tuple[SolutionState, NDArray[np.bool_]]:
         """Newton on ln m of every species: mass action, element balances, electroneutrality
         (or the given pH)."""
         n_el = totals.shape[1]
@@ -434,7 +423,7 @@ class NativeBackend(DatabaseBackend):
         ln_k = system.ln_k(t)
         u0 = _ideal_secondary(system, x0, ln_k)
 
-        def residual(u: FloatArray, rows: NDArray[np.intp]) -> tuple[FloatArray, _State]:
+        def residual(u: FloatArray, rows: NDArray[np.intp]) -> tuple[FloatArray, SolutionState]:
             st = self._evaluate(system, u, t[rows], np.ones(len(rows)))
             res = np.empty_like(u)
             res[:, :n_el] = (st.m @ system.element_matrix.T) / totals[rows] - 1.0
@@ -455,7 +444,7 @@ class NativeBackend(DatabaseBackend):
         mass_action[:, nb:] = np.eye(n_s - nb)
         mass_action[:, :nb] = -system.nu[nb:]
 
-        def jacobian(u: FloatArray, st: _State, rows: NDArray[np.intp]) -> FloatArray:
+        def jacobian(u: FloatArray, st: SolutionState, rows: NDArray[np.intp]) -> FloatArray:
             jac = np.zeros((len(u), n_s, n_s))
             jac[:, :n_el, :] = (
                 st.m[:, None, :] * system.element_matrix[None] / totals[rows][..., None]
@@ -471,7 +460,7 @@ class NativeBackend(DatabaseBackend):
 
         # Speciation couples the activity coefficients only weakly to the unknowns (the major
         # ions are fixed by their balances), so Newton with γ held at each iterate converges.
-        _, state, ok = _newton(residual, u0, jacobian, full=True, strict=False)
+        _, state, ok = newton(residual, u0, jacobian, full=True, strict=False)
         return state, ok
 
     # ------------------------------------------------------------------ equilibrium
@@ -614,7 +603,7 @@ class NativeBackend(DatabaseBackend):
             l2, x2, s2, f2 = problem.search(retry, now, lnm=l1, xi=x1)
             ok = ~(f1 | f2)
             lnm[retry[ok]], xi[retry[ok]] = l2[ok], x2[ok]
-            state = _merge(state, s2, retry[ok])
+            state = merge_rows(state, s2, retry[ok])
             failed[retry[ok]] = False
         again = np.flatnonzero(failed | (state.ionic_strength > IONIC_STRENGTH_MAX))
         if len(again):
@@ -634,7 +623,7 @@ class NativeBackend(DatabaseBackend):
             assert xh is not None
             good = ~fh & (sh.ionic_strength <= IONIC_STRENGTH_MAX)
             lnm[again[good]], xi[again[good]] = lh[good], xh[good]
-            state = _merge(state, _subset(sh, np.flatnonzero(good)), again[good])
+            state = merge_rows(state, subset_rows(sh, np.flatnonzero(good)), again[good])
             failed[again[good]] = False
         rest = np.flatnonzero(failed & present.any(axis=1))
         if len(rest):
@@ -646,7 +635,7 @@ class NativeBackend(DatabaseBackend):
             l3, x3, s3, f3 = problem.search(rest, np.zeros_like(present[rest]), xi=x0)
             good = ~f3
             lnm[rest[good]], xi[rest[good]] = l3[good], x3[good]
-            state = _merge(state, _subset(s3, np.flatnonzero(good)), rest[good])
+            state = merge_rows(state, subset_rows(s3, np.flatnonzero(good)), rest[good])
             failed[rest[good]] = False
         if np.any(failed):
             row = int(np.flatnonzero(failed)[0])
@@ -686,7 +675,7 @@ class NativeBackend(DatabaseBackend):
         problem: _Equilibria,
         lnm: FloatArray,
         xi: FloatArray,
-        state: _State,
+        state: SolutionState,
         solids: Sequence[str],
         names: Sequence[str],
     ) -> None:
@@ -721,7 +710,7 @@ class NativeBackend(DatabaseBackend):
     def _speciations(
         self,
         system: _System,
-        state: _State,
+        state: SolutionState,
         t: FloatArray,
         notes: Sequence[tuple[str, ...]],
         saturation: bool,
@@ -840,11 +829,11 @@ class _Equilibria:
     dissolved: FloatArray  # (N, E) dissolved element amounts at the start
     available: FloatArray  # (N, E) dissolved + in the solids
     ph: FloatArray  # (N,) NaN where the pH follows from electroneutrality
-    shift: Callable[[_System, _State, FloatArray], FloatArray]
-    evaluate: Callable[[_System, FloatArray, FloatArray, FloatArray], _State]
+    shift: Callable[[_System, SolutionState, FloatArray], FloatArray]
+    evaluate: Callable[[_System, FloatArray, FloatArray, FloatArray], SolutionState]
     nonideality: float = 1.0  # λ: ln γ scaled by λ and φ by 1 + λ(φ − 1); 1 is the model
 
-    def state(self, ln_m: FloatArray, t: FloatArray, water: FloatArray) -> _State:
+    def state(self, ln_m: FloatArray, t: FloatArray, water: FloatArray) -> SolutionState:
         """The model's state, or with λ < 1 one between the ideal solution and the model."""
         st = self.evaluate(self.system, ln_m, t, water)
         lam = self.nonideality
@@ -854,7 +843,7 @@ class _Equilibria:
             st.ln_aw = ideal_ln_aw + lam * (st.ln_aw - ideal_ln_aw)
         return st
 
-    def si(self, rows: NDArray[np.intp], lnm: FloatArray, st: _State) -> FloatArray:
+    def si(self, rows: NDArray[np.intp], lnm: FloatArray, st: SolutionState) -> FloatArray:
         """log10 SI of the candidate solids, shape (len(rows), P)."""
         ln_iap = (lnm + st.ln_gamma) @ self.nu_p.T + st.ln_aw[:, None] * self.nu_pw
         return np.asarray((ln_iap - self.ln_k_p[rows]) / LN10)
@@ -866,7 +855,7 @@ class _Equilibria:
         held: FloatArray,
         lnm: FloatArray,
         xi: FloatArray,
-    ) -> tuple[FloatArray, FloatArray, _State, NDArray[np.bool_]]:
+    ) -> tuple[FloatArray, FloatArray, SolutionState, NDArray[np.bool_]]:
         """Newton for the given rows and active sets; returns ln m, ξ, state, converged."""
         system = self.system
         n_s = len(system.species)
@@ -874,7 +863,7 @@ class _Equilibria:
         n_el = len(self.el_p[0]) if len(self.el_p) else self.dissolved.shape[1]
         fixed_ph = np.isfinite(self.ph)
 
-        def residual(u: FloatArray, local: NDArray[np.intp]) -> tuple[FloatArray, _State]:
+        def residual(u: FloatArray, local: NDArray[np.intp]) -> tuple[FloatArray, SolutionState]:
             g = rows[local]
             x = u[:, n_s:]
             water = 1.0 - M_WATER * (x @ self.h2o)
@@ -894,7 +883,7 @@ class _Equilibria:
             res[:, n_s:] = np.where(active[local], si, x - held[local])
             return res, st
 
-        def linear(u: FloatArray, st: _State, local: NDArray[np.intp]) -> FloatArray:
+        def linear(u: FloatArray, st: SolutionState, local: NDArray[np.intp]) -> FloatArray:
             g = rows[local]
             dim = u.shape[1]
             jac = np.zeros((len(u), dim, dim))
@@ -913,7 +902,7 @@ class _Equilibria:
             return jac
 
         u0 = np.concatenate([lnm, xi], axis=1)
-        u, st, ok = _newton(residual, u0, linear, linear_rows=nb, fd_columns=n_s, strict=False)
+        u, st, ok = newton(residual, u0, linear, linear_rows=nb, fd_columns=n_s, strict=False)
         # held amounts exactly as held (Newton leaves them within rounding, ~1e-25 mol)
         return u[:, :n_s], np.where(active, u[:, n_s:], held), st, ok
 
@@ -923,7 +912,7 @@ class _Equilibria:
         active: NDArray[np.bool_],
         lnm: FloatArray | None = None,
         xi: FloatArray | None = None,
-    ) -> tuple[FloatArray, FloatArray, _State, NDArray[np.bool_]]:
+    ) -> tuple[FloatArray, FloatArray, SolutionState, NDArray[np.bool_]]:
         """Active-set loop: per solution, one solid joins or leaves per pass until every
         present solid is at SI = 0 and every absent one at SI ≤ 0."""
         n, n_p = len(rows), self.n0.shape[1]
@@ -941,13 +930,13 @@ class _Equilibria:
         failed = np.zeros(n, dtype=bool)
         tried: list[set[bytes]] = [set() for _ in range(n)]
         todo = np.arange(n)
-        state: _State | None = None
+        state: SolutionState | None = None
         for _ in range(6 * n_p + 8):
             for r in todo:
                 tried[r].add(active[r].tobytes())
             l1, x1, st, ok = self.solve(rows[todo], active[todo], held[todo], lnm[todo], xi[todo])
             lnm[todo], xi[todo] = l1, x1
-            state = st if state is None else _merge(state, st, todo)
+            state = st if state is None else merge_rows(state, st, todo)
             failed[todo[~ok]] = True
             si = self.si(rows[todo], l1, st)
             amount = self.n0[rows[todo]] + x1
@@ -981,20 +970,6 @@ class _Equilibria:
         return lnm, xi, state, failed
 
 
-def _merge(state: _State, part: _State, rows: NDArray[np.intp]) -> _State:
-    """``state`` with ``rows`` replaced by ``part`` (arrays copied)."""
-    out = _State(
-        state.m.copy(),
-        state.ln_gamma.copy(),
-        state.ln_aw.copy(),
-        state.ionic_strength.copy(),
-        state.water.copy(),
-    )
-    out.m[rows], out.ln_gamma[rows], out.ln_aw[rows] = part.m, part.ln_gamma, part.ln_aw
-    out.ionic_strength[rows], out.water[rows] = part.ionic_strength, part.water
-    return out
-
-
 def _ideal_secondary(system: _System, x: FloatArray, ln_k: FloatArray) -> FloatArray:
     """ln m of every species from ln m of the basis, for an ideal solution (γ = a_w = 1)."""
     nb = len(system.basis)
@@ -1002,131 +977,6 @@ def _ideal_secondary(system: _System, x: FloatArray, ln_k: FloatArray) -> FloatA
     out[:, :nb] = x
     out[:, nb:] = ln_k[:, nb:] + x @ system.nu[nb:].T
     return np.clip(out, -600.0, 50.0)
-
-
-Residual = Callable[[FloatArray, NDArray[np.intp]], tuple[FloatArray, _State]]
-LinearJacobian = Callable[[FloatArray, _State, NDArray[np.intp]], FloatArray]
-
-
-@overload
-def _newton(
-    residual: Residual,
-    u: FloatArray,
-    linear: LinearJacobian,
-    max_iter: int = ...,
-    *,
-    full: bool = ...,
-    linear_rows: int | None = ...,
-    fd_columns: int | None = ...,
-    strict: Literal[True] = ...,
-) -> tuple[FloatArray, _State]: ...
-
-
-@overload
-def _newton(
-    residual: Residual,
-    u: FloatArray,
-    linear: LinearJacobian,
-    max_iter: int = ...,
-    *,
-    full: bool = ...,
-    linear_rows: int | None = ...,
-    fd_columns: int | None = ...,
-    strict: Literal[False],
-) -> tuple[FloatArray, _State, NDArray[np.bool_]]: ...
-
-
-def _newton(
-    residual: Residual,
-    u: FloatArray,
-    linear: LinearJacobian,
-    max_iter: int = 100,
-    *,
-    full: bool = False,
-    linear_rows: int | None = None,
-    fd_columns: int | None = None,
-    strict: bool = True,
-) -> tuple[FloatArray, _State] | tuple[FloatArray, _State, NDArray[np.bool_]]:
-    """Newton's method on many independent systems at once (rows of ``u``).
-
-    The first equations (element balances and electroneutrality) are linear in the molalities:
-    ``linear`` gives their exact Jacobian. The others (mass action, SI = 0) depend on the
-    activity coefficients and are differentiated by forward differences, all perturbations of
-    all unconverged rows evaluated in one call of ``residual``. The exact rows matter:
-    electroneutrality fixes H+ through differences of the major ions 1e10 times larger than H+
-    itself, which difference quotients cannot resolve. With ``full``, ``linear`` gives the
-    whole Jacobian and no differences are taken. Otherwise ``linear`` returns a full matrix
-    whose first ``linear_rows`` rows are exact (all of its rows if None) and whose other rows
-    are exact in the columns from ``fd_columns`` on; the differences fill the rest. Each step
-    is limited to a change of 2 in any ln m. A row is converged when its largest residual is
-    below 1e-12 (accepted at 1e-10).
-
-    Raises
-    ------
-    ChemistryError
-        If ``strict`` and some row has not converged after ``max_iter`` steps; otherwise the
-        third value returned flags the rows that converged.
-    """
-    dim = u.shape[1]
-    u = u.copy()
-    rows = np.arange(len(u))
-    res, state = residual(u, rows)
-    for _ in range(max_iter):
-        err = np.max(np.abs(res), axis=1)
-        todo = np.flatnonzero(~(err <= 1e-12))
-        if not len(todo):
-            break
-        ua = u[todo]
-        exact = linear(ua, _subset(state, todo), todo)
-        if full:
-            jac = exact
-        else:
-            n_fd = dim if fd_columns is None else fd_columns
-            n_lin = exact.shape[1] if linear_rows is None else linear_rows
-            pert = np.repeat(ua[:, None, :], n_fd, axis=1)
-            pert[:, :, :n_fd] += _FD_STEP * np.eye(n_fd)[None]
-            pr, _ = residual(pert.reshape(-1, dim), np.repeat(todo, n_fd))
-            diff = (pr.reshape(len(todo), n_fd, dim) - res[todo][:, None, :]) / _FD_STEP
-            if exact.shape[1] == dim:
-                jac = exact.copy()
-            else:
-                jac = np.zeros((len(todo), dim, dim))
-                jac[:, : exact.shape[1], :] = exact
-            jac[:, n_lin:, :n_fd] = diff.transpose(0, 2, 1)[:, n_lin:, :]
-        try:
-            step = np.linalg.solve(jac, -res[todo][..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            step = np.stack(
-                [np.linalg.lstsq(j, -r, rcond=None)[0] for j, r in zip(jac, res[todo], strict=True)]
-            )
-        step = np.nan_to_num(step)
-        biggest = np.max(np.abs(step), axis=1, keepdims=True)
-        step *= np.minimum(1.0, _MAX_STEP / np.maximum(biggest, 1e-300))
-        u[todo] = ua + step
-        part_res, part = residual(u[todo], todo)
-        res[todo] = part_res
-        state = _merge(state, part, todo)
-    err = np.max(np.abs(res), axis=1)
-    ok = err <= 1e-10
-    if strict:
-        if not np.all(ok):
-            raise ChemistryError(
-                f"native backend did not converge in {max_iter} Newton iterations "
-                f"(largest residual {float(np.nanmax(err)):.3g})",
-                "",
-            )
-        return u, state
-    return u, state, ok
-
-
-def _subset(state: _State, rows: NDArray[np.intp]) -> _State:
-    return _State(
-        state.m[rows],
-        state.ln_gamma[rows],
-        state.ln_aw[rows],
-        state.ionic_strength[rows],
-        state.water[rows],
-    )
 
 
 def _initial_guess(

@@ -62,6 +62,19 @@ REASONS: dict[str, str] = {
         "is small and the two curves cross at a shallow angle, so log K errors of 0.01-0.02 "
         "move it by 14 %"
     ),
+    "CRC-Na2SO4-": (
+        "mirabilite 2 K below its transition to thenardite, where its solubility rises steeply "
+        "(1.98 to 2.91 mol/kg from 25 to 30 C): pitzer.dat's mirabilite log K(T)"
+    ),
+    "CRC-K2SO4-": (
+        "arcanite's pitzer.dat expression is shifted to the 20, 25 and 100 C handbook values; "
+        "its temperature shape misses the CRC series by up to 3 % at 60-90 C"
+    ),
+    "CRC-Li2CO3-": (
+        "the Li2CO3 log K(T) is fitted to Seidell (1940), whose 50-75 C values sit 5-6 % below "
+        "the CRC table's: the two handbooks disagree by about as much as the miss"
+    ),
+    "CRC-MgSO4-": "epsomite at 10 C, near its lower stability limit: pitzer.dat's epsomite log K(T)",
     "LiNaSO4-30": (
         "Li2SO4-Na2SO4 at 30 C: no psi(Li,Na,SO4) and theta(Li,Na) fitted to chloride data; the "
         "double salt's log K is calibrated to this point, but mirabilite is not at SI 0 there"
@@ -90,10 +103,10 @@ def _ids(results: list[ValidationResult]) -> list[str]:
 
 def test_data_file_shape() -> None:
     points = load_points()
-    assert len(points) == 207
+    assert len(points) == 269
     assert all(p.source and p.status in {"R", "R-weak", "L"} for p in points)
     assert {p.kind for p in points} == {"single", "curve", "invariant"}
-    assert sum(sum(p.measured.values()) for p in points) == pytest.approx(655.3453, abs=1e-4)
+    assert sum(sum(p.measured.values()) for p in points) == pytest.approx(886.0686, abs=1e-4)
 
 
 def test_every_point_meets_target_or_is_a_recorded_miss(results: list[ValidationResult]) -> None:

@@ -74,7 +74,7 @@ REASONS: dict[str, str] = {
         "the Li2CO3 log K(T) is fitted to Seidell (1940), whose 50-75 C values sit 5-6 % below "
         "the CRC table's: the two handbooks disagree by about as much as the miss"
     ),
-    "CRC-MgSO4-": "epsomite at 10 C, near its lower stability limit: pitzer.dat's epsomite log K(T)",
+    "CRC-MgSO4-": "epsomite at 10 C, near its lower stability limit: pitzer.dat's epsomite log K",
     "LiNaSO4-30": (
         "Li2SO4-Na2SO4 at 30 C: no psi(Li,Na,SO4) and theta(Li,Na) fitted to chloride data; the "
         "double salt's log K is calibrated to this point, but mirabilite is not at SI 0 there"

@@ -24,6 +24,7 @@ import numpy as np
 
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database, extension_text, load_phase_rows, with_extension
+from brineworks.chemistry.ions import ion
 
 __all__ = [
     "FitPoint",
@@ -110,13 +111,24 @@ def log_iap(phase: str, points: Sequence[FitPoint]) -> np.ndarray:
     backend = PhreeqcBackend(Database(with_extension(base, extension_text() + probe), "fit-probe"))
     out = []
     for p in points:
-        brine = Brine(molality=p.molality, temperature=p.temperature, name=f"{phase} fit point")
+        # A salt whose anion forms by hydrolysis (borax: B(OH)4-) has no anion among the solute
+        # keys; its composition is taken as exact and the speciation carries its charge.
+        exact = not any(ion(k).charge < 0 for k in p.molality)
+        brine = Brine(
+            molality=p.molality, temperature=p.temperature, name=f"{phase} fit point", exact=exact
+        )
         out.append(backend.speciate(brine).saturation_index[phase])
     return np.array(out)
 
 
-def fit_log_k(phase: str, points: Sequence[FitPoint] | None = None) -> LogKFit:
-    """Fit log K(T) of ``phase`` to measured solubilities (default: its rows of fit_points.csv)."""
+def fit_log_k(
+    phase: str, points: Sequence[FitPoint] | None = None, *, linear_term: bool = False
+) -> LogKFit:
+    """Fit log K(T) of ``phase`` to measured solubilities (default: its rows of fit_points.csv).
+
+    log K = A1 + A3/T (+ A4 log10 T with four or more points; + A2 T as well with
+    ``linear_term`` and six or more points).
+    """
     pts = tuple(points) if points is not None else fit_points(phase)
     if not pts:
         raise ValueError(f"no solubility points to fit {phase}")
@@ -128,9 +140,11 @@ def fit_log_k(phase: str, points: Sequence[FitPoint] | None = None) -> LogKFit:
         columns.append(1.0 / t)
     if len(pts) >= 4 and np.ptp(t) > 1.0:
         columns.append(np.log10(t))
+    if linear_term and len(pts) >= 6 and np.ptp(t) > 1.0:
+        columns.append(t)
     coef, *_ = np.linalg.lstsq(np.column_stack(columns), y, rcond=None)
-    c = [float(v) for v in coef] + [0.0, 0.0]
-    a = [c[0], 0.0, c[1], c[2], 0.0, 0.0]
+    c = [float(v) for v in coef] + [0.0, 0.0, 0.0]
+    a = [c[0], c[3], c[1], c[2], 0.0, 0.0]
     return LogKFit(
         phase, (a[0], a[1], a[2], a[3], a[4], a[5]), tuple(t), tuple(float(v) for v in y)
     )
@@ -166,11 +180,15 @@ def fit_offset(
     return LogKFit(phase, a, tuple(t), tuple(float(v) for v in y))
 
 
+FOUR_TERM_FITS = frozenset({"Borax"})
+"""Phases whose solubility curve needs the linear term too (borax: residuals 0.038 → 0.008)."""
+
+
 def fit_phase(phase: str) -> LogKFit:
     """Fit ``phase`` the way the stored extension was fitted (offset or free fit)."""
     if phase in OFFSET_FITS:
         return fit_offset(phase, OFFSET_FITS[phase])
-    return fit_log_k(phase)
+    return fit_log_k(phase, linear_term=phase in FOUR_TERM_FITS)
 
 
 # ----------------------------------------------------------------------------- mixing terms

@@ -49,6 +49,10 @@ SALTS: dict[str, tuple[dict[str, float], str]] = {
     "Li2SO4": ({"Li": 2, "SO4": 1}, "Li"),
     "Li2CO3": ({"Li": 2, "CO3": 1}, "C"),
     "H3BO3": ({"B": 1}, "B"),
+    "Na2CO3": ({"Na": 2, "CO3": 1}, "Na"),
+    "NaHCO3": ({"Na": 1, "HCO3": 1}, "Na"),
+    "KHCO3": ({"K": 1, "HCO3": 1}, "K"),
+    "Na2B4O7": ({"Na": 2, "B": 4}, "Na"),
 }
 """Salt → (ions per formula unit, element whose total molality measures the salt).
 

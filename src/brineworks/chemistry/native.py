@@ -34,6 +34,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -267,15 +268,10 @@ class NativeBackend(DatabaseBackend):
         saturation
             Also compute the saturation index of every phase the brine's elements can form.
         """
-        out: list[Speciation | None] = [None] * len(brines)
-        groups: dict[tuple[str, ...], list[int]] = {}
-        prepared = []
-        for k, brine in enumerate(brines):
-            totals, ph, notes = self._prepare(brine)
-            prepared.append((totals, ph, notes))
-            key = tuple(e for e in _ELEMENTS if totals.get(e, 0.0) > 0)
-            groups.setdefault(key, []).append(k)
-        for key, members in groups.items():
+        prepared = [self._prepare(brine) for brine in brines]
+        keys = [tuple(e for e in _ELEMENTS if totals.get(e, 0.0) > 0) for totals, _, _ in prepared]
+
+        def solve(key: tuple[str, ...], members: list[int]) -> list[Speciation]:
             system = self._system(key)
             amounts = np.array([[prepared[k][0][e] for e in key] for k in members])
             t = np.array([brines[k].temperature for k in members])
@@ -285,7 +281,7 @@ class NativeBackend(DatabaseBackend):
                 k = members[int(np.flatnonzero(~ok)[0])]
                 nominal = brines[k].charge_balance()
                 strength = 0.5 * sum(
-                    m * ion(key).charge ** 2 for key, m in brines[k].molality.items()
+                    m * ion(name).charge ** 2 for name, m in brines[k].molality.items()
                 )
                 if strength > IONIC_STRENGTH_MAX:
                     raise ValidityError(
@@ -298,7 +294,7 @@ class NativeBackend(DatabaseBackend):
                     f"(charge balance {nominal.percent:+.3g} %)",
                     "",
                 )
-            results = self._speciations(
+            return self._speciations(
                 system,
                 state,
                 t,
@@ -306,9 +302,8 @@ class NativeBackend(DatabaseBackend):
                 saturation,
                 [brines[k].name for k in members],
             )
-            for k, result in zip(members, results, strict=True):
-                out[k] = result
-        return [s for s in out if s is not None]
+
+        return _in_groups(keys, solve)
 
     def equilibrate(
         self,
@@ -484,8 +479,8 @@ class NativeBackend(DatabaseBackend):
         amounts = self._check_amounts(phases)
         reagents = self._check_added(added or {})
         prepared = []
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for k, brine in enumerate(brines):
+        keys = []
+        for brine in brines:
             totals, ph, notes = self._prepare(brine)
             for formula, counts in reagents.items():
                 n = (added or {})[formula]
@@ -504,10 +499,10 @@ class NativeBackend(DatabaseBackend):
                 for el in self.database.phase_formulas[p]
                 if el not in "HO"
             }
-            groups.setdefault(tuple(e for e in _ELEMENTS if e in elements), []).append(k)
-        out: list[Equilibrium | None] = [None] * len(brines)
-        for key, members in groups.items():
-            results = self._equilibria(
+            keys.append(tuple(e for e in _ELEMENTS if e in elements))
+
+        def solve(key: tuple[str, ...], members: list[int]) -> list[Equilibrium]:
+            return self._equilibria(
                 key,
                 [prepared[k][0] for k in members],
                 np.array([brines[k].temperature for k in members]),
@@ -516,9 +511,8 @@ class NativeBackend(DatabaseBackend):
                 [prepared[k][2] for k in members],
                 [brines[k].name for k in members],
             )
-            for k, result in zip(members, results, strict=True):
-                out[k] = result
-        return [e for e in out if e is not None]
+
+        return _in_groups(keys, solve)
 
     def _equilibria(
         self,
@@ -968,6 +962,22 @@ class _Equilibria:
             failed[todo] = True
         assert state is not None
         return lnm, xi, state, failed
+
+
+_R = TypeVar("_R")
+
+
+def _in_groups(
+    keys: Sequence[tuple[str, ...]], solve: Callable[[tuple[str, ...], list[int]], list[_R]]
+) -> list[_R]:
+    """Solve the items of each key together and return the results in the items' order."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for k, key in enumerate(keys):
+        groups.setdefault(key, []).append(k)
+    out: dict[int, _R] = {}
+    for key, members in groups.items():
+        out.update(zip(members, solve(key, members), strict=True))
+    return [out[k] for k in range(len(keys))]
 
 
 def _ideal_secondary(system: _System, x: FloatArray, ln_k: FloatArray) -> FloatArray:

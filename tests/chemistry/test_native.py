@@ -174,11 +174,12 @@ def test_equilibrate_hydrate_takes_water(native: NativeBackend, phreeqc: ThermoB
 
 
 def test_validation_agrees_with_phreeqc(native: NativeBackend, phreeqc: ThermoBackend) -> None:
-    """On the single-salt and lithium validation points both backends give the same answer
-    (within 0.1 %), so the native backend inherits the measured accuracy of docs/validation.md."""
+    """On the single-salt (CRC table included: sulfates, carbonates, borax) and lithium
+    validation points both backends give the same answer (within 0.1 %; measured 5e-5), so the
+    native backend inherits the measured accuracy of docs/validation.md."""
     wanted = {"NaCl-H2O", "KCl-H2O", "MgCl2-H2O", "LiCl-H2O", "Li2SO4-H2O", "Li2CO3-H2O",
               "NaCl-KCl-H2O", "LiCl-KCl-H2O", "H3BO3-H2O", "Li2SO4-K2SO4-H2O"}  # fmt: skip
-    points = [p for p in load_points() if p.system in wanted]
+    points = [p for p in load_points() if p.system in wanted or "(CRC 2017)" in p.system]
     ours = run_validation(native, points)
     theirs = run_validation(phreeqc, points)
     compared = 0
@@ -187,7 +188,7 @@ def test_validation_agrees_with_phreeqc(native: NativeBackend, phreeqc: ThermoBa
             assert math.isfinite(a.computed), a.point.case_id
             assert a.computed == pytest.approx(b.computed, rel=1e-3), a.point.case_id
             compared += 1
-    assert compared >= 80
+    assert compared >= 200
 
 
 def test_bad_input_is_named(native: NativeBackend) -> None:

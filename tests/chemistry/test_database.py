@@ -35,6 +35,7 @@ def test_phase_file_shape_and_sums() -> None:
         "Nahcolite",
         "Kalicinite",
         "Borax",
+        "Antarcticite",
     ]
     for r in rows:
         assert r["source"]
@@ -47,8 +48,8 @@ def test_phase_file_shape_and_sums() -> None:
             or (constant and "ASSUMPTION" in r["note"])
         )
     # A silent edit of a coefficient fails here.
-    assert sum(float(r["log_k_25c"]) for r in rows) == pytest.approx(0.4237, abs=1e-4)
-    assert sum(float(r["a1"]) for r in rows) == pytest.approx(-4245.27806074, abs=1e-5)
+    assert sum(float(r["log_k_25c"]) for r in rows) == pytest.approx(4.5392, abs=1e-4)
+    assert sum(float(r["a1"]) for r in rows) == pytest.approx(-4527.02964844, abs=1e-5)
 
 
 def test_stored_log_k_matches_its_expression() -> None:
@@ -72,9 +73,9 @@ def test_pitzer_file_shape_and_sums() -> None:
 
 def test_fit_points_shape() -> None:
     rows = _rows("fit_points.csv")
-    assert len(rows) == 68
+    assert len(rows) == 72
     assert all(r["source"] and r["status"] in {"R", "R-weak", "L"} for r in rows)
-    assert sum(float(r["molality_salt"]) for r in rows) == pytest.approx(180.4986, abs=1e-6)
+    assert sum(float(r["molality_salt"]) for r in rows) == pytest.approx(205.4115, abs=1e-6)
 
 
 def test_extension_is_read_by_phreeqc() -> None:

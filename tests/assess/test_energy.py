@@ -17,7 +17,8 @@ def test_energy_factor_rows_have_sources() -> None:
     assert len(rows) == 5
     assert all(f.source and f.status in {"R", "R-weak", "D"} for f in rows)
     assert sum(f.value for f in rows) == pytest.approx(17219.67, abs=1e-6)
-    assert len(capex_references()) == 3
+    assert len(capex_references()) == 10
+    assert all(r["source"] and (r["capex"] or r["jobs_direct"]) for r in capex_references())
 
 
 def test_electrolysis_electricity_by_hand() -> None:
@@ -59,6 +60,13 @@ def test_circular_park_energy(circular: SimulationResult) -> None:
         result.solution.streams["Li2CO3 cake"].get("Li2CO3") * 31557600 / 1000
     )
     assert table["carbonation"]["reference_plants"][0]["capacity_t_per_yr"] == "40000"
+    # the potash plant's capacity is its product, not the KCl lost to its mother liquor
+    assert table["potash"]["capacity_t_per_yr"] == pytest.approx(
+        result.products_t_per_yr()["KCl"]["KCl"], rel=1e-12
+    )
+    assert {r["target"] for r in table.values() if r["reference_plants"]} >= {
+        "potash_plant", "soda_ash", "chlor_alkali", "mg_electrolysis", "lithium_carbonate"
+    }  # fmt: skip
 
 
 def test_energy_per_product_follows_each_plant_line(circular: SimulationResult) -> None:

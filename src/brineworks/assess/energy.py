@@ -105,7 +105,10 @@ def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
         capacity = None
         if refs:
             product = refs[0]["product"]
-            made = sum(streams[name].get(product) for name in unit_outlets(result, unit.name))
+            made = sum(
+                streams[name].get(product)
+                for name in unit_outlets(result, unit.name, unit.product_outlets)
+            )
             capacity = made * y / 1000.0
         energy_data = "; ".join(perf.energy_notes)
         reference_plants = [{k: ref[k] for k in _REFERENCE_KEYS} for ref in refs]
@@ -136,9 +139,16 @@ def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
     return rows
 
 
-def unit_outlets(result: SimulationResult, unit: str) -> list[str]:
-    """Names of the streams leaving ``unit``."""
-    return [s.name for s in result.scenario.streams if s.source.rpartition(".")[0] == unit]
+def unit_outlets(
+    result: SimulationResult, unit: str, ports: tuple[str, ...] | None = None
+) -> list[str]:
+    """Names of the streams leaving ``unit`` (only from ``ports``, if given)."""
+    out = []
+    for s in result.scenario.streams:
+        owner, _, port = s.source.rpartition(".")
+        if owner == unit and (ports is None or port in ports):
+            out.append(s.name)
+    return out
 
 
 def energy_indicators(

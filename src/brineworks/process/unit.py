@@ -164,6 +164,8 @@ class Unit(ABC):
     """Keep the last solution and return it for the same inlets (off only to measure it)."""
     inlets: tuple[str, ...] = ()
     outlets: tuple[str, ...] = ()
+    product_outlets: ClassVar[tuple[str, ...] | None] = None
+    """Ports that carry the unit's product, for its capacity; None: every outlet."""
 
     def __init__(self, name: str, params: Mapping[str, float] | None = None) -> None:
         self.name = name

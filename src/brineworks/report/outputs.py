@@ -151,11 +151,12 @@ def _write_excel(data: dict[str, Any], path: Path) -> None:
 
 
 def _reference(r: dict[str, str]) -> str:
-    jobs = f", {r['jobs_direct']} direct jobs" if r["jobs_direct"] else ""
-    return (
-        f"{r['capacity_t_per_yr']} t/yr: {r['capex']} {r['currency']} ({r['price_year']}){jobs}"
-        f" [{r['status']}]"
-    )
+    parts = []
+    if r["capex"]:
+        parts.append(f"{r['capex']} {r['currency']} ({r['price_year']})")
+    if r["jobs_direct"]:
+        parts.append(f"{r['jobs_direct']} direct jobs")
+    return f"{r['capacity_t_per_yr']} t/yr: {', '.join(parts)} [{r['status']}]"
 
 
 def _fmt(v: object) -> str:

@@ -40,6 +40,7 @@ class PotashPlant(Unit):
     family = "potash_plant"
     inlets = ("ore",)
     outlets = ("kcl", "tailings", "mother_liquor")
+    product_outlets = ("kcl",)  # the mother liquor carries the KCl lost in crystallisation
 
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         ore = inputs["ore"]

@@ -71,9 +71,14 @@ def parameter_table() -> dict[tuple[str, str], Parameter]:
     return out
 
 
+FEED = "feed"
+"""Energy-factor basis: per tonne of everything a unit takes in (streams and utilities)."""
+
+
 @dataclass(frozen=True)
 class EnergyFactor:
-    """Energy a plant uses per tonne of a basis component it makes (``unit_performance.csv``)."""
+    """Energy a plant uses per tonne of a basis component it makes, or per tonne of its feed
+    (basis ``feed``) (``unit_performance.csv``)."""
 
     target: str
     quantity: str  # "electricity" [kWh/t] or "heat" [GJ/t]
@@ -241,11 +246,15 @@ class Unit(ABC):
         return self.family
 
     def _energy(self, ins: list[Stream], outs: list[Stream]) -> None:
-        """Electricity and heat from the sourced factors per tonne of what the unit makes, added
-        to what :meth:`solve` computed itself."""
+        """Electricity and heat from the sourced factors per tonne of what the unit makes (or,
+        with basis ``feed``, of everything it takes in), added to what :meth:`solve` computed
+        itself."""
         perf = self.performance
         for f in energy_factors().get(self.performance_target, ()):
-            made = sum(s.get(f.basis) for s in outs) - sum(s.get(f.basis) for s in ins)  # kg/s
+            if f.basis == FEED:
+                made = sum(s.total for s in ins)  # kg/s treated
+            else:
+                made = sum(s.get(f.basis) for s in outs) - sum(s.get(f.basis) for s in ins)
             if made <= 0:
                 continue
             if f.quantity == "electricity":

@@ -247,6 +247,25 @@ def test_ponds_custom_stages_and_errors() -> None:
     assert "site: got 'mars'" in err
 
 
+def test_ponds_at_a_site_with_monthly_normals() -> None:
+    """Calama has monthly normals: the months are printed, and in JSON they add up to each
+    pond's annual evaporation."""
+    args = ("ponds", "salar-de-atacama", "--site", "calama", "--flow", "1e7",
+            "--stage", "halite=phase:Sylvite")  # fmt: skip
+    code, out, _ = run(*args)
+    assert code == 0
+    assert "Net evaporation by month" in out
+    assert "evaporation-weighted air temperature 12.0 °C" in out
+    code, out, _ = run(*args, "--json")
+    pond = json.loads(out)["ponds"][0]
+    assert len(pond["monthly_evaporation_m3"]) == 12
+    assert sum(pond["monthly_evaporation_m3"]) == pytest.approx(
+        pond["evaporation_m3_per_yr"], rel=1e-12
+    )
+    code, out, _ = run("ponds", "--flow", "5e7", "--json")
+    assert json.loads(out)["ponds"][0]["monthly_evaporation_m3"] is None
+
+
 def test_units_lists_kinds_ports_and_sourced_parameters() -> None:
     res = CliRunner().invoke(app, ["units", "--json"])
     assert res.exit_code == 0, res.stdout

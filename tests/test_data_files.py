@@ -29,12 +29,23 @@ def test_brine_catalogue() -> None:
 
 def test_climate() -> None:
     rows = _rows("climate.csv")
-    assert len(rows) == 6
+    assert len(rows) == 7
     assert all(r["source"] and r["mode"] in {"pan", "net"} for r in rows)
     pan = sum(float(r["pan_evaporation_mm_per_yr"] or 0) for r in rows)
     net = sum(float(r["net_brine_evaporation_m_per_yr"] or 0) for r in rows)
     total = pan + net
     assert total == pytest.approx(3288.269, abs=1e-9)
+
+
+def test_climate_monthly() -> None:
+    rows = _rows("climate_monthly.csv")
+    months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    assert list(rows[0]) == ["site", "quantity", "unit", *months, "station", "period", "source",
+                             "status", "note"]  # fmt: skip
+    assert len(rows) == 4
+    assert all(r["source"] and r["station"] and r["status"] in {"R", "R-weak"} for r in rows)
+    total = sum(float(r[m]) for r in rows for m in months)
+    assert total == pytest.approx(4514.4 + 3.32 + 142.16 + 401.7, abs=1e-9)
 
 
 def test_unit_parameters_and_losses() -> None:

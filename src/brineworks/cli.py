@@ -371,7 +371,7 @@ def ponds(
 ) -> None:
     """Solar-pond train: areas, salts harvested, losses and where each element goes."""
     from brineworks.chemistry.evaporation import parse_stop
-    from brineworks.climate import SECONDS_PER_YEAR, climate
+    from brineworks.climate import MONTHS, SECONDS_PER_YEAR, climate
     from brineworks.process.ponds import PondStage, simulate_pond_train
 
     stages = []
@@ -417,6 +417,17 @@ def ponds(
         route.add_row(el, f"{100 * salt:.1f} %", f"{100 * ent:.1f} %", f"{100 * seep:.1f} %",
                       f"{100 * shares['final brine']:.1f} %")  # fmt: skip
     out.print(route)
+    monthly = result.monthly_evaporation()
+    if monthly is not None:
+        out.print("Net evaporation by month [m³]")
+        months = Table("month", *monthly)
+        for k, month in enumerate(MONTHS):
+            months.add_row(month.capitalize(), *(f"{v[k]:.4g}" for v in monthly.values()))
+        out.print(months)
+        t = result.climate.evaporation_weighted_temperature()
+        if t is not None:
+            out.print(f"evaporation-weighted air temperature {t - 273.15:.1f} °C "
+                      f"(ponds solved at {d['temperature_c']:.1f} °C)")  # fmt: skip
     out.print(f"total area {d['total_area_km2']:.2f} km²; losses: {result.losses.source}",
               highlight=False, markup=False)  # fmt: skip
 

@@ -149,3 +149,24 @@ def test_train_solved_by_the_native_backend_agrees(train: PondTrainResult) -> No
         for salt, t in ref.salts.items():
             tolerance = 1e-4 if t > 0.01 * total else 1e-2
             assert mine.salts[salt] == pytest.approx(t, rel=tolerance), (ref.name, salt)
+
+
+def test_monthly_evaporation_at_a_site_with_normals(backend: ThermoBackend) -> None:
+    """Calama's monthly normals: each pond's months add up to its year, and the air's humidity
+    slows a brine below what a_w alone gives."""
+    brine = Brine.from_catalogue("salar-de-atacama", backend=backend)
+    site = climate("calama")
+    stages = (PondStage("halite", StopCondition("phase", target="Sylvite")),)
+    r = simulate_pond_train(brine, 1e7 / SECONDS_PER_YEAR, stages, site, backend=backend)
+    monthly = r.monthly_evaporation()
+    assert monthly is not None
+    pond = r.ponds[0]
+    assert sum(monthly["halite"]) == pytest.approx(
+        pond.evaporation / 1000.0 * SECONDS_PER_YEAR, rel=1e-9
+    )
+    assert pond.net_evaporation * SECONDS_PER_YEAR * pond.area == pytest.approx(
+        sum(monthly["halite"]), rel=1e-12
+    )
+    without_humidity = site.pan_coefficient * pond.water_activity * site.pan_evaporation
+    assert pond.net_evaporation < without_humidity - site.precipitation
+    assert r.to_dict()["site_evaporation_weighted_temperature_c"] == pytest.approx(11.97, abs=0.01)

@@ -187,6 +187,22 @@ class PondTrainResult:
         """(salts + losses + final brine − pumped)/pumped, per element. [-]"""
         return {el: sum(s.values()) - 1.0 for el, s in self.element_routing().items()}
 
+    def monthly_evaporation(self) -> dict[str, tuple[float, ...]] | None:
+        """Net water evaporated from each pond in each month, January to December, or None
+        where the site has no monthly normals. [m³]
+
+        Each pond's area (sized on the year) times the month's net evaporation of its brine;
+        a pond's months add up to its annual evaporation.
+        """
+        if self.climate.monthly is None:
+            return None
+        return {
+            p.name: tuple(
+                p.area * d for d in self.climate.monthly_brine_evaporation(p.water_activity)
+            )
+            for p in self.ponds
+        }
+
     def total_area(self) -> float:
         """Total evaporating area. [m²]"""
         return sum(p.area for p in self.ponds)
@@ -202,10 +218,15 @@ class PondTrainResult:
     def to_dict(self) -> dict[str, Any]:
         """Per-year report form: km², m³/yr, t/yr."""
         y = SECONDS_PER_YEAR
+        monthly = self.monthly_evaporation()
+        weighted = self.climate.evaporation_weighted_temperature()
         return {
             "brine": self.brine.name,
             "site": self.climate.site,
             "temperature_c": self.temperature - 273.15,
+            "site_evaporation_weighted_temperature_c": (
+                None if weighted is None else weighted - 273.15
+            ),
             "pumped_m3_per_yr": self.pumped_volume * y,
             "losses": {
                 "entrainment_kg_per_kg_salt": self.losses.entrainment,
@@ -228,6 +249,7 @@ class PondTrainResult:
                     "brine_out_g_per_L": dict(p.brine_out_concentration),
                     "brine_out_density_kg_m3": p.brine_out_density,
                     "stop_reason": p.path.stop_reason,
+                    "monthly_evaporation_m3": None if monthly is None else list(monthly[p.name]),
                 }
                 for p in self.ponds
             ],

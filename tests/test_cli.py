@@ -245,6 +245,22 @@ def test_ponds_custom_stages_and_errors() -> None:
     code, _, err = run("ponds", "--site", "mars")
     assert code == 2
     assert "site: got 'mars'" in err
+    code, _, err = run("ponds", "--entrainment", "1.5")
+    assert code == 2
+    assert "--entrainment: got 1.5" in err
+    code, _, err = run("ponds", "--seepage", "-1")
+    assert code == 2
+    assert "--seepage: got -1.0" in err
+
+
+def test_ponds_losses_from_the_command_line() -> None:
+    code, out, _ = run("ponds", "--flow", "5e7", "--entrainment", "0.2", "--seepage", "1",
+                       "--json")  # fmt: skip
+    assert code == 0
+    losses = json.loads(out)["losses"]
+    assert losses["entrainment_kg_per_kg_salt"] == 0.2
+    assert losses["seepage_rate_mm_per_day"] == pytest.approx(1.0, rel=1e-12)
+    assert "set to 0.2 kg/kg by the user" in losses["source"]
 
 
 def test_ponds_at_a_site_with_monthly_normals() -> None:

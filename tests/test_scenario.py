@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 
 from brineworks.cli import app
 from brineworks.errors import InputError
+from brineworks.process.ponds import PondLosses
 from brineworks.process.unit import check_balance
+from brineworks.process.units import PondTrain
 from brineworks.scenario import builtin_scenarios, load_scenario
 from brineworks.simulate import SimulationResult, simulate
 
@@ -105,6 +107,23 @@ def test_missing_parameter_and_unknown_scenario(tmp_path: Path) -> None:
         simulate(load_scenario(_write(tmp_path, text)))
     with pytest.raises(InputError, match="SCENARIO: got 'atlantis'"):
         load_scenario("atlantis")
+
+
+def test_pond_losses_set_in_a_scenario(tmp_path: Path) -> None:
+    """A pond train takes its losses from the scenario (a sensitivity on the assumed
+    entrainment); any other parameter is named as an error."""
+    from brineworks.simulate import build_flowsheet
+
+    text = GOOD.replace('kind = "ponds"', 'kind = "ponds"\nparams = { entrainment = 0.2 }', 1)
+    flowsheet, _ = build_flowsheet(load_scenario(_write(tmp_path, text)))
+    ponds = flowsheet.units["ponds"]
+    assert isinstance(ponds, PondTrain)
+    assert ponds.losses.entrainment == 0.2
+    assert ponds.losses.seepage_rate == PondLosses.default().seepage_rate
+    assert ponds.losses.source.startswith("entrainment set to 0.2 kg/kg by the user")
+    text = GOOD.replace('kind = "ponds"', 'kind = "ponds"\nparams = { porosity = 0.3 }', 1)
+    with pytest.raises(InputError, match=r"units\.ponds\.params: got \['porosity'\]"):
+        build_flowsheet(load_scenario(_write(tmp_path, text)))
 
 
 def test_run_writes_only_the_output_directory(tmp_path: Path) -> None:

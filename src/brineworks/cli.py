@@ -364,6 +364,14 @@ def ponds(
         typer.Option(help="NAME=UNTIL, repeated in order, e.g. halite=phase:Carnallite."),
     ] = None,
     temp: TempOpt = None,
+    entrainment: Annotated[
+        float | None,
+        typer.Option(help="Brine retained in harvested salt [kg/kg] (default: pond_losses.csv)."),
+    ] = None,
+    seepage: Annotated[
+        float | None,
+        typer.Option(help="Seepage through the pond floors [mm/day] (default: pond_losses.csv)."),
+    ] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the figure into this directory.")] = None,
     png: Annotated[bool, typer.Option("--png", help="With --plot: also write PNG.")] = False,
     as_json: JsonOpt = False,
@@ -372,7 +380,7 @@ def ponds(
     """Solar-pond train: areas, salts harvested, losses and where each element goes."""
     from brineworks.chemistry.evaporation import parse_stop
     from brineworks.climate import MONTHS, SECONDS_PER_YEAR, climate
-    from brineworks.process.ponds import PondStage, simulate_pond_train
+    from brineworks.process.ponds import PondLosses, PondStage, simulate_pond_train
 
     stages = []
     for text in stage or list(DEFAULT_STAGES):
@@ -384,7 +392,17 @@ def ponds(
         raise BrineworksInputError("--flow", flow, "a brine flow above 0 m³/yr")
     backend = get_backend(backend_name)
     b = load_brine(brine, temperature_c=temp, backend=backend)
-    result = simulate_pond_train(b, flow / SECONDS_PER_YEAR, stages, climate(site), backend=backend)
+    if entrainment is not None and not 0 <= entrainment < 1:
+        raise BrineworksInputError("--entrainment", entrainment, "0 ≤ kg brine per kg salt < 1")
+    if seepage is not None and not 0 <= seepage < 86.4:
+        raise BrineworksInputError("--seepage", seepage, "0 ≤ mm/day < 86.4")
+    losses = PondLosses.default().replace(
+        entrainment=entrainment,
+        seepage_rate=None if seepage is None else seepage / 1000.0 / 86400.0,
+    )
+    result = simulate_pond_train(
+        b, flow / SECONDS_PER_YEAR, stages, climate(site), losses, backend=backend
+    )
     if plot is not None:
         from brineworks.report import figures
 

@@ -14,6 +14,7 @@ from brineworks.chemistry.brine import Brine
 from brineworks.climate import SECONDS_PER_YEAR
 from brineworks.errors import InputError
 from brineworks.process.flowsheet import ConvergenceError, Flowsheet, FlowsheetResult
+from brineworks.process.ponds import PondLosses
 from brineworks.process.stream import Stream, brine_to_stream
 from brineworks.process.unit import Unit
 from brineworks.process.units import (
@@ -43,11 +44,23 @@ TRACKED = ("K", "Li", "Mg", "Na", "B", "Cl", "S", "Ca")
 """Elements reported in balances and indicators."""
 
 
+_POND_LOSSES = {"entrainment", "seepage_rate"}
+"""Parameters a pond train takes in a scenario: its losses (kg/kg, m/s)."""
+
+
 def _unit(spec: UnitSpec) -> Unit:
     if spec.kind == "ponds":
         if not spec.stages or not spec.site:
             raise InputError(f"units.{spec.name}", spec.kind, "'stages' and 'site' for ponds")
-        return PondTrain(spec.name, spec.stages, spec.site)
+        unknown = sorted(set(spec.params) - _POND_LOSSES)
+        if unknown:
+            raise InputError(
+                f"units.{spec.name}.params",
+                unknown,
+                "for ponds: " + ", ".join(sorted(_POND_LOSSES)),
+            )
+        losses = PondLosses.default().replace(**spec.params)
+        return PondTrain(spec.name, spec.stages, spec.site, losses)
     if spec.kind == "mixer":
         return Mixer(spec.name, spec.inlets or 2)
     if spec.kind == "splitter":

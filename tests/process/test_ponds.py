@@ -170,3 +170,14 @@ def test_monthly_evaporation_at_a_site_with_normals(backend: ThermoBackend) -> N
     without_humidity = site.pan_coefficient * pond.water_activity * site.pan_evaporation
     assert pond.net_evaporation < without_humidity - site.precipitation
     assert r.to_dict()["site_evaporation_weighted_temperature_c"] == pytest.approx(11.97, abs=0.01)
+
+
+def test_losses_replaced_by_the_user() -> None:
+    default = PondLosses.default()
+    assert default.replace() is default
+    mine = default.replace(entrainment=0.02, seepage_rate=0.0)
+    assert (mine.entrainment, mine.seepage_rate) == (0.02, 0.0)
+    assert "entrainment set to 0.02 kg/kg by the user" in mine.source
+    assert "seepage rate set to 0 m/s by the user" in mine.source
+    with pytest.raises(InputError, match=r"losses\.entrainment"):
+        default.replace(entrainment=1.2)

@@ -91,6 +91,31 @@ class PondLosses:
             source=source,
         )
 
+    def replace(
+        self, *, entrainment: float | None = None, seepage_rate: float | None = None
+    ) -> PondLosses:
+        """These losses with some values set by the user (their source says so).
+
+        Parameters
+        ----------
+        entrainment
+            Brine retained in harvested salt. [kg brine per kg salt]
+        seepage_rate
+            Brine lost through the floor per unit area. [m/s]
+        """
+        notes = []
+        if entrainment is not None:
+            notes.append(f"entrainment set to {entrainment:g} kg/kg by the user")
+        if seepage_rate is not None:
+            notes.append(f"seepage rate set to {seepage_rate:g} m/s by the user")
+        if not notes:
+            return self
+        return PondLosses(
+            entrainment=self.entrainment if entrainment is None else entrainment,
+            seepage_rate=self.seepage_rate if seepage_rate is None else seepage_rate,
+            source="; ".join([*notes, f"otherwise {self.source}"]),
+        )
+
 
 @dataclass(frozen=True)
 class PondResult:

@@ -127,20 +127,22 @@ class Climate:
             Water activity of the reference brine (mode ``net`` only). [-]
         """
         if self.monthly is not None:
-            depths = self.monthly_brine_evaporation(water_activity, reference_water_activity)
+            depths = self.monthly_brine_evaporation(water_activity)
             return math.fsum(depths) / SECONDS_PER_YEAR
         _check_activity(water_activity)
         if self.mode == "pan":
             return self.pan_coefficient * water_activity * self.pan_evaporation - self.precipitation
         return self.net_evaporation * water_activity / reference_water_activity
 
-    def monthly_brine_evaporation(
-        self, water_activity: float, reference_water_activity: float = 1.0
-    ) -> tuple[float, ...]:
+    def monthly_brine_evaporation(self, water_activity: float) -> tuple[float, ...]:
         """Net evaporation of a brine in each month, January to December. [m]
 
-        Parameters are those of :meth:`brine_evaporation`; a negative month takes up water
-        (rain, or a hygroscopic brine in humid air).
+        A negative month takes up water (rain, or a hygroscopic brine in humid air).
+
+        Parameters
+        ----------
+        water_activity
+            Water activity of the evaporating brine. [-]
 
         Raises
         ------

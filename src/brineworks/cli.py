@@ -435,16 +435,16 @@ def ponds(
         route.add_row(el, f"{100 * salt:.1f} %", f"{100 * ent:.1f} %", f"{100 * seep:.1f} %",
                       f"{100 * shares['final brine']:.1f} %")  # fmt: skip
     out.print(route)
-    monthly = result.monthly_evaporation()
-    if monthly is not None:
+    monthly = {p["name"]: p["monthly_evaporation_m3"] for p in d["ponds"]}
+    if all(v is not None for v in monthly.values()):
         out.print("Net evaporation by month [m³]")
         months = Table("month", *monthly)
         for k, month in enumerate(MONTHS):
             months.add_row(month.capitalize(), *(f"{v[k]:.4g}" for v in monthly.values()))
         out.print(months)
-        t = result.climate.evaporation_weighted_temperature()
+        t = d["site_evaporation_weighted_temperature_c"]
         if t is not None:
-            out.print(f"evaporation-weighted air temperature {t - 273.15:.1f} °C "
+            out.print(f"evaporation-weighted air temperature {t:.1f} °C "
                       f"(ponds solved at {d['temperature_c']:.1f} °C)")  # fmt: skip
     out.print(f"total area {d['total_area_km2']:.2f} km²; losses: {result.losses.source}",
               highlight=False, markup=False)  # fmt: skip

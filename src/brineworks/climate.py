@@ -272,38 +272,28 @@ def climate(site: str) -> Climate:
     def rate(key: str, scale: float) -> float:
         return float(row[key]) * scale / SECONDS_PER_YEAR if row[key].strip() else 0.0
 
+    pan = rate("pan_evaporation_mm_per_yr", 1e-3)
+    rain = rate("precipitation_mm_per_yr", 1e-3)
     monthly = _monthly().get(site)
     if monthly is not None:
-        if row["mode"] != "pan" or any(
-            row[k].strip() for k in ("pan_evaporation_mm_per_yr", "precipitation_mm_per_yr")
-        ):
+        if row["mode"] != "pan" or pan or rain:
             raise BrineworksError(
                 f"climate.csv: site {site!r} has monthly normals, so its row must be mode pan "
                 "with the annual pan evaporation and precipitation left empty (they are the "
                 "sums of the months)"
             )
-        return Climate(
-            site=site,
-            name=row["name"],
-            mode="pan",
-            pan_evaporation=math.fsum(monthly.pan_evaporation) / SECONDS_PER_YEAR,
-            precipitation=math.fsum(monthly.precipitation) / SECONDS_PER_YEAR,
-            pan_coefficient=float(row["pan_coefficient"])
-            if row["pan_coefficient"].strip()
-            else 1.0,
-            source=row["source"],
-            status=row["status"],
-            monthly=monthly,
-        )
+        pan = math.fsum(monthly.pan_evaporation) / SECONDS_PER_YEAR
+        rain = math.fsum(monthly.precipitation) / SECONDS_PER_YEAR
     return Climate(
         site=site,
         name=row["name"],
         mode=row["mode"],
-        pan_evaporation=rate("pan_evaporation_mm_per_yr", 1e-3),
-        precipitation=rate("precipitation_mm_per_yr", 1e-3),
+        pan_evaporation=pan,
+        precipitation=rain,
         pan_coefficient=float(row["pan_coefficient"]) if row["pan_coefficient"].strip() else 1.0,
         net_evaporation=rate("net_brine_evaporation_m_per_yr", 1.0),
         reference_brine=row["reference_brine"],
         source=row["source"],
         status=row["status"],
+        monthly=monthly,
     )

@@ -1,6 +1,7 @@
 import pytest
 
-from brineworks.climate import MONTHS, SECONDS_PER_YEAR, climate, parse_monthly, sites
+from brineworks.climate import MONTHS, climate, parse_monthly, sites
+from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.errors import BrineworksError, InputError
 
 

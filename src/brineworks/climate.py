@@ -20,17 +20,16 @@ A site with monthly normals gets its annual rate as the sum of its months, and
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
+from brineworks.constants import KELVIN_OFFSET, SECONDS_PER_YEAR
+from brineworks.data import read_rows
 from brineworks.errors import BrineworksError, InputError
 
 __all__ = [
     "MONTHS",
-    "SECONDS_PER_YEAR",
     "Climate",
     "MonthlyClimate",
     "climate",
@@ -47,9 +46,6 @@ _MONTHLY_QUANTITIES = {
     "mean_temperature": "degC",
     "relative_humidity": "%",
 }
-
-SECONDS_PER_YEAR = 365.25 * 86400.0
-"""Seconds in a Julian year. [s]"""
 
 
 @dataclass(frozen=True)
@@ -186,8 +182,7 @@ def _check_activity(water_activity: float) -> None:
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    text = files("brineworks.data").joinpath(name).read_text(encoding="utf-8")
-    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    return read_rows(name)
 
 
 @cache
@@ -245,7 +240,9 @@ def parse_monthly(rows: list[dict[str, str]]) -> dict[str, MonthlyClimate]:
         out[site] = MonthlyClimate(
             pan_evaporation=tuple(v * 1e-3 for v in q["pan_evaporation"]),
             precipitation=tuple(v * 1e-3 for v in q["precipitation"]),
-            temperature=None if temperature is None else tuple(v + 273.15 for v in temperature),
+            temperature=None
+            if temperature is None
+            else tuple(v + KELVIN_OFFSET for v in temperature),
             relative_humidity=None if humidity is None else tuple(v / 100 for v in humidity),
             sources=tuple(sources[site]),
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from brineworks.chemistry.backend import get_backend, use_backend
 from brineworks.chemistry.brine import Brine
-from brineworks.climate import SECONDS_PER_YEAR
+from brineworks.constants import REPORTED_ELEMENTS, SECONDS_PER_YEAR
 from brineworks.errors import InputError
 from brineworks.process.flowsheet import ConvergenceError, Flowsheet, FlowsheetResult
 from brineworks.process.ponds import PondLosses
@@ -39,9 +39,6 @@ from brineworks.process.units import (
 from brineworks.scenario import DesignSpec, Scenario, UnitSpec
 
 __all__ = ["SimulationResult", "build_flowsheet", "pumped_stream", "simulate"]
-
-TRACKED = ("K", "Li", "Mg", "Na", "B", "Cl", "S", "Ca")
-"""Elements reported in balances and indicators."""
 
 
 _POND_LOSSES = {"entrainment", "seepage_rate"}
@@ -179,7 +176,7 @@ class SimulationResult:
         for s in self.utilities_in().values():
             for el, n in s.elements().items():
                 reagents[el] = reagents.get(el, 0.0) + n
-        for el in TRACKED:
+        for el in REPORTED_ELEMENTS:
             row = {
                 "in": brine_in.get(el, 0.0) * w[el] * y,
                 "reagents": reagents.get(el, 0.0) * w[el] * y,

@@ -7,7 +7,8 @@ import pytest
 from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import StopCondition
-from brineworks.climate import SECONDS_PER_YEAR, climate
+from brineworks.climate import climate
+from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.errors import ChemistryError, InputError
 from brineworks.process.ponds import PondLosses, PondStage, PondTrainResult, simulate_pond_train
 

@@ -1,6 +1,6 @@
 import pytest
 
-from brineworks.climate import SECONDS_PER_YEAR
+from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.errors import InputError
 from brineworks.process.stream import Stream, component_formula, component_molar_mass
 

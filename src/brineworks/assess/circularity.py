@@ -22,13 +22,12 @@ Definitions (see ``docs/circularity.md``):
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from brineworks.climate import SECONDS_PER_YEAR
+from brineworks.constants import SECONDS_PER_YEAR
+from brineworks.data import read_rows
 
 if TYPE_CHECKING:
     from brineworks.simulate import SimulationResult
@@ -68,9 +67,8 @@ def element_prices() -> dict[str, ElementPrice]:
     from brineworks.chemistry.ions import atomic_weights
 
     w = atomic_weights()
-    text = files("brineworks.data").joinpath("prices.csv").read_text("utf-8")
     out = {}
-    for r in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
+    for r in read_rows("prices.csv"):
         formula = parse_formula(r["formula"])
         mass = sum(w[el] * n for el, n in formula.items())
         price = float(r["price_cny_per_t"])

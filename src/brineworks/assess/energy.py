@@ -9,13 +9,12 @@ reported beside the plant's capacity, not scaled: the economics issue decides ho
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from brineworks.climate import SECONDS_PER_YEAR
+from brineworks.constants import SECONDS_PER_YEAR
+from brineworks.data import read_rows
 from brineworks.errors import InputError
 
 if TYPE_CHECKING:
@@ -59,8 +58,7 @@ class GridFactor:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = files("brineworks.data").joinpath("process", name).read_text("utf-8")
-    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    return read_rows("process", name)
 
 
 @cache

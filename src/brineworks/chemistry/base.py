@@ -11,12 +11,10 @@ from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.results import Speciation
+from brineworks.constants import BRINE_ELEMENTS, KELVIN_OFFSET
 from brineworks.errors import InputError
 
-__all__ = ["ELEMENTS", "DatabaseBackend"]
-
-ELEMENTS = ("Li", "Na", "K", "Mg", "Ca", "Sr", "Cl", "Br", "S", "B", "C")
-"""Elements a brine may carry, in the order results list them."""
+__all__ = ["DatabaseBackend"]
 
 
 class DatabaseBackend(ABC):
@@ -72,8 +70,8 @@ class DatabaseBackend(ABC):
         if not lo <= temperature <= hi:
             raise InputError(
                 "temperature",
-                round(temperature - 273.15, 6),
-                f"{lo - 273.15:g} to {hi - 273.15:g} °C",
+                round(temperature - KELVIN_OFFSET, 6),
+                f"{lo - KELVIN_OFFSET:g} to {hi - KELVIN_OFFSET:g} °C",
             )
 
     def _check_amounts(self, phases: Sequence[str] | Mapping[str, float]) -> dict[str, float]:
@@ -96,9 +94,11 @@ class DatabaseBackend(ABC):
                 elements = parse_formula(formula)
             except (ValueError, KeyError, InputError):
                 elements = {}
-            if not elements or set(elements) - {"H", "O"} - set(ELEMENTS):
+            if not elements or set(elements) - {"H", "O"} - set(BRINE_ELEMENTS):
                 raise InputError(
-                    "added", formula, f"a formula of H, O and {', '.join(ELEMENTS)}, e.g. NaOH"
+                    "added",
+                    formula,
+                    f"a formula of H, O and {', '.join(BRINE_ELEMENTS)}, e.g. NaOH",
                 )
             out[formula] = elements
         return out

@@ -8,7 +8,6 @@ or, for per-volume units without a density, computed by the thermodynamic backen
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
@@ -16,11 +15,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from brineworks.chemistry.ions import ION_KEYS, ion, normalise_ion
+from brineworks.constants import KELVIN_OFFSET
+from brineworks.data import read_rows
 from brineworks.errors import ChargeBalanceError, InputError
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ _UNIT_ALIASES: dict[str, Unit] = {
     "m": "mol/L",
 }
 
-TEMPERATURE_RANGE: tuple[float, float] = (273.15, 373.15)
+TEMPERATURE_RANGE: tuple[float, float] = (KELVIN_OFFSET, KELVIN_OFFSET + 100.0)
 """Temperatures the Brineworks database is fitted and validated for. [K]"""
 
 DENSITY_RANGE: tuple[float, float] = (900.0, 2000.0)
@@ -127,8 +127,9 @@ def _check_temperature(temperature: float, field_name: str = "temperature_c") ->
     if not lo <= temperature <= hi:
         raise InputError(
             field_name,
-            round(temperature - 273.15, 6),
-            f"{lo - 273.15:g} to {hi - 273.15:g} °C (the range of the Brineworks database)",
+            round(temperature - KELVIN_OFFSET, 6),
+            f"{lo - KELVIN_OFFSET:g} to {hi - KELVIN_OFFSET:g} °C "
+            "(the range of the Brineworks database)",
         )
     return float(temperature)
 
@@ -249,7 +250,7 @@ class Brine:
             If the imbalance exceeds 5 % and neither ``balance_on`` nor ``allow_imbalance``.
         """
         canonical_unit = normalise_unit(unit)
-        temperature = _check_temperature(float(temperature_c) + 273.15)
+        temperature = _check_temperature(float(temperature_c) + KELVIN_OFFSET)
         amounts: dict[str, float] = {}
         for raw_key, value in composition.items():
             if str(raw_key).strip().lower() in {"h2o", "water"}:
@@ -409,7 +410,7 @@ class Brine:
     @property
     def temperature_c(self) -> float:
         """Temperature. [°C]"""
-        return self.temperature - 273.15
+        return self.temperature - KELVIN_OFFSET
 
     def charge_balance(self) -> ChargeBalance:
         """Electrical balance on nominal charges (boron neutral)."""
@@ -484,7 +485,7 @@ class Brine:
             return self
         return replace(
             self,
-            temperature=_check_temperature(temperature_c + 273.15),
+            temperature=_check_temperature(temperature_c + KELVIN_OFFSET),
             density=None if self.density_source == "computed" else self.density,
             density_source="" if self.density_source == "computed" else self.density_source,
         )
@@ -691,8 +692,7 @@ def slugify(name: str) -> str:
 @cache
 def catalogue() -> tuple[CatalogueEntry, ...]:
     """Every brine in the built-in catalogue, in file order."""
-    text = files("brineworks.data").joinpath("brines.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows = read_rows("brines.csv")
     entries = []
     for row in rows:
         composition = {k: float(row[k]) for k in ION_KEYS if row.get(k, "").strip()}

@@ -14,13 +14,13 @@ Nothing here touches the file system outside the installed package.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.resources import files
 
 from brineworks.chemistry.formula import formula_mass, parse_formula
+from brineworks.data import read_rows
 
 __all__ = ["Database", "PhaseRow", "PitzerRow", "load_phase_rows", "load_pitzer_rows"]
 
@@ -71,18 +71,10 @@ class PitzerRow:
         return f"  {' '.join(self.species)}  {coeffs}  # {self.source}"
 
 
-def _data_text(*parts: str) -> str:
-    return files("brineworks.data").joinpath(*parts).read_text(encoding="utf-8")
-
-
-def _rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-
-
 def load_phase_rows() -> tuple[PhaseRow, ...]:
     """Rows of ``data/thermo/phases.csv``."""
     out = []
-    for r in _rows(_data_text("thermo", "phases.csv")):
+    for r in read_rows("thermo", "phases.csv"):
         analytic = tuple(float(r[f"a{i}"]) if r[f"a{i}"].strip() else 0.0 for i in range(1, 7))
         if not any(analytic):
             analytic = ()
@@ -106,7 +98,7 @@ def load_phase_rows() -> tuple[PhaseRow, ...]:
 def load_pitzer_rows() -> tuple[PitzerRow, ...]:
     """Rows of ``data/thermo/pitzer.csv``."""
     out = []
-    for r in _rows(_data_text("thermo", "pitzer.csv")):
+    for r in read_rows("thermo", "pitzer.csv"):
         coeffs = [float(r[f"a{i}"]) if r[f"a{i}"].strip() else 0.0 for i in range(5)]
         while len(coeffs) > 1 and coeffs[-1] == 0.0:
             coeffs.pop()

@@ -20,17 +20,16 @@ step's solids come from the equilibrium result, so liquid + all solids = initial
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib.resources import files
 from typing import Any, Literal
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.ions import atomic_weights
 from brineworks.chemistry.results import Equilibrium
+from brineworks.data import read_rows
 from brineworks.errors import BrineworksError, ChemistryError, InputError
 
 __all__ = [
@@ -306,12 +305,7 @@ class EvaporationPath:
 
 def suppressed_phases() -> dict[str, str]:
     """Solids left out of the default candidates, with why (``thermo/suppressed_phases.csv``)."""
-    text = (
-        files("brineworks.data")
-        .joinpath("thermo", "suppressed_phases.csv")
-        .read_text(encoding="utf-8")
-    )
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_rows("thermo", "suppressed_phases.csv")
     return {r["phase"]: r["reason"] for r in rows}
 
 

@@ -14,17 +14,17 @@ reproduce the fit.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 
 import numpy as np
 
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database, extension_text, load_phase_rows, with_extension
 from brineworks.chemistry.ions import ion
+from brineworks.constants import KELVIN_OFFSET
+from brineworks.data import read_rows
 
 __all__ = [
     "FitPoint",
@@ -79,8 +79,7 @@ def analytic_log_k(a: Sequence[float], temperature: float) -> float:
 
 def fit_points(phase: str | None = None) -> tuple[FitPoint, ...]:
     """The measured solubilities of ``data/thermo/fit_points.csv`` (all, or one phase's)."""
-    text = files("brineworks.data").joinpath("thermo", "fit_points.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_rows("thermo", "fit_points.csv")
     out = []
     for r in rows:
         if phase is not None and r["phase"] != phase:
@@ -90,7 +89,7 @@ def fit_points(phase: str | None = None) -> tuple[FitPoint, ...]:
         for part in r["composition"].split(";"):
             key, n = part.split(":")
             comp[key] = float(n) * m
-        out.append(FitPoint(r["phase"], float(r["T_C"]) + 273.15, comp, r["source"]))
+        out.append(FitPoint(r["phase"], float(r["T_C"]) + KELVIN_OFFSET, comp, r["source"]))
     return tuple(out)
 
 

@@ -39,7 +39,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from brineworks.chemistry.base import ELEMENTS, DatabaseBackend
+from brineworks.chemistry.base import DatabaseBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula, species_charge
@@ -54,6 +54,7 @@ from brineworks.chemistry.reactions import (
 )
 from brineworks.chemistry.results import Equilibrium, Speciation
 from brineworks.chemistry.water import water_properties
+from brineworks.constants import BRINE_ELEMENTS
 from brineworks.errors import ChemistryError, InputError, ValidityError
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ IONIC_STRENGTH_MAX = 25.0
 """Highest ionic strength accepted, as for the PHREEQC backend. [mol/kg H2O]"""
 
 LN10 = math.log(10.0)
-_ELEMENTS = ELEMENTS
+_ELEMENTS = BRINE_ELEMENTS
 
 
 @dataclass(frozen=True)

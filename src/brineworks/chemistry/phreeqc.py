@@ -33,11 +33,12 @@ from dataclasses import replace
 
 from phreeqc import Phreeqc
 
-from brineworks.chemistry.base import ELEMENTS, DatabaseBackend
+from brineworks.chemistry.base import DatabaseBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.ions import ion
 from brineworks.chemistry.results import Equilibrium, Speciation
+from brineworks.constants import BRINE_ELEMENTS, KELVIN_OFFSET
 from brineworks.errors import BrineworksError, ChemistryError, InputError, ValidityError
 
 __all__ = ["IONIC_STRENGTH_MAX", "PhreeqcBackend"]
@@ -58,7 +59,7 @@ _KNOBS = (
 )
 _MISSING = -999.0
 _CWD_LOCK = threading.Lock()
-_ELEMENTS = ELEMENTS
+_ELEMENTS = BRINE_ELEMENTS
 
 
 class PhreeqcBackend(DatabaseBackend):
@@ -174,7 +175,7 @@ class PhreeqcBackend(DatabaseBackend):
             {el for p in names for el in self.database.phase_formulas[p]} - {"H", "O"},
             key=lambda e: _ELEMENTS.index(e) if e in _ELEMENTS else 99,
         )
-        solution = f"SOLUTION 1\n temp {temperature - 273.15:.10g}\n pH 7\n"
+        solution = f"SOLUTION 1\n temp {temperature - KELVIN_OFFSET:.10g}\n pH 7\n"
         notes = ("pure water at pH 7 equilibrated with an excess of each solid",)
         best: Equilibrium | None = None
         error: BrineworksError | None = None
@@ -353,7 +354,7 @@ class PhreeqcBackend(DatabaseBackend):
         gamma = {sp: sp_a[sp] / sp_m[sp] for sp in species if sp_m[sp] > 0 and sp in sp_a}
         si = {p: float(row[f"si_{p}"]) for p in phases if float(row[f"si_{p}"]) > _MISSING}
         return Speciation(
-            temperature=float(row["temp(C)"]) + 273.15,
+            temperature=float(row["temp(C)"]) + KELVIN_OFFSET,
             pH=float(row["pH"]),
             ionic_strength=float(row["mu"]),
             water_activity=float(row["bw_aw"]),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from brineworks.constants import KELVIN_OFFSET
+
 __all__ = ["Equilibrium", "Speciation"]
 
 
@@ -64,7 +66,7 @@ class Speciation:
     @property
     def temperature_c(self) -> float:
         """Temperature. [°C]"""
-        return self.temperature - 273.15
+        return self.temperature - KELVIN_OFFSET
 
     def supersaturated(self, threshold: float = 0.0) -> dict[str, float]:
         """Phases with a saturation index above ``threshold``, largest first."""

@@ -13,15 +13,15 @@ The points live in ``data/validation/solubility.csv`` with their sources. Three 
 
 from __future__ import annotations
 
-import csv
 import math
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.chemistry.brine import Brine
+from brineworks.constants import KELVIN_OFFSET
+from brineworks.data import read_rows
 from brineworks.errors import BrineworksError
 
 __all__ = [
@@ -116,17 +116,12 @@ def _parse_salts(text: str) -> dict[str, float]:
 
 def load_points() -> tuple[ValidationPoint, ...]:
     """Every point of ``data/validation/solubility.csv``."""
-    text = (
-        files("brineworks.data")
-        .joinpath("validation", "solubility.csv")
-        .read_text(encoding="utf-8")
-    )
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_rows("validation", "solubility.csv")
     return tuple(
         ValidationPoint(
             case_id=r["case_id"],
             system=r["system"],
-            temperature=float(r["T_C"]) + 273.15,
+            temperature=float(r["T_C"]) + KELVIN_OFFSET,
             solids=tuple(r["solids"].split(";")),
             kind=r["kind"],
             fixed=_parse_salts(r["fixed"]),
@@ -304,7 +299,8 @@ def to_markdown(results: Sequence[ValidationResult], database: str = "") -> str:
         flag = "" if r.ok else " ✗"
         cal = " (calibration)" if r.point.used_in_fit else ""
         lines.append(
-            f"| {r.point.case_id} | {r.point.temperature - 273.15:g} | {', '.join(r.point.solids)} "
+            f"| {r.point.case_id} | {r.point.temperature - KELVIN_OFFSET:g} "
+            f"| {', '.join(r.point.solids)} "
             f"| {r.salt} | {r.measured:.5g} | {comp} | {err}{flag} | {100 * r.target:g} % "
             f"| {r.point.status}{cal} | {r.point.source} |"
         )

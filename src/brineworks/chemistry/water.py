@@ -24,6 +24,8 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from brineworks.constants import KELVIN_OFFSET
+
 __all__ = ["WaterProperties", "debye_huckel_aphi", "water_properties"]
 
 FloatArray = NDArray[np.float64]
@@ -83,7 +85,7 @@ def water_properties(temperature: FloatArray | float) -> WaterProperties:
         Temperature. [K]
     """
     t_k = np.asarray(temperature, dtype=float)
-    t_c = t_k - 273.15
+    t_c = t_k - KELVIN_OFFSET
     theta = 1.0 - t_k / 647.096
     rho_sat = 322.0 * (1.0 + sum(b * theta**e for b, e in zip(_WP_B, _WP_E, strict=True)))
     p_sat = np.exp(11.6702 - 3816.44 / (t_k - 46.13))  # [atm]

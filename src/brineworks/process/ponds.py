@@ -18,17 +18,17 @@ Element balance: pumped = salts + entrained + seepage + brine out, per element.
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import EvaporationPath, StopCondition, evaporate
-from brineworks.climate import SECONDS_PER_YEAR, Climate
+from brineworks.climate import Climate
+from brineworks.constants import KELVIN_OFFSET, SECONDS_PER_YEAR
+from brineworks.data import read_rows
 from brineworks.errors import ChemistryError, InputError
 
 __all__ = ["PondLosses", "PondResult", "PondStage", "PondTrainResult", "simulate_pond_train"]
@@ -79,9 +79,7 @@ class PondLosses:
     @classmethod
     def default(cls) -> PondLosses:
         """The defaults of ``data/pond_losses.csv`` (entrainment is an assumption)."""
-        text = files("brineworks.data").joinpath("pond_losses.csv").read_text(encoding="utf-8")
-        rows = {r["quantity"]: r for r in csv.DictReader(
-            line for line in text.splitlines() if not line.startswith("#"))}  # fmt: skip
+        rows = {r["quantity"]: r for r in read_rows("pond_losses.csv")}
         source = "; ".join(
             f"{q}: {r['value']} {r['unit']} ({r['status']}: {r['source']})" for q, r in rows.items()
         )
@@ -248,9 +246,9 @@ class PondTrainResult:
         return {
             "brine": self.brine.name,
             "site": self.climate.site,
-            "temperature_c": self.temperature - 273.15,
+            "temperature_c": self.temperature - KELVIN_OFFSET,
             "site_evaporation_weighted_temperature_c": (
-                None if weighted is None else weighted - 273.15
+                None if weighted is None else weighted - KELVIN_OFFSET
             ),
             "pumped_m3_per_yr": self.pumped_volume * y,
             "losses": {

@@ -12,21 +12,19 @@ Flows are kg/s inside; :meth:`Stream.t_per_yr` converts at the edges.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.ions import ION_KEYS, atomic_weights, ion
-from brineworks.climate import SECONDS_PER_YEAR
+from brineworks.constants import SECONDS_PER_YEAR
+from brineworks.data import read_rows
 from brineworks.errors import InputError
 
 __all__ = [
-    "ELEMENTS",
     "Stream",
     "brine_to_stream",
     "component_formula",
@@ -36,14 +34,10 @@ __all__ = [
     "stream_to_brine",
 ]
 
-ELEMENTS = ("K", "Li", "Mg", "Na", "Ca", "Sr", "B", "Br", "Cl", "S", "C", "N", "O", "H")
-"""Elements tracked in balances (N for ammonia-soda and ammonium chloride)."""
-
 
 @cache
 def _named() -> dict[str, str]:
-    text = files("brineworks.data").joinpath("process", "components.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_rows("process", "components.csv")
     return {r["name"]: r["formula"] for r in rows}
 
 

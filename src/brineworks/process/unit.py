@@ -11,14 +11,13 @@ names it.
 from __future__ import annotations
 
 import copy
-import csv
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from typing import Any, ClassVar
 
+from brineworks.data import read_rows
 from brineworks.errors import BrineworksError, InputError
 from brineworks.process.stream import Stream
 
@@ -58,8 +57,7 @@ class Parameter:
 @cache
 def parameter_table() -> dict[tuple[str, str], Parameter]:
     """Every default parameter, keyed by (unit family, parameter name)."""
-    text = files("brineworks.data").joinpath("process", "unit_parameters.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_rows("process", "unit_parameters.csv")
     out = {}
     for r in rows:
         p = Parameter(
@@ -93,8 +91,7 @@ class EnergyFactor:
 @cache
 def energy_factors() -> dict[str, tuple[EnergyFactor, ...]]:
     """Energy factors by target (a reaction name or a unit family)."""
-    text = files("brineworks.data").joinpath("process", "unit_performance.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_rows("process", "unit_performance.csv")
     out: dict[str, list[EnergyFactor]] = {}
     for r in rows:
         f = EnergyFactor(

@@ -139,7 +139,7 @@ def janecke_k2_mg_so4(path: EvaporationPath) -> go.Figure:
 
 def pond_train_salts(train: PondTrainResult) -> go.Figure:
     """Salt harvested in each pond, by mineral (stacked bars). [t/yr]"""
-    from brineworks.climate import SECONDS_PER_YEAR
+    from brineworks.constants import SECONDS_PER_YEAR
 
     fig = go.Figure()
     minerals = list(dict.fromkeys(m for p in train.ponds for m in p.salts))

@@ -31,7 +31,7 @@ _FATE_COLOURS = {
 def element_sankey(result: SimulationResult, element: str) -> go.Figure:
     """Flows of one element through the park: brine and reagents → units → fates. [t/yr]"""
     from brineworks.chemistry.ions import atomic_weights
-    from brineworks.climate import SECONDS_PER_YEAR
+    from brineworks.constants import SECONDS_PER_YEAR
 
     w = atomic_weights()[element] * SECONDS_PER_YEAR / 1e6  # mol/s → t/yr
     fs = result.flowsheet

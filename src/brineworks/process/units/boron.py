@@ -17,6 +17,7 @@ from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.chemistry.results import Equilibrium
+from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import Unit, register_unit
@@ -61,7 +62,7 @@ class BoricAcid(Unit):
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["brine"]
         p = self.params
-        t = p["temperature_c"] + 273.15
+        t = p["temperature_c"] + KELVIN_OFFSET
         brine, water = stream_to_brine(feed, f"{self.name} feed", t)
         if brine.molality.get("B", 0.0) <= 0:
             raise ChemistryError(f"{self.name}: the feed carries no boron")

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.evaporation import evaporate, parse_stop
+from brineworks.constants import KELVIN_OFFSET
 from brineworks.process.stream import Stream, component_molar_mass, solution_stream, stream_to_brine
 from brineworks.process.unit import Unit, register_unit
 
@@ -50,7 +51,7 @@ class Crystalliser(Unit):
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["liquor"]
         p = self.params
-        t = p["temperature_c"] + 273.15
+        t = p["temperature_c"] + KELVIN_OFFSET
         brine, water = stream_to_brine(feed, f"{self.name} feed", t)
         backend = get_backend()
         path = evaporate(brine, backend=backend, mode="equilibrium", until=self.until)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.ions import ION_KEYS
 from brineworks.chemistry.results import Equilibrium
+from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import Unit, register_unit
@@ -36,7 +37,7 @@ class Dissolver(Unit):
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["solids"]
         p = self.params
-        t = p["temperature_c"] + 273.15
+        t = p["temperature_c"] + KELVIN_OFFSET
         liquid = {*ION_KEYS, "H2O", "Hplus", "OHminus"}
         salts = {
             k: v / component_molar_mass(k)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.evaporation import candidate_phases
+from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import (
     Stream,
@@ -83,7 +84,7 @@ class LithiumCarbonate(Unit):
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["eluate"]
         p = self.params
-        t = p["temperature_c"] + 273.15
+        t = p["temperature_c"] + KELVIN_OFFSET
         li_mol = feed.get("Li") / component_molar_mass("Li")
         if li_mol <= 0:
             raise ChemistryError(f"{self.name}: the eluate carries no lithium")
@@ -104,7 +105,7 @@ class LithiumCarbonate(Unit):
         if rise > 0:
             self.performance.heat = feed.get("H2O") * CP_WATER * rise  # W
             self.performance.energy_notes.append(
-                f"heat: sensible heat of the feed water {feed.temperature - 273.15:.0f} -> "
+                f"heat: sensible heat of the feed water {feed.temperature - KELVIN_OFFSET:.0f} -> "
                 f"{p['temperature_c']:g} °C at cp {CP_WATER / 1000:g} kJ/(kg K), no recovery"
             )
         purity = product_flows["Li2CO3"] / product.total if product.total > 0 else 0.0

@@ -19,6 +19,7 @@ from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.results import Equilibrium
+from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import InputError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import Unit, register_unit
@@ -80,7 +81,7 @@ class _Removal(Unit):
         feed = inputs["liquor"]
         p = self.params
         el = self.element
-        t = p["temperature_c"] + 273.15
+        t = p["temperature_c"] + KELVIN_OFFSET
         brine, water = stream_to_brine(feed, f"{self.name} feed", t)
         residual = p[f"{el.lower()}_residual_mg_per_kg"]
         target = residual * 1e-6 / component_molar_mass(el)  # mol/kgw

@@ -15,6 +15,7 @@ from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.ions import ION_KEYS
 from brineworks.chemistry.results import Equilibrium
+from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import (
     Stream,
@@ -45,7 +46,7 @@ class PotashPlant(Unit):
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         ore = inputs["ore"]
         p = self.params
-        t = p["temperature_c"] + 273.15
+        t = p["temperature_c"] + KELVIN_OFFSET
         solids = {k: v for k, v in ore.flows.items() if k not in ION_KEYS and k != "H2O"}
         liquor = {k: v for k, v in ore.flows.items() if k in ION_KEYS or k == "H2O"}
 

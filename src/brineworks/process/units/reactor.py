@@ -9,13 +9,12 @@ stoichiometric amount (a utility); the others must come with the feed.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
+from brineworks.data import read_rows
 from brineworks.errors import ChemistryError, InputError
 from brineworks.process.stream import Stream, component_formula, component_molar_mass
 from brineworks.process.unit import Unit, register_unit
@@ -68,8 +67,7 @@ def parse_reaction(text: str) -> dict[str, float]:
 @cache
 def reactions() -> dict[str, Reaction]:
     """Every reaction of ``data/process/reactions.csv`` (checked to balance)."""
-    text = files("brineworks.data").joinpath("process", "reactions.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_rows("process", "reactions.csv")
     out = {}
     for r in rows:
         out[r["name"]] = Reaction(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
+from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass
 from brineworks.process.unit import Unit, register_unit
@@ -43,7 +44,7 @@ class Washer(Unit):
     def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
         feed = inputs["solids"]
         p = self.params
-        t = p["temperature_c"] + 273.15
+        t = p["temperature_c"] + KELVIN_OFFSET
         backend = get_backend()
         phases = {PRODUCT_PHASES.get(k, k): v for k, v in feed.flows.items() if v > 0}
         unknown = [k for k in phases if k not in backend.phases]

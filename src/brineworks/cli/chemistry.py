@@ -1,41 +1,32 @@
-"""Command-line interface: ``brineworks --help``.
-
-Every command calls the public API only. User errors print one line on stderr and exit with
-status 2 (status 1 when some rows of a CSV failed and the others were printed).
-"""
+"""Chemistry commands: catalogue, summary, speciate, saturate, evaporate, ponds, phases,
+validate."""
 
 from __future__ import annotations
 
-import json
 import math
-import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from brineworks import Brine, Speciation, ThermoBackend
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import catalogue
+from brineworks.cli._common import (
+    BackendOpt,
+    JsonOpt,
+    TempOpt,
+    app,
+    err,
+    out,
+    user_errors,
+    write_json,
+)
+from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import BrineworksError
 from brineworks.errors import InputError as BrineworksInputError
 from brineworks.io import brines_from_csv, load_brine
-from brineworks.report import json_ready
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Brineworks: salt-lake brine chemistry and planning. Run 'brineworks COMMAND --help'.",
-)
-out = Console()
-err = Console(stderr=True)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 SALT_LAKE_MINERALS = (
     "Halite", "Sylvite", "Carnallite", "Bischofite", "Kainite", "Polyhalite", "Glaserite",
@@ -45,39 +36,13 @@ SALT_LAKE_MINERALS = (
 )  # fmt: skip
 
 
-def _user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    @wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except BrineworksError as exc:
-            err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
-def _json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(json_ready(obj), indent=2, ensure_ascii=False) + "\n")
-
-
-TempOpt = Annotated[float | None, typer.Option("--temp", help="Temperature [°C].")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-BackendOpt = Annotated[
-    str,
-    typer.Option(
-        "--backend", help="Thermodynamic backend: phreeqc (trusted, default) or native (numpy)."
-    ),
-]
-
-
 @app.command("catalogue")
-@_user_errors
+@user_errors
 def catalogue_cmd(as_json: JsonOpt = False) -> None:
     """List the built-in brines."""
     entries = catalogue()
     if as_json:
-        _json(
+        write_json(
             [{"name": e.name, "slug": e.slug, "unit": e.unit, "status": e.status} for e in entries]
         )
         return
@@ -88,7 +53,7 @@ def catalogue_cmd(as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-@_user_errors
+@user_errors
 def saturate(
     phases: Annotated[list[str], typer.Argument(help="Solid phases, e.g. Halite Sylvite.")],
     temp: TempOpt = None,
@@ -97,9 +62,9 @@ def saturate(
 ) -> None:
     """Pure water saturated with an excess of each named solid (an invariant point if stable)."""
     t = 25.0 if temp is None else temp
-    eq = get_backend(backend).saturate(phases, t + 273.15)
+    eq = get_backend(backend).saturate(phases, t + KELVIN_OFFSET)
     if as_json:
-        _json(eq.to_dict())
+        write_json(eq.to_dict())
         return
     s = eq.solution
     table = Table("element", "mol/kg H2O", title=f"Saturated with {' + '.join(phases)} at {t:g} °C")
@@ -133,7 +98,7 @@ def _speciate_batch(backend: ThermoBackend, brines: list[Brine]) -> list[Speciat
 
 
 @app.command()
-@_user_errors
+@user_errors
 def speciate(
     brine: Annotated[str, typer.Argument(help="Catalogue name, or a .toml/.json/.csv file.")],
     temp: TempOpt = None,
@@ -164,7 +129,7 @@ def speciate(
                 continue
             results.append({"row": row.row, "name": row.name, "solids": {}, **d})
         if as_json:
-            _json(results)
+            write_json(results)
         else:
             table = Table("row", "name", "density kg/m³", "I mol/kg", "a_w", "most supersaturated")
             for r in results:
@@ -186,7 +151,7 @@ def speciate(
     b = load_brine(brine, temperature_c=temp, backend=backend)
     s = backend.speciate(b)
     if as_json:
-        _json({"name": b.name, "solids": {}, **s.to_dict()})
+        write_json({"name": b.name, "solids": {}, **s.to_dict()})
         return
     _print_speciation(b.name, s)
 
@@ -207,7 +172,7 @@ def _print_speciation(name: str, s: Any) -> None:
 
 
 @app.command()
-@_user_errors
+@user_errors
 def summary(
     brine: Annotated[str, typer.Argument(help="Catalogue name or brine file.")] = "qarhan",
     temp: TempOpt = None,
@@ -285,7 +250,7 @@ def summary(
 
 
 @app.command()
-@_user_errors
+@user_errors
 def evaporate(
     brine: Annotated[str, typer.Argument(help="Catalogue name or brine file.")],
     temp: TempOpt = None,
@@ -330,7 +295,7 @@ def evaporate(
         for written_file in written:
             err.print(f"wrote {written_file}", highlight=False, markup=False)
     if as_json:
-        _json(path.to_dict())
+        write_json(path.to_dict())
         return
     out.rule(f"[bold]Evaporation of {b.name} at {b.temperature_c:g} °C ({mode})")
     table = Table("solid", "appears at % water removed", "total mol/kg water", "kg/kg water")
@@ -354,7 +319,7 @@ DEFAULT_STAGES = ("halite=phase:Carnallite", "carnallite=phase:Bischofite")
 
 
 @app.command()
-@_user_errors
+@user_errors
 def ponds(
     brine: Annotated[str, typer.Argument(help="Catalogue name or brine file.")] = "qarhan",
     site: Annotated[str, typer.Option(help="Climate site (data/climate.csv).")] = "qarhan",
@@ -379,7 +344,8 @@ def ponds(
 ) -> None:
     """Solar-pond train: areas, salts harvested, losses and where each element goes."""
     from brineworks.chemistry.evaporation import parse_stop
-    from brineworks.climate import MONTHS, SECONDS_PER_YEAR, climate
+    from brineworks.climate import MONTHS, climate
+    from brineworks.constants import SECONDS_PER_YEAR
     from brineworks.process.ponds import PondLosses, PondStage, simulate_pond_train
 
     stages = []
@@ -412,7 +378,7 @@ def ponds(
             err.print(f"wrote {f}", highlight=False, markup=False)
     d = result.to_dict()
     if as_json:
-        _json(d)
+        write_json(d)
         return
     out.rule(f"[bold]Pond train: {b.name} at {result.climate.name}, {flow:.4g} m³/yr")
     table = Table("pond", "area km²", "net evap m/yr", "a_w", "brine in m³/yr", "brine out m³/yr")
@@ -451,130 +417,18 @@ def ponds(
 
 
 @app.command()
-@_user_errors
-def run(
-    scenario: Annotated[str, typer.Argument(help="Built-in scenario or scenario TOML file.")] = (
-        "qarhan-lithium"
-    ),
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Output directory (default ./brineworks-out/NAME).")
-    ] = None,
-    backend_name: Annotated[
-        str | None,
-        typer.Option(
-            "--backend", help="Chemistry backend, overriding the scenario's: phreeqc or native."
-        ),
-    ] = None,
-) -> None:
-    """Solve a scenario and write report.html, results.xlsx and results.json."""
-    from brineworks.report.outputs import write_outputs
-    from brineworks.scenario import load_scenario
-    from brineworks.simulate import simulate
-
-    sc = load_scenario(scenario)
-    if backend_name is not None:
-        get_backend(backend_name)  # an unknown name is a clear error here
-        sc = sc.model_copy(update={"backend": backend_name})
-    target = out_dir if out_dir is not None else Path("brineworks-out") / sc.name
-    with out.status(f"solving {sc.name}") as status:
-        result = simulate(sc, progress=lambda msg: status.update(msg))
-    data = result.to_dict()
-    paths = write_outputs(result, target, data)
-    ind, energy = data["indicators"], data["energy"]
-    table = Table("product", "t/yr", title=f"{sc.name}: products")
-    for k, v in data["products_t_per_yr"].items():
-        table.add_row(k, f"{v:.4g}")
-    out.print(table)
-    out.print(
-        "comprehensive utilisation "
-        f"{100 * ind['comprehensive_utilisation_by_mass']:.2f} % by mass; "
-        f"waste solids {ind['waste_solids_t_per_yr']:.4g} t/yr; fresh water "
-        f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr",
-        highlight=False,
-    )
-    if energy["electricity_mwh_per_yr"] > 0:
-        out.print(
-            f"electricity {energy['electricity_mwh_per_yr']:.4g} MWh/yr, indirect CO2 "
-            + (
-                f"{energy['indirect_co2_t_per_yr']:.4g} t/yr"
-                if energy["indirect_co2_t_per_yr"] is not None
-                else "unknown (no grid factor for this site)"
-            )
-            + " (plants with sourced factors; "
-            f"none yet for: {', '.join(energy['units_without_energy_data']) or '-'})",
-            highlight=False,
-        )
-    comparison = data["comparison"]
-    if comparison:
-        base = next(k for k in comparison["comprehensive_utilisation_by_mass"] if k != sc.name)
-        line = []
-        for key, label in (("comprehensive_utilisation_by_mass", "utilisation by mass"),
-                           ("comprehensive_utilisation_by_value", "by value")):  # fmt: skip
-            row = comparison[key]
-            line.append(
-                f"{label} {100 * (row[base] or 0):.2f} % → {100 * (row[sc.name] or 0):.2f} %"
-            )
-        out.print(f"against {base}: " + "; ".join(line), highlight=False)
-    out.print(f"report: {paths[2]}", highlight=False, markup=False)
-
-
-@app.command()
-@_user_errors
+@user_errors
 def phases(as_json: JsonOpt = False) -> None:
     """List the solid phases of the database."""
     names = list(get_backend().phases)
     if as_json:
-        _json(names)
+        write_json(names)
         return
     out.print(", ".join(names))
 
 
 @app.command()
-@_user_errors
-def units(
-    kind: Annotated[str | None, typer.Argument(help="One unit kind (default: all).")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Unit kinds a scenario can use, their ports and their parameters with sources."""
-    import brineworks.process.units  # noqa: F401  (registers the unit kinds)
-    from brineworks.process.unit import parameter_table, unit_types
-
-    kinds = unit_types()
-    if kind is not None and kind not in kinds:
-        raise BrineworksInputError("KIND", kind, "one of " + ", ".join(sorted(kinds)))
-    rows: list[dict[str, Any]] = []
-    for name in sorted(kinds) if kind is None else [kind]:
-        cls = kinds[name]
-        params = [p for (fam, _), p in parameter_table().items() if fam == cls.family and fam]
-        rows.append({
-            "kind": name,
-            "summary": " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split()),
-            "inlets": list(cls.inlets),
-            "outlets": list(cls.outlets),
-            "parameters": [
-                {"name": p.name, "value": p.value, "unit": p.unit, "min": p.minimum,
-                 "max": p.maximum, "status": p.status, "source": p.source}
-                for p in params
-            ],
-        })  # fmt: skip
-    if as_json:
-        _json(rows)
-        return
-    for r in rows:
-        ports = f"in: {', '.join(r['inlets']) or '(set per unit)'}; "
-        ports += f"out: {', '.join(r['outlets']) or '(set per unit)'}"
-        out.print(f"[bold]{r['kind']}[/bold] — {r['summary']}\n  {ports}", highlight=False)
-        if r["parameters"]:
-            table = Table("parameter", "default", "range", "status", "source")
-            for p in r["parameters"]:
-                value = f"{p['value']:g} {p['unit']}"
-                span = f"{p['min']:g} to {p['max']:g}"
-                table.add_row(p["name"], value, span, p["status"], p["source"])
-            out.print(table)
-
-
-@app.command()
-@_user_errors
+@user_errors
 def validate(
     markdown: Annotated[
         Path | None, typer.Option(help="Also write the full report as Markdown to this file.")
@@ -592,12 +446,12 @@ def validate(
         label = str(getattr(database, "name", backend.name))
         markdown.write_text(to_markdown(results, label), encoding="utf-8")
     if as_json:
-        _json(
+        write_json(
             [
                 {
                     "case": r.point.case_id,
                     "system": r.point.system,
-                    "temperature_c": r.point.temperature - 273.15,
+                    "temperature_c": r.point.temperature - KELVIN_OFFSET,
                     "solids": list(r.point.solids),
                     "salt": r.salt,
                     "experiment": r.measured,
@@ -622,12 +476,3 @@ def validate(
     out.print(table)
     if markdown is not None:
         out.print(f"full report written to {markdown}")
-
-
-def main() -> None:
-    """Entry point of the ``brineworks`` command."""
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -12,8 +12,8 @@ from brineworks.chemistry import (
     Equilibrium,
     Speciation,
     ThermoBackend,
+    available_backends,
     get_backend,
-    use_backend,
 )
 from brineworks.errors import BrineworksError, ChemistryError, InputError
 
@@ -28,6 +28,6 @@ __all__ = [
     "Speciation",
     "ThermoBackend",
     "__version__",
+    "available_backends",
     "get_backend",
-    "use_backend",
 ]

@@ -1,7 +1,9 @@
 """Scenario files (TOML): site, brine and pumping rate, units, streams and their fates.
 
 Validated with pydantic; an error names the field, the value, and the line of the file where
-the offending table starts. See ``docs/scenarios.md`` for the format.
+the offending table starts. Each ``[[units]]`` table is validated by the options model of its
+kind (the unit registry decides what exists), and every reference — stream ends, ports, design
+specs, the backend — is checked before anything is solved. See ``docs/scenarios.md``.
 """
 
 from __future__ import annotations
@@ -10,13 +12,24 @@ import re
 import tomllib
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+import brineworks.process.units  # noqa: F401  (registers every unit kind)
+from brineworks.chemistry.backend import available_backends
 from brineworks.errors import InputError
+from brineworks.process.unit import UnitOptions, unit_types, validation_message
 
-__all__ = ["BrineSpec", "Scenario", "StreamSpec", "UnitSpec", "builtin_scenarios", "load_scenario"]
+__all__ = [
+    "BrineSpec",
+    "DesignSpec",
+    "Scenario",
+    "StreamSpec",
+    "UnitSpec",
+    "builtin_scenarios",
+    "load_scenario",
+]
 
 Fate = Literal["product", "reuse", "returned", "waste", "emission"]
 
@@ -37,20 +50,14 @@ class BrineSpec(_Strict):
     flow_m3_per_yr: float = Field(gt=0)
 
 
-class UnitSpec(_Strict):
-    """One unit: its name, kind and options."""
-
-    name: str
-    kind: str
-    params: dict[str, float] = Field(default_factory=dict)
-    stages: list[tuple[str, str]] | None = None
-    site: str | None = None
-    fractions: dict[str, float] | None = None
-    inlets: int | None = None
-    to_top: dict[str, float] | None = None
-    reaction: str | None = None
-    reagent: str | None = None
-    until: str | None = None
+if TYPE_CHECKING:
+    UnitSpec = UnitOptions
+else:
+    UnitSpec = Annotated[
+        Union[tuple(cls.Options for cls in unit_types().values())],  # noqa: UP007
+        Field(discriminator="kind"),
+    ]
+"""One unit: the options model of its kind (a union discriminated on ``kind``)."""
 
 
 class StreamSpec(_Strict):
@@ -98,15 +105,38 @@ class Scenario(_Strict):
     streams: list[StreamSpec]
     baseline: str | None = None
     specs: list[DesignSpec] = Field(default_factory=list)
-    backend: Literal["phreeqc", "native"] = "phreeqc"
+    backend: str = "phreeqc"
     source_file: str = ""
 
+    @field_validator("backend")
+    @classmethod
+    def _registered_backend(cls, v: str) -> str:
+        if v not in available_backends():
+            raise ValueError(f"a registered backend: {', '.join(available_backends())}")
+        return v
+
+    @property
+    def feed_stream(self) -> str:
+        """The one stream from the pumped brine."""
+        return next(s.name for s in self.streams if s.source == "brine")
+
     def check_structure(self) -> None:
-        """Cross-field checks: unique names, fates on every leaving stream, no double use."""
+        """Cross-field checks before anything is solved: unique unit names, every stream end a
+        port of a unit of the scenario, every port connected once, fates on every leaving
+        stream, one stream from the brine, design specs naming real splitters, streams and
+        units.
+
+        Raises
+        ------
+        InputError
+            Naming the first reference that is wrong.
+        """
         names = [u.name for u in self.units]
         for n in names:
             if names.count(n) > 1:
                 raise InputError("units.name", n, "unique unit names")
+        kinds = unit_types()
+        ports = {u.name: kinds[u.kind].ports(u) for u in self.units}
         seen_from: dict[str, str] = {}
         seen_to: dict[str, str] = {}
         for s in self.streams:
@@ -131,6 +161,55 @@ class Scenario(_Strict):
                         f"a port not already fed by stream {seen_to[s.to]!r}",
                     )
                 seen_to[s.to] = s.name
+        for s in self.streams:
+            for end, side, field in ((s.source, 1, "from"), (s.to, 0, "to")):
+                if end is None or (field == "from" and end == "brine"):
+                    continue
+                unit, sep, port = end.rpartition(".")
+                if not sep or unit not in ports:
+                    raise InputError(
+                        f"streams.{s.name}.{field}", end, "'unit.port' with a unit of the scenario"
+                    )
+                if port not in ports[unit][side]:
+                    what = "outlets" if side else "inlets"
+                    raise InputError(
+                        f"streams.{s.name}.{field}", end,
+                        f"one of {unit}'s {what}: {', '.join(ports[unit][side])}",
+                    )  # fmt: skip
+        for unit, (inlets, outlets) in ports.items():
+            for port in inlets:
+                if f"{unit}.{port}" not in seen_to:
+                    raise InputError(f"{unit}.{port}", None, "a stream into every inlet")
+            for port in outlets:
+                if f"{unit}.{port}" not in seen_from:
+                    raise InputError(f"{unit}.{port}", None, "a stream on every outlet")
+        feeds = [s.name for s in self.streams if s.source == "brine"]
+        if len(feeds) != 1:
+            raise InputError("streams.from", feeds, "exactly one stream from 'brine'")
+        self._check_specs(ports)
+
+    def _check_specs(self, ports: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> None:
+        kinds = {u.name: u.kind for u in self.units}
+        unit_kinds = unit_types()
+        streams = {s.name for s in self.streams}
+        for spec in self.specs:
+            unit, _, outlet = spec.vary.rpartition(".")
+            if kinds.get(unit) != "splitter" or outlet not in ports[unit][1]:
+                raise InputError(f"specs.{spec.name}.vary", spec.vary, "'splitter.outlet'")
+            if spec.absorb not in ports[unit][1] or spec.absorb == outlet:
+                raise InputError(
+                    f"specs.{spec.name}.absorb", spec.absorb,
+                    f"another outlet of {unit}: {', '.join(ports[unit][1])}",
+                )  # fmt: skip
+            if spec.supply not in streams:
+                raise InputError(
+                    f"specs.{spec.name}.supply", spec.supply, "a stream of the scenario"
+                )
+            known = [f"{u.name}: {n}" for u in self.units for n in unit_kinds[u.kind].utilities(u)]
+            if spec.demand not in known:
+                raise InputError(
+                    f"specs.{spec.name}.demand", spec.demand, "a utility: " + ", ".join(known)
+                )
 
 
 def builtin_scenarios() -> dict[str, str]:
@@ -169,10 +248,35 @@ def load_scenario(spec: str) -> Scenario:
         scenario = Scenario.model_validate({**data, "source_file": origin})
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        line = _line_of(text, err["loc"])
+        raw = tuple(err["loc"])
+        value, msg = err.get("input"), validation_message(err["msg"])
+        if err["type"] == "union_tag_invalid":  # an unknown unit kind
+            raw = (*raw, "kind")
+            value = err.get("ctx", {}).get("tag")
+            msg = "a unit kind: " + ", ".join(sorted(unit_types()))
+        # units.3.ponds.site → units.3.site: the union's tag is the unit's own kind
+        if (
+            len(raw) > 2
+            and raw[0] == "units"
+            and isinstance(raw[1], int)
+            and raw[2] in unit_types()
+        ):
+            raw = (*raw[:2], *raw[3:])
+        line = _line_of(text, raw)
+        shown = list(raw)
+        units = data.get("units")
+        if (
+            len(raw) > 1
+            and raw[0] == "units"
+            and isinstance(raw[1], int)
+            and isinstance(units, list)
+        ):
+            name = units[raw[1]].get("name") if isinstance(units[raw[1]], dict) else None
+            if isinstance(name, str):
+                shown[1] = name
+        loc = ".".join(str(x) for x in shown)
         where = f" ({origin}, line {line})" if line else f" ({origin})"
-        raise InputError(loc + where, err.get("input"), err["msg"]) from None
+        raise InputError(loc + where, value, msg) from None
     scenario.check_structure()
     return scenario
 

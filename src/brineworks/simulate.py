@@ -1,110 +1,214 @@
-"""Run a scenario: build its flowsheet, solve it, and collect what the park produces.
+"""Run a scenario: build its flowsheet from the unit registry, solve it with the scenario's
+chemistry backend, and return what the park does as an immutable :class:`SimulationResult`.
 
-``simulate(scenario)`` is the orchestration layer the CLI and the reports call.
+``simulate(scenario)`` is the orchestration layer the CLI, the assessments and the reports call;
+they read the result, never the units or the flowsheet that produced it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from brineworks.chemistry.backend import get_backend, use_backend
+from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.ions import atomic_weights
 from brineworks.constants import REPORTED_ELEMENTS, SECONDS_PER_YEAR
 from brineworks.errors import InputError
-from brineworks.process.flowsheet import ConvergenceError, Flowsheet, FlowsheetResult
-from brineworks.process.ponds import PondLosses
+from brineworks.process.flowsheet import ConvergenceError, Edge, Flowsheet, FlowsheetResult
 from brineworks.process.stream import Stream, brine_to_stream
-from brineworks.process.unit import Unit
-from brineworks.process.units import (
-    BoricAcid,
-    CalciumRemoval,
-    ComponentSplitter,
-    Crystalliser,
-    Dissolver,
-    Electrodialysis,
-    LithiumAdsorption,
-    LithiumCarbonate,
-    MagnesiumRemoval,
-    Mixer,
-    Nanofiltration,
-    PondTrain,
-    PotashPlant,
-    Reactor,
-    ReverseOsmosis,
-    Splitter,
-    Washer,
-)
-from brineworks.scenario import DesignSpec, Scenario, UnitSpec
+from brineworks.process.unit import Assumption, Parameter, Performance, UnitRun, unit_types
+from brineworks.process.units import Splitter
+from brineworks.scenario import DesignSpec, Scenario, load_scenario
 
-__all__ = ["SimulationResult", "build_flowsheet", "pumped_stream", "simulate"]
+__all__ = [
+    "Convergence",
+    "SimulationResult",
+    "SpecResult",
+    "UnitRecord",
+    "build_flowsheet",
+    "pumped_stream",
+    "simulate",
+]
+
+FATES = ("product", "reuse", "returned", "waste", "emission")
+"""Where a stream leaving the park goes."""
 
 
-_POND_LOSSES = {"entrainment", "seepage_rate"}
-"""Parameters a pond train takes in a scenario: its losses (kg/kg, m/s)."""
+@dataclass(frozen=True)
+class UnitRecord:
+    """One unit of a solved park: what it is and what its last run did.
+
+    Attributes
+    ----------
+    name, kind
+        Its name and kind.
+    target
+        The key of its energy factors, cost model and job data (its family, or its reaction).
+    passive
+        Whether it uses no process energy of its own (plumbing, solar ponds).
+    inlets, outlets
+        Its ports.
+    product_outlets
+        Ports that carry its product (for its capacity); every outlet if ``None``.
+    params
+        Parameters in force, by name.
+    parameters
+        Their provenance (rows of ``unit_parameters.csv``), by name.
+    assumptions
+        Values in force that are assumptions.
+    run
+        Its last run: outlets, utilities, performance, detail.
+    """
+
+    name: str
+    kind: str
+    target: str
+    passive: bool
+    inlets: tuple[str, ...]
+    outlets: tuple[str, ...]
+    product_outlets: tuple[str, ...] | None
+    params: Mapping[str, float]
+    parameters: Mapping[str, Parameter]
+    assumptions: tuple[Assumption, ...]
+    run: UnitRun
+
+    @property
+    def performance(self) -> Performance:
+        """Energy, water and notes of its last run."""
+        return self.run.performance
+
+    @property
+    def utilities_in(self) -> Mapping[str, Stream]:
+        """Utility streams it took in, by name. [kg/s]"""
+        return self.run.utilities_in
 
 
-def _unit(spec: UnitSpec) -> Unit:
-    if spec.kind == "ponds":
-        if not spec.stages or not spec.site:
-            raise InputError(f"units.{spec.name}", spec.kind, "'stages' and 'site' for ponds")
-        unknown = sorted(set(spec.params) - _POND_LOSSES)
-        if unknown:
-            raise InputError(
-                f"units.{spec.name}.params",
-                unknown,
-                "for ponds: " + ", ".join(sorted(_POND_LOSSES)),
-            )
-        losses = PondLosses.default().replace(**spec.params)
-        return PondTrain(spec.name, spec.stages, spec.site, losses)
-    if spec.kind == "mixer":
-        return Mixer(spec.name, spec.inlets or 2)
-    if spec.kind == "splitter":
-        if not spec.fractions:
-            raise InputError(f"units.{spec.name}.fractions", None, "outlet fractions")
-        return Splitter(spec.name, spec.fractions)
-    if spec.kind == "component_splitter":
-        if not spec.to_top:
-            raise InputError(f"units.{spec.name}.to_top", None, "component fractions to 'top'")
-        return ComponentSplitter(spec.name, spec.to_top)
-    if spec.kind == "reactor":
-        if not spec.reaction:
-            raise InputError(f"units.{spec.name}.reaction", None, "a reaction of reactions.csv")
-        return Reactor(spec.name, spec.reaction)
-    if spec.kind == "evaporative_crystalliser":
-        if not spec.until:
-            raise InputError(f"units.{spec.name}.until", None, "a stop condition, e.g. 'water:0.8'")
-        return Crystalliser(spec.name, spec.until, spec.params)
-    if spec.kind == "magnesium_removal":
-        return MagnesiumRemoval(spec.name, spec.params, reagent=spec.reagent)
-    if spec.kind == "calcium_removal":
-        return CalciumRemoval(spec.name, spec.params, reagent=spec.reagent)
-    kinds: dict[str, type[Unit]] = {
-        "potash_plant": PotashPlant,
-        "lithium_adsorption": LithiumAdsorption,
-        "lithium_carbonate": LithiumCarbonate,
-        "boric_acid": BoricAcid,
-        "nanofiltration": Nanofiltration,
-        "dissolver": Dissolver,
-        "electrodialysis": Electrodialysis,
-        "washer": Washer,
-        "reverse_osmosis": ReverseOsmosis,
-    }
-    if spec.kind not in kinds:
-        allowed = ", ".join(
-            ["ponds", "mixer", "splitter", "component_splitter", "reactor",
-             "magnesium_removal", "calcium_removal", "evaporative_crystalliser", *kinds]
-        )  # fmt: skip
-        raise InputError(f"units.{spec.name}.kind", spec.kind, f"one of {allowed}")
-    cls = kinds[spec.kind]
-    return cls(spec.name, spec.params)
+@dataclass(frozen=True)
+class Convergence:
+    """How the recycle loops converged.
+
+    Attributes
+    ----------
+    iterations
+        Recycle iterations of the last solve (0 without recycles).
+    residual
+        Largest relative change of a tear stream in the last iteration. [-]
+    tears
+        The tear streams.
+    history
+        Residual of each iteration. [-]
+    """
+
+    iterations: int
+    residual: float
+    tears: tuple[str, ...]
+    history: tuple[float, ...]
 
 
-def pumped_stream(scenario: Scenario) -> tuple[Brine, Stream]:
-    """The pumped brine and its stream. [kg/s]"""
+@dataclass(frozen=True)
+class SpecResult:
+    """A design spec met: the splitter fraction that makes supply equal demand."""
+
+    name: str
+    vary: str
+    fraction: float
+    supply_t_per_yr: float
+    demand_t_per_yr: float
+    rounds: int
+    recycle_iterations_total: int
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """A solved scenario (immutable).
+
+    Attributes
+    ----------
+    scenario
+        The scenario solved.
+    backend
+        Name of the chemistry backend that solved it.
+    brine
+        The pumped brine.
+    pumped
+        Its stream. [kg/s]
+    streams
+        Every stream by name, in the scenario's order. [kg/s]
+    edges
+        Each stream's two ends (the flowsheet's edge table).
+    units
+        Every unit by name, in the scenario's order.
+    convergence
+        How the recycles converged.
+    specs
+        The design specs met.
+    baseline
+        The baseline scenario, solved with the same backend, if the scenario names one.
+    """
+
+    scenario: Scenario
+    backend: str
+    brine: Brine
+    pumped: Stream
+    streams: Mapping[str, Stream]
+    edges: tuple[Edge, ...]
+    units: Mapping[str, UnitRecord]
+    convergence: Convergence
+    specs: tuple[SpecResult, ...] = ()
+    baseline: SimulationResult | None = None
+
+    @property
+    def fates(self) -> dict[str, str]:
+        """Leaving stream → fate."""
+        return {s.name: s.fate for s in self.scenario.streams if s.fate is not None}
+
+    def utilities_in(self) -> dict[str, Stream]:
+        """``"unit: utility"`` → stream of everything units take in besides the brine."""
+        return {f"{u.name}: {k}": s for u in self.units.values()
+                for k, s in u.utilities_in.items()}  # fmt: skip
+
+    def products_t_per_yr(self) -> dict[str, dict[str, float]]:
+        """Streams with fate ``product``, by component. [t/yr]"""
+        return {n: self.streams[n].t_per_yr() for n, f in self.fates.items() if f == "product"}
+
+    def outlets(self, unit: str, ports: tuple[str, ...] | None = None) -> list[str]:
+        """Names of the streams leaving ``unit`` (only from ``ports``, if given)."""
+        return [
+            e.stream
+            for e in self.edges
+            if e.source is not None
+            and e.source.unit == unit
+            and (ports is None or e.source.port in ports)
+        ]
+
+    def element_balance(self) -> dict[str, dict[str, float]]:
+        """Per reported element: in (brine), reagents, and out by fate. [t/yr]"""
+        w = atomic_weights()
+        y = SECONDS_PER_YEAR / 1e6  # mol/s × g/mol → t/yr
+        out: dict[str, dict[str, float]] = {}
+        brine_in = self.pumped.elements()
+        reagents: dict[str, float] = {}
+        for s in self.utilities_in().values():
+            for el, n in s.elements().items():
+                reagents[el] = reagents.get(el, 0.0) + n
+        for el in REPORTED_ELEMENTS:
+            row = {
+                "in": brine_in.get(el, 0.0) * w[el] * y,
+                "reagents": reagents.get(el, 0.0) * w[el] * y,
+            }
+            for fate in FATES:
+                row[fate] = 0.0
+            for name, fate in self.fates.items():
+                row[fate] += self.streams[name].elements().get(el, 0.0) * w[el] * y
+            if row["in"] > 0 or row["reagents"] > 0:
+                out[el] = row
+        return out
+
+
+def pumped_stream(scenario: Scenario, backend: ThermoBackend) -> tuple[Brine, Stream]:
+    """The pumped brine and its stream, densities from ``backend``. [kg/s]"""
     b = scenario.brine
-    backend = get_backend()
     if b.catalogue:
         brine = Brine.from_catalogue(b.catalogue, temperature_c=b.temperature_c, backend=backend)
     elif b.composition and b.unit:
@@ -120,173 +224,91 @@ def pumped_stream(scenario: Scenario) -> tuple[Brine, Stream]:
     return brine, brine_to_stream(brine, water)
 
 
-def build_flowsheet(scenario: Scenario) -> tuple[Flowsheet, Stream]:
-    """The scenario's flowsheet with its feed set."""
+def build_flowsheet(scenario: Scenario, backend: ThermoBackend) -> Flowsheet:
+    """The scenario's flowsheet, every unit built by its kind from its options (without the
+    feed: :func:`simulate` sets it)."""
+    kinds = unit_types()
     fs = Flowsheet()
     for spec in scenario.units:
-        fs.add(_unit(spec))
-    feeds = []
+        fs.add(kinds[spec.kind](spec, backend=backend))
     for s in scenario.streams:
-        source = None if s.source == "brine" else s.source
-        fs.connect(s.name, source, s.to)
-        if source is None:
-            feeds.append(s.name)
-    if len(feeds) != 1:
-        raise InputError("streams.from", feeds, "exactly one stream from 'brine'")
-    _, feed = pumped_stream(scenario)
-    fs.feed(feeds[0], feed)
-    return fs, feed
+        fs.connect(s.name, None if s.source == "brine" else s.source, s.to)
+    return fs
 
 
-@dataclass
-class SimulationResult:
-    """A solved scenario."""
+def simulate(
+    scenario: Scenario,
+    progress: Callable[[str], None] | None = None,
+    *,
+    backend: ThermoBackend | None = None,
+) -> SimulationResult:
+    """Build and solve a scenario's flowsheet.
 
-    scenario: Scenario
-    flowsheet: Flowsheet
-    solution: FlowsheetResult
-    pumped: Stream
-    baseline: SimulationResult | None = None
-    specs: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def fates(self) -> dict[str, str]:
-        """Leaving stream → fate."""
-        return {s.name: s.fate for s in self.scenario.streams if s.fate is not None}
-
-    def utilities_in(self) -> dict[str, Stream]:
-        """``"unit: utility"`` → stream of everything units take in besides the brine."""
-        return {f"{u.name}: {k}": s for u in self.flowsheet.units.values()
-                for k, s in u.utilities_in.items()}  # fmt: skip
-
-    def products_t_per_yr(self) -> dict[str, dict[str, float]]:
-        """Streams with fate ``product``, by component. [t/yr]"""
-        return {n: self.solution.streams[n].t_per_yr() for n, f in self.fates.items()
-                if f == "product"}  # fmt: skip
-
-    def element_balance(self) -> dict[str, dict[str, float]]:
-        """Per tracked element: in (brine), reagents, and out by fate. [t/yr]"""
-        from brineworks.chemistry.ions import atomic_weights
-
-        w = atomic_weights()
-        y = SECONDS_PER_YEAR / 1e6  # mol/s × g/mol → t/yr
-        out: dict[str, dict[str, float]] = {}
-        brine_in = self.pumped.elements()
-        reagents: dict[str, float] = {}
-        for s in self.utilities_in().values():
-            for el, n in s.elements().items():
-                reagents[el] = reagents.get(el, 0.0) + n
-        for el in REPORTED_ELEMENTS:
-            row = {
-                "in": brine_in.get(el, 0.0) * w[el] * y,
-                "reagents": reagents.get(el, 0.0) * w[el] * y,
-            }
-            for fate in ("product", "reuse", "returned", "waste", "emission"):
-                row[fate] = 0.0
-            for name, fate in self.fates.items():
-                row[fate] += self.solution.streams[name].elements().get(el, 0.0) * w[el] * y
-            if row["in"] > 0 or row["reagents"] > 0:
-                out[el] = row
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``results.json`` form."""
-        from brineworks.assess.circularity import indicators
-        from brineworks.assess.energy import energy_indicators, unit_table
-
-        mine, table = indicators(self), unit_table(self)
-        return {
-            "scenario": self.scenario.name,
-            "description": self.scenario.description,
-            "chemistry_backend": self.scenario.backend,
-            "pumped_brine_m3_per_yr": self.scenario.brine.flow_m3_per_yr,
-            "products_t_per_yr": {n: sum(v.values()) for n, v in self.products_t_per_yr().items()},
-            "products_by_component_t_per_yr": self.products_t_per_yr(),
-            "streams": [
-                {"name": n, "fate": self.fates.get(n), "t_per_yr": s.t_per_yr()}
-                for n, s in self.solution.streams.items()
-            ],
-            "utilities_t_per_yr": {k: s.t_per_yr() for k, s in self.utilities_in().items()},
-            "indicators": mine,
-            "energy": energy_indicators(self, table),
-            "units": table,
-            "element_balance": self.element_balance(),
-            "convergence": {
-                "iterations": self.solution.iterations,
-                "residual": self.solution.residual,
-                "tear_streams": list(self.solution.tears),
-                "design_specs": self.specs,
-            },
-            "comparison": self.comparison(mine),
-        }
-
-    def comparison(self, mine: dict[str, Any] | None = None) -> dict[str, dict[str, float | None]]:
-        """Scalar indicators and product shares side by side with the baseline scenario
-        (``mine``: this scenario's indicators, if already computed)."""
-        if self.baseline is None:
-            return {}
-        from brineworks.assess.circularity import indicators
-
-        mine = mine if mine is not None else indicators(self)
-        base = indicators(self.baseline)
-        rows: dict[str, dict[str, float | None]] = {}
-        for key in ("comprehensive_utilisation_by_mass", "comprehensive_utilisation_by_value",
-                    "products_t_per_yr",
-                    "waste_solids_t_per_yr", "waste_salt_intensity_t_per_t",
-                    "fresh_water_m3_per_yr", "material_circularity_indicator"):  # fmt: skip
-            rows[key] = {self.scenario.name: mine[key], self.baseline.scenario.name: base[key]}
-        for el in ("K", "Li", "Mg", "Na", "Cl"):
-            a = mine["element_shares"].get(el, {}).get("product")
-            b = base["element_shares"].get(el, {}).get("product")
-            rows[f"{el} share to products"] = {
-                self.scenario.name: a, self.baseline.scenario.name: b,
-            }  # fmt: skip
-        return rows
-
-
-def simulate(scenario: Scenario, progress: Callable[[str], None] | None = None) -> SimulationResult:
-    """Build and solve a scenario's flowsheet with the scenario's chemistry backend.
-
-    The baseline scenario, if any, is solved with the same backend, so that the comparison
-    measures the plants and not the solvers.
+    Parameters
+    ----------
+    scenario
+        The scenario.
+    progress
+        Called with a short message at each stage.
+    backend
+        The chemistry backend (default: the one the scenario names). The baseline scenario, if
+        any, is solved with the same backend, so that the comparison measures the plants and
+        not the solvers.
     """
     say = progress or (lambda _msg: None)
-    with use_backend(scenario.backend):
-        say(
-            f"building {scenario.name}: {len(scenario.units)} units, "
-            f"{len(scenario.streams)} streams ({scenario.backend} chemistry)"
-        )
-        fs, feed = build_flowsheet(scenario)
-        say("solving (thermodynamics for ponds and plants)")
-        solution = fs.solve()
-        say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
-        specs: list[dict[str, Any]] = []
-        if scenario.specs:
-            solution, specs = _meet_specs(scenario, fs, solution)
-            say(f"design specs met: {', '.join(s['name'] for s in specs)}")
+    be = backend if backend is not None else get_backend(scenario.backend)
+    say(
+        f"building {scenario.name}: {len(scenario.units)} units, "
+        f"{len(scenario.streams)} streams ({be.name} chemistry)"
+    )
+    fs = build_flowsheet(scenario, be)
+    brine, feed = pumped_stream(scenario, be)
+    fs.feed(scenario.feed_stream, feed)
+    say("solving (thermodynamics for ponds and plants)")
+    solution = fs.solve()
+    say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
+    specs: tuple[SpecResult, ...] = ()
+    if scenario.specs:
+        solution, specs = _meet_specs(scenario, fs, solution)
+        say(f"design specs met: {', '.join(s.name for s in specs)}")
     baseline = None
     if scenario.baseline and scenario.baseline != scenario.name:
-        from brineworks.scenario import load_scenario
-
         say(f"solving the baseline {scenario.baseline}")
-        base = load_scenario(scenario.baseline)
-        baseline = simulate(base.model_copy(update={"baseline": None, "backend": scenario.backend}))
+        base = load_scenario(scenario.baseline).model_copy(update={"baseline": None})
+        baseline = simulate(base, backend=be)
+    units = {
+        name: UnitRecord(
+            name=name,
+            kind=u.kind,
+            target=u.target,
+            passive=u.passive,
+            inlets=u.inlets,
+            outlets=u.outlets,
+            product_outlets=u.product_outlets,
+            params=dict(u.params),
+            parameters=dict(u.param_sources),
+            assumptions=u.assumptions(),
+            run=solution.runs[name],
+        )
+        for name, u in fs.units.items()
+    }
     return SimulationResult(
-        scenario=scenario, flowsheet=fs, solution=solution, pumped=feed, baseline=baseline,
-        specs=specs,
+        scenario=scenario, backend=be.name, brine=brine, pumped=feed,
+        streams=dict(solution.streams), edges=fs.edges(), units=units,
+        convergence=Convergence(solution.iterations, solution.residual, solution.tears,
+                                solution.history),
+        specs=specs, baseline=baseline,
     )  # fmt: skip
 
 
-def _spec_flows(spec: DesignSpec, fs: Flowsheet, solution: FlowsheetResult) -> tuple[float, float]:
+def _spec_flows(spec: DesignSpec, solution: FlowsheetResult) -> tuple[float, float]:
     """(supplied, demanded) flow of the demand's components. [kg/s]"""
     unit_name, _, utility = spec.demand.partition(": ")
-    unit = fs.units.get(unit_name)
-    if unit is None or utility not in unit.utilities_in:
-        known = [f"{u.name}: {k}" for u in fs.units.values() for k in u.utilities_in]
+    run = solution.runs.get(unit_name)
+    if run is None or utility not in run.utilities_in:
+        known = [f"{u}: {k}" for u, r in solution.runs.items() for k in r.utilities_in]
         raise InputError(f"specs.{spec.name}.demand", spec.demand, "one of " + ", ".join(known))
-    if spec.supply not in solution.streams:
-        raise InputError(f"specs.{spec.name}.supply", spec.supply, "a stream of the scenario")
-    need_stream = unit.utilities_in[utility]
+    need_stream = run.utilities_in[utility]
     need = sum(need_stream.flows.values())
     made = sum(solution.streams[spec.supply].get(c) for c in need_stream.flows)
     return made, need
@@ -294,7 +316,7 @@ def _spec_flows(spec: DesignSpec, fs: Flowsheet, solution: FlowsheetResult) -> t
 
 def _meet_specs(
     scenario: Scenario, fs: Flowsheet, solution: FlowsheetResult, *, rtol: float = 1e-9
-) -> tuple[FlowsheetResult, list[dict[str, Any]]]:
+) -> tuple[FlowsheetResult, tuple[SpecResult, ...]]:
     """Adjust each spec's splitter fraction until supply = demand (direct substitution on the
     ratio, exact in one step where supply is proportional to the fraction; the flowsheet is
     re-solved from the converged tear streams each time).
@@ -304,15 +326,14 @@ def _meet_specs(
     ConvergenceError
         If the specs are not met in 30 rounds, naming them.
     InputError
-        If a spec names an unknown splitter, outlet, stream or utility, or needs more than the
-        splitter can give.
+        If a spec needs more than its splitter can give, or names a utility the unit does not
+        take.
     """
     splitters: dict[str, tuple[Splitter, str]] = {}
     for spec in scenario.specs:
         unit_name, _, outlet = spec.vary.rpartition(".")
-        unit = fs.units.get(unit_name)
-        if not isinstance(unit, Splitter) or outlet not in unit.fractions:
-            raise InputError(f"specs.{spec.name}.vary", spec.vary, "'splitter.outlet'")
+        unit = fs.units[unit_name]
+        assert isinstance(unit, Splitter)  # checked when the scenario was loaded
         splitters[spec.name] = (unit, outlet)
     total = solution.iterations
     rounds = 0
@@ -324,7 +345,7 @@ def _meet_specs(
             )
         worst = 0.0
         for spec in scenario.specs:
-            made, need = _spec_flows(spec, fs, solution)
+            made, need = _spec_flows(spec, solution)
             unit, outlet = splitters[spec.name]
             f = unit.fractions[outlet]
             if need <= 0:
@@ -341,14 +362,20 @@ def _meet_specs(
         guesses = {t: solution.streams[t] for t in solution.tears}
         solution = fs.solve(guesses=guesses)
         total += solution.iterations
-    report = []
     y = SECONDS_PER_YEAR / 1000.0
+    report = []
     for spec in scenario.specs:
-        made, need = _spec_flows(spec, fs, solution)
+        made, need = _spec_flows(spec, solution)
         unit, outlet = splitters[spec.name]
-        report.append({
-            "name": spec.name, "vary": spec.vary, "fraction": unit.fractions[outlet],
-            "supply_t_per_yr": made * y, "demand_t_per_yr": need * y, "rounds": rounds,
-            "recycle_iterations_total": total,
-        })  # fmt: skip
-    return solution, report
+        report.append(
+            SpecResult(
+                name=spec.name,
+                vary=spec.vary,
+                fraction=unit.fractions[outlet],
+                supply_t_per_yr=made * y,
+                demand_t_per_yr=need * y,
+                rounds=rounds,
+                recycle_iterations_total=total,
+            )
+        )
+    return solution, tuple(report)

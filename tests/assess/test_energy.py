@@ -23,10 +23,10 @@ def test_energy_factor_rows_have_sources() -> None:
 
 def test_electrolysis_electricity_by_hand() -> None:
     """13 kWh per kg Mg: 1 kg/s MgCl2 gives 0.25527 kg/s Mg, so 11.95 MW."""
-    cell = Reactor("cell", "mg_electrolysis")
-    cell.run({"in": Stream({"MgCl2": 1.0})})
-    assert cell.performance.electricity == pytest.approx(13000 * 24.305 / 95.211 * 3600, rel=1e-3)
-    assert cell.performance.heat == 0.0
+    cell = Reactor.build("cell", reaction="mg_electrolysis")
+    perf = cell.run({"in": Stream({"MgCl2": 1.0})}).performance
+    assert perf.electricity == pytest.approx(13000 * 24.305 / 95.211 * 3600, rel=1e-3)
+    assert perf.heat == 0.0
 
 
 def test_grid_factor_of_qarhan_and_unknown_site() -> None:
@@ -43,7 +43,7 @@ def test_circular_park_energy(circular: SimulationResult) -> None:
     result = circular
     table = {r["unit"]: r for r in unit_table(result)}
     e = energy_indicators(result)
-    mg_t = result.solution.streams["Mg"].get("Mg") * 31557600 / 1000
+    mg_t = result.streams["Mg"].get("Mg") * 31557600 / 1000
     assert table["electrolysis"]["electricity_mwh_per_yr"] == pytest.approx(13 * mg_t, rel=1e-6)
     assert e["electricity_mwh_per_yr"] == pytest.approx(
         sum(r["electricity_mwh_per_yr"] for r in table.values())
@@ -53,21 +53,19 @@ def test_circular_park_energy(circular: SimulationResult) -> None:
         "potash", "bischofite dissolver", "boric acid plant", "hcl synthesis"
     }  # fmt: skip
     # per tonne fed: adsorption 0.7387 kWh/t of brine and desorption water (LiBrineLCAModel)
-    ads = result.flowsheet.units["adsorption"]
-    fed = result.solution.streams["adsorption feed"].total + sum(
-        s.total for s in ads.utilities_in.values()
-    )
+    ads = result.units["adsorption"]
+    fed = result.streams["adsorption feed"].total + sum(s.total for s in ads.utilities_in.values())
     assert table["adsorption"]["electricity_mwh_per_yr"] == pytest.approx(
         0.73873739 * fed * 31557600 / 1e6, rel=1e-9
     )
     # carbonation: sensible heat of its feed water from 25 to 83 °C
-    feed_water = result.solution.streams["purified eluate"].get("H2O")
+    feed_water = result.streams["purified eluate"].get("H2O")
     assert table["carbonation"]["heat_gj_per_yr"] == pytest.approx(
         feed_water * 4181.0 * 58.0 * 31557600 / 1e9, rel=1e-9
     )
     assert "carbonation" not in e["units_without_energy_data"]
     assert table["carbonation"]["capacity_t_per_yr"] == pytest.approx(
-        result.solution.streams["Li2CO3 cake"].get("Li2CO3") * 31557600 / 1000
+        result.streams["Li2CO3 cake"].get("Li2CO3") * 31557600 / 1000
     )
     assert table["carbonation"]["reference_plants"][0]["capacity_t_per_yr"] == "40000"
     # the potash plant's capacity is its product, not the KCl lost to its mother liquor
@@ -99,7 +97,7 @@ def test_energy_per_product_follows_each_plant_line(circular: SimulationResult) 
     )
     assert "potash" in per["KCl"]["plants_without_energy_data"]
     allocated = sum(
-        v["electricity_kwh_per_t"] * circular.solution.streams[k].total * 31557600 / 1000
+        v["electricity_kwh_per_t"] * circular.streams[k].total * 31557600 / 1000
         for k, v in per.items()
     )
     total = energy_indicators(circular)["electricity_mwh_per_yr"] * 1000

@@ -265,17 +265,15 @@ def test_equilibrate_many_matches_phreeqc_brine_by_brine(
     assert len(assemblages) >= 2  # the batch mixes brines with different solids present
 
 
-def test_use_backend_sets_the_default_within_its_block() -> None:
-    from brineworks import use_backend
+def test_backends_come_from_the_registry() -> None:
+    from brineworks import available_backends
 
-    assert get_backend().name == "phreeqc"
-    with use_backend("native") as backend:
-        assert backend.name == "native"
-        assert get_backend().name == "native"
-        assert get_backend("phreeqc").name == "phreeqc"
-    assert get_backend().name == "phreeqc"
-    with pytest.raises(InputError, match="backend"), use_backend("nativ"):
-        pass
+    assert get_backend().name == "phreeqc"  # the default, with nothing ambient to change it
+    assert get_backend("native").name == "native"
+    assert get_backend("native") is get_backend("native")  # one instance per name
+    assert set(available_backends()) >= {"phreeqc", "native"}
+    with pytest.raises(InputError, match="backend: got 'nativ'"):
+        get_backend("nativ")
 
 
 def test_macinnes_off_matches_the_phreeqc_reference_run() -> None:

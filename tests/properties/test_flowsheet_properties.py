@@ -32,9 +32,9 @@ def test_recycle_loop_product_equals_feed(
     extra=flow,
 )  # fmt: skip
 def test_every_reaction_conserves_elements(reaction: str, amount: float, extra: float) -> None:
-    unit = Reactor("r", reaction)
+    unit = Reactor.build("r", reaction=reaction)
     key = unit.reaction.key
     feed = Stream({key: amount, "H2O": extra})
-    out = unit.run({"in": feed})  # run() checks the balance too
-    check_balance("r", [feed, *unit.utilities_in.values()], list(out.values()))
-    assert out["out"].get(key) <= amount
+    run = unit.run({"in": feed})  # run() checks the balance too
+    check_balance("r", [feed, *run.utilities_in.values()], list(run.outputs.values()))
+    assert run.outputs["out"].get(key) <= amount

@@ -24,17 +24,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from brineworks.chemistry.formula import parse_formula
+from brineworks.chemistry.ions import atomic_weights
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.data import read_rows
-
-if TYPE_CHECKING:
-    from brineworks.simulate import SimulationResult
+from brineworks.simulate import SimulationResult
 
 __all__ = [
     "UTILISATION_ELEMENTS",
     "ElementPrice",
+    "comparison",
     "element_prices",
     "indicators",
     "material_circularity",
@@ -63,9 +64,6 @@ class ElementPrice:
 @cache
 def element_prices() -> dict[str, ElementPrice]:
     """Value weights of ``data/prices.csv`` by element."""
-    from brineworks.chemistry.formula import parse_formula
-    from brineworks.chemistry.ions import atomic_weights
-
     w = atomic_weights()
     out = {}
     for r in read_rows("prices.csv"):
@@ -106,7 +104,7 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
         }
     pumped = sum(balance[el]["in"] for el in UTILISATION_ELEMENTS if el in balance)
     in_products = sum(balance[el]["product"] for el in UTILISATION_ELEMENTS if el in balance)
-    streams = result.solution.streams
+    streams = result.streams
     product_t = sum(streams[n].total for n, f in result.fates.items() if f == "product")
     waste_solids = sum(
         v for n, f in result.fates.items() if f == "waste"
@@ -167,3 +165,27 @@ def material_circularity(balance: dict[str, dict[str, float]]) -> float:
     virgin = m - reuse
     lfi = (virgin + waste) / (2.0 * m)
     return max(0.0, 1.0 - 0.9 * lfi)
+
+
+def comparison(
+    result: SimulationResult, mine: dict[str, Any] | None = None
+) -> dict[str, dict[str, float | None]]:
+    """Scalar indicators and product shares of a scenario side by side with its baseline's
+    (``mine``: the scenario's :func:`indicators`, if already computed); empty without a
+    baseline."""
+    if result.baseline is None:
+        return {}
+    mine = mine if mine is not None else indicators(result)
+    base = indicators(result.baseline)
+    a_name, b_name = result.scenario.name, result.baseline.scenario.name
+    rows: dict[str, dict[str, float | None]] = {}
+    for key in ("comprehensive_utilisation_by_mass", "comprehensive_utilisation_by_value",
+                "products_t_per_yr",
+                "waste_solids_t_per_yr", "waste_salt_intensity_t_per_t",
+                "fresh_water_m3_per_yr", "material_circularity_indicator"):  # fmt: skip
+        rows[key] = {a_name: mine[key], b_name: base[key]}
+    for el in ("K", "Li", "Mg", "Na", "Cl"):
+        a = mine["element_shares"].get(el, {}).get("product")
+        b = base["element_shares"].get(el, {}).get("product")
+        rows[f"{el} share to products"] = {a_name: a, b_name: b}
+    return rows

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.data import read_rows
 from brineworks.errors import InputError
-
-if TYPE_CHECKING:
-    from brineworks.simulate import SimulationResult
+from brineworks.simulate import SimulationResult
 
 __all__ = [
     "GridFactor",
@@ -30,9 +28,6 @@ __all__ = [
     "unit_table",
 ]
 
-
-_PASSIVE = {"ponds", "mixer", "splitter", "component_splitter"}
-"""Unit kinds that use no process energy of their own (ponds: solar; pumping not counted)."""
 
 _REFERENCE_KEYS = (
     "capacity_t_per_yr",
@@ -94,10 +89,10 @@ def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
     except InputError:
         grid = None
     rows = []
-    streams = result.solution.streams
-    for unit in result.flowsheet.units.values():
+    streams = result.streams
+    for unit in result.units.values():
         perf = unit.performance
-        target = unit.performance_target
+        target = unit.target
         electricity = perf.electricity * y / 3.6e9  # W → MWh/yr
         refs = [r for r in capex_references() if r["target"] == target]
         capacity = None
@@ -105,7 +100,7 @@ def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
             product = refs[0]["product"]
             made = sum(
                 streams[name].get(product)
-                for name in unit_outlets(result, unit.name, unit.product_outlets)
+                for name in result.outlets(unit.name, unit.product_outlets)
             )
             capacity = made * y / 1000.0
         energy_data = "; ".join(perf.energy_notes)
@@ -137,18 +132,6 @@ def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
     return rows
 
 
-def unit_outlets(
-    result: SimulationResult, unit: str, ports: tuple[str, ...] | None = None
-) -> list[str]:
-    """Names of the streams leaving ``unit`` (only from ``ports``, if given)."""
-    out = []
-    for s in result.scenario.streams:
-        owner, _, port = s.source.rpartition(".")
-        if owner == unit and (ports is None or port in ports):
-            out.append(s.name)
-    return out
-
-
 def energy_indicators(
     result: SimulationResult, table: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -159,7 +142,9 @@ def energy_indicators(
     heat = sum(r["heat_gj_per_yr"] for r in table)
     co2 = sum(r["indirect_co2_t_per_yr"] or 0.0 for r in table)
     products = sum(sum(v.values()) for v in result.products_t_per_yr().values())
-    missing = [r["unit"] for r in table if r["energy_data"] is None and r["kind"] not in _PASSIVE]
+    missing = [
+        r["unit"] for r in table if r["energy_data"] is None and not result.units[r["unit"]].passive
+    ]
     try:
         grid = grid_factor(result.scenario.site)
         grid_text = f"{grid.kg_co2_per_kwh:g} kg/kWh ({grid.region} {grid.year}; {grid.status})"
@@ -194,17 +179,19 @@ def product_shares(result: SimulationResult) -> dict[str, dict[str, float]]:
     at mixers). A unit from which nothing is reached gets an empty mapping: its energy stays
     unallocated.
     """
-    streams = result.solution.streams
+    streams = result.streams
     fates = result.fates
     downstream: dict[str, list[str]] = {}
-    for s in result.scenario.streams:
-        if s.source == "brine":
-            continue
-        downstream.setdefault(s.source.rpartition(".")[0], []).append(s.name)
-    target = {s.name: s.to.rpartition(".")[0] for s in result.scenario.streams if s.to}
-    mixers = {name for name, u in result.flowsheet.units.items() if u.kind == "mixer"}
+    target: dict[str, str] = {}
+    for e in result.edges:
+        if e.source is not None:
+            downstream.setdefault(e.source.unit, []).append(e.stream)
+        if e.target is not None:
+            target[e.stream] = e.target.unit
+    # where flows join: a unit with more than one inlet (a mixer)
+    mixers = {name for name, u in result.units.items() if len(u.inlets) > 1}
     out: dict[str, dict[str, float]] = {}
-    for unit in result.flowsheet.units:
+    for unit in result.units:
         seen_units, products = {unit}, set()
         todo = [unit]
         while todo:
@@ -232,8 +219,8 @@ def per_product(result: SimulationResult) -> dict[str, dict[str, Any]]:
     shares = product_shares(result)
     totals: dict[str, list[float]] = {}
     missing: dict[str, list[str]] = {}
-    for unit in result.flowsheet.units.values():
-        no_data = not unit.performance.energy_notes and unit.kind not in _PASSIVE
+    for unit in result.units.values():
+        no_data = not unit.performance.energy_notes and not unit.passive
         for product, share in shares[unit.name].items():
             row = totals.setdefault(product, [0.0, 0.0])
             row[0] += share * unit.performance.electricity * y / 3.6e6  # kWh/yr
@@ -244,7 +231,7 @@ def per_product(result: SimulationResult) -> dict[str, dict[str, Any]]:
     for name, fate in result.fates.items():
         if fate not in ("product", "reuse"):
             continue
-        tonnes = result.solution.streams[name].total * y / 1000.0
+        tonnes = result.streams[name].total * y / 1000.0
         kwh, gj = totals.get(name, [0.0, 0.0])
         out[name] = {
             "electricity_kwh_per_t": kwh / tonnes if tonnes > 0 else None,

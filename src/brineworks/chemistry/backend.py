@@ -7,9 +7,7 @@ implements the same :class:`ThermoBackend` protocol and is tested against it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from brineworks.errors import InputError
@@ -19,11 +17,11 @@ if TYPE_CHECKING:
     from brineworks.chemistry.results import Equilibrium, Speciation
 
 __all__ = [
+    "DEFAULT_BACKEND",
     "ThermoBackend",
     "available_backends",
     "get_backend",
     "register_backend",
-    "use_backend",
 ]
 
 
@@ -83,69 +81,44 @@ class ThermoBackend(Protocol):
 
 _REGISTRY: dict[str, Callable[[], ThermoBackend]] = {}
 _INSTANCES: dict[str, ThermoBackend] = {}
-_DEFAULT: ContextVar[str] = ContextVar("brineworks_backend", default="phreeqc")
+
+DEFAULT_BACKEND = "phreeqc"
+"""The trusted backend, used where no other is named."""
 
 
 def register_backend(name: str, factory: Callable[[], ThermoBackend]) -> None:
-    """Make a backend available to :func:`get_backend` under ``name``."""
+    """Make a backend available to :func:`get_backend` (and to scenarios) under ``name``.
+
+    The built-in ``phreeqc`` and ``native`` backends are registered by
+    :mod:`brineworks.chemistry`; a factory is called once, on first use.
+    """
     _REGISTRY[name] = factory
 
 
 def available_backends() -> tuple[str, ...]:
     """Names of the registered backends."""
-    _register_builtin()
     return tuple(sorted(_REGISTRY))
 
 
-def get_backend(name: str | None = None) -> ThermoBackend:
-    """Return the (shared) backend instance called ``name`` (default: the current default,
-    ``"phreeqc"`` unless :func:`use_backend` says otherwise).
+def get_backend(name: str = DEFAULT_BACKEND) -> ThermoBackend:
+    """Return the (shared) backend instance called ``name`` (default ``"phreeqc"``).
 
     Building a backend loads its database, which takes a fraction of a second, so one instance
-    per name is kept and reused.
+    per name is kept and reused. A computation is given its backend by its caller; this is
+    where the top of the call chain gets one.
 
     Raises
     ------
     InputError
         If no backend of that name is registered.
+
+    Examples
+    --------
+    >>> get_backend("native").name
+    'native'
     """
-    _register_builtin()
-    if name is None:
-        name = _DEFAULT.get()
     if name not in _REGISTRY:
         raise InputError("backend", name, "one of " + ", ".join(sorted(_REGISTRY)))
     if name not in _INSTANCES:
         _INSTANCES[name] = _REGISTRY[name]()
     return _INSTANCES[name]
-
-
-@contextmanager
-def use_backend(name: str) -> Iterator[ThermoBackend]:
-    """Make ``name`` the default backend within a ``with`` block (and in code it calls).
-
-    Everything that asks :func:`get_backend` for the default — evaporation paths, pond trains,
-    the units of a flowsheet — then uses it; the previous default returns on exit.
-
-    Examples
-    --------
-    >>> with use_backend("native") as backend:
-    ...     backend.name
-    'native'
-    """
-    backend = get_backend(name)
-    token = _DEFAULT.set(name)
-    try:
-        yield backend
-    finally:
-        _DEFAULT.reset(token)
-
-
-def _register_builtin() -> None:
-    if "phreeqc" not in _REGISTRY:
-        from brineworks.chemistry.phreeqc import PhreeqcBackend
-
-        register_backend("phreeqc", PhreeqcBackend)
-    if "native" not in _REGISTRY:
-        from brineworks.chemistry.native import NativeBackend
-
-        register_backend("native", NativeBackend)

@@ -16,15 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.chemistry.ions import ION_KEYS, ion, normalise_ion
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.data import read_rows
-from brineworks.errors import ChargeBalanceError, InputError
-
-if TYPE_CHECKING:
-    from brineworks.chemistry.backend import ThermoBackend
+from brineworks.errors import ChargeBalanceError, ChemistryError, InputError
 
 __all__ = [
     "DENSITY_RANGE",
@@ -625,8 +623,6 @@ def _molality_with_computed_density(
 ) -> tuple[dict[str, float], float]:
     """Fixed-point iteration: density → molality → backend density, to 1e-9 relative."""
     if backend is None:
-        from brineworks.chemistry.backend import get_backend
-
         backend = get_backend()
     grams = sum(_to_grams_per_litre(amounts, unit).values())
     rho = max(1000.0 + 0.7 * grams, grams + 100.0)  # first guess [kg/m³]
@@ -636,8 +632,6 @@ def _molality_with_computed_density(
         if abs(new_rho - rho) <= 1e-9 * rho:
             return _to_molality(amounts, unit, new_rho), new_rho
         rho = new_rho
-    from brineworks.errors import ChemistryError
-
     raise ChemistryError(f"density iteration did not converge for {dict(amounts)} {unit}")
 
 

@@ -23,6 +23,8 @@ import numpy as np
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database, extension_text, load_phase_rows, with_extension
 from brineworks.chemistry.ions import ion
+from brineworks.chemistry.phreeqc import PhreeqcBackend
+from brineworks.chemistry.validation import SALTS, load_points
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.data import read_rows
 
@@ -98,8 +100,6 @@ def log_iap(phase: str, points: Sequence[FitPoint]) -> np.ndarray:
 
     The phase is redefined with log K = 0, so its saturation index *is* log IAP.
     """
-    from brineworks.chemistry.phreeqc import PhreeqcBackend
-
     rows = {r.phase: r for r in load_phase_rows()}
     base = Database.brineworks(extension=False).text
     if phase in rows:
@@ -207,8 +207,6 @@ class MixingFit:
 def _si_at_points(
     overrides: dict[MixingKey, float], points: Sequence[tuple[str, Brine]]
 ) -> np.ndarray:
-    from brineworks.chemistry.phreeqc import PhreeqcBackend
-
     base = Database.brineworks(extension=False).text
     db = Database(with_extension(base, extension_text(overrides)), "mixing-fit")
     backend = PhreeqcBackend(db)
@@ -280,8 +278,6 @@ log K is fitted afterwards to its own curve (with the fitted mixing terms in pla
 
 def lithium_mixing_points(system: str) -> list[tuple[str, Brine]]:
     """The validation points of ``system`` flagged ``used_in_fit`` (every other curve point)."""
-    from brineworks.chemistry.validation import SALTS, load_points
-
     solids = MIXING_SOLIDS.get(system)
     out = []
     for p in load_points():

@@ -31,6 +31,7 @@ def run(
 ) -> None:
     """Solve a scenario and write report.html, results.xlsx and results.json."""
     from brineworks.report.outputs import write_outputs
+    from brineworks.report.results import results_dict
     from brineworks.scenario import load_scenario
     from brineworks.simulate import simulate
 
@@ -41,7 +42,7 @@ def run(
     target = out_dir if out_dir is not None else Path("brineworks-out") / sc.name
     with out.status(f"solving {sc.name}") as status:
         result = simulate(sc, progress=lambda msg: status.update(msg))
-    data = result.to_dict()
+    data = results_dict(result)
     paths = write_outputs(result, target, data)
     ind, energy = data["indicators"], data["energy"]
     table = Table("product", "t/yr", title=f"{sc.name}: products")
@@ -81,6 +82,13 @@ def run(
     out.print(f"report: {paths[2]}", highlight=False, markup=False)
 
 
+def _option(f: Any) -> dict[str, Any]:
+    """A unit option's entry: required, or its default."""
+    required = f.is_required()
+    return {"required": required,
+            "default": None if required else f.get_default(call_default_factory=True)}  # fmt: skip
+
+
 @app.command()
 @user_errors
 def units(
@@ -89,7 +97,7 @@ def units(
 ) -> None:
     """Unit kinds a scenario can use, their ports and their parameters with sources."""
     import brineworks.process.units  # noqa: F401  (registers the unit kinds)
-    from brineworks.process.unit import parameter_table, unit_types
+    from brineworks.process.unit import family_parameters, unit_types
 
     kinds = unit_types()
     if kind is not None and kind not in kinds:
@@ -97,10 +105,13 @@ def units(
     rows: list[dict[str, Any]] = []
     for name in sorted(kinds) if kind is None else [kind]:
         cls = kinds[name]
-        params = [p for (fam, _), p in parameter_table().items() if fam == cls.family and fam]
+        params = list(family_parameters(cls.family).values())
+        own = {k: f for k, f in cls.Options.model_fields.items() if k not in ("name", "kind")}
         rows.append({
             "kind": name,
             "summary": " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split()),
+            "options": {k: _option(f) for k, f in own.items()},
+            "passive": cls.passive,
             "inlets": list(cls.inlets),
             "outlets": list(cls.outlets),
             "parameters": [
@@ -115,7 +126,14 @@ def units(
     for r in rows:
         ports = f"in: {', '.join(r['inlets']) or '(set per unit)'}; "
         ports += f"out: {', '.join(r['outlets']) or '(set per unit)'}"
-        out.print(f"[bold]{r['kind']}[/bold] — {r['summary']}\n  {ports}", highlight=False)
+        opts = ", ".join(
+            k + ("" if o["required"] else f" = {o['default']!r}") for k, o in r["options"].items()
+        )
+        out.print(
+            f"[bold]{r['kind']}[/bold] — {r['summary']}\n  {ports}\n  options: {opts}",
+            highlight=False,
+            markup=False if "[" in opts else None,
+        )
         if r["parameters"]:
             table = Table("parameter", "default", "range", "status", "source")
             for p in r["parameters"]:

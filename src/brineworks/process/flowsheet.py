@@ -11,13 +11,13 @@ the whole flowsheet's (feeds = products) is checked too.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from brineworks.errors import BrineworksError, InputError
 from brineworks.process.stream import Stream
-from brineworks.process.unit import Unit, check_balance
+from brineworks.process.unit import Unit, UnitRun, check_balance
 
-__all__ = ["ConvergenceError", "Flowsheet", "FlowsheetResult"]
+__all__ = ["ConvergenceError", "Edge", "Flowsheet", "FlowsheetResult", "Port"]
 
 
 class ConvergenceError(BrineworksError):
@@ -25,12 +25,27 @@ class ConvergenceError(BrineworksError):
 
 
 @dataclass(frozen=True)
-class _End:
+class Port:
+    """One port of one unit."""
+
     unit: str
     port: str
 
+    def __str__(self) -> str:
+        return f"{self.unit}.{self.port}"
 
-@dataclass
+
+@dataclass(frozen=True)
+class Edge:
+    """A stream of the flowsheet: from a unit's outlet (``None``: a feed) to a unit's inlet
+    (``None``: it leaves the flowsheet)."""
+
+    stream: str
+    source: Port | None
+    target: Port | None
+
+
+@dataclass(frozen=True)
 class FlowsheetResult:
     """A solved flowsheet.
 
@@ -48,15 +63,20 @@ class FlowsheetResult:
         Names of the streams leaving the flowsheet.
     feeds
         Names of the streams entering it.
+    runs
+        The last run of every unit (outlets, utilities, performance), by unit name.
+    history
+        The residual of every iteration. [-]
     """
 
-    streams: dict[str, Stream]
+    streams: Mapping[str, Stream]
     iterations: int
     residual: float
     tears: tuple[str, ...]
     products: tuple[str, ...]
     feeds: tuple[str, ...]
-    history: list[float] = field(default_factory=list)
+    runs: Mapping[str, UnitRun]
+    history: tuple[float, ...] = ()
 
 
 class Flowsheet:
@@ -64,8 +84,8 @@ class Flowsheet:
 
     def __init__(self) -> None:
         self.units: dict[str, Unit] = {}
-        self._source: dict[str, _End | None] = {}
-        self._target: dict[str, _End | None] = {}
+        self._source: dict[str, Port | None] = {}
+        self._target: dict[str, Port | None] = {}
         self._feeds: dict[str, Stream] = {}
 
     # ------------------------------------------------------------------ building
@@ -102,7 +122,11 @@ class Flowsheet:
             raise InputError("feed", stream, "a connected stream without a source unit")
         self._feeds[stream] = value
 
-    def _end(self, text: str, side: str, stream: str) -> _End:
+    def edges(self) -> tuple[Edge, ...]:
+        """Every stream with its two ends, in the order they were connected."""
+        return tuple(Edge(s, src, self._target[s]) for s, src in self._source.items())
+
+    def _end(self, text: str, side: str, stream: str) -> Port:
         unit, sep, port = text.partition(".")
         if not sep or unit not in self.units:
             raise InputError(f"stream {stream}", text, "'unit.port' with a unit of this flowsheet")
@@ -111,7 +135,7 @@ class Flowsheet:
             raise InputError(
                 f"stream {stream}", text, f"one of {unit}'s {side}: {', '.join(ports)}"
             )
-        return _End(unit, port)
+        return Port(unit, port)
 
     # ------------------------------------------------------------------ structure
     def _check_complete(self) -> None:
@@ -212,8 +236,9 @@ class Flowsheet:
         prev_g: dict[str, Stream] | None = None
         history: list[float] = []
         streams: dict[str, Stream] = {}
+        runs: dict[str, UnitRun] = {}
         for iteration in range(1, max_iterations + 1):
-            streams = self._pass(order, x)
+            streams, runs = self._pass(order, x)
             g = {t: streams[t] for t in tear}
             residual = (
                 max(
@@ -228,16 +253,18 @@ class Flowsheet:
             )
             history.append(residual)
             if residual <= tol:
-                result_streams = self._pass(order, g) if tear else streams
-                self._check_overall(result_streams)
+                if tear:
+                    streams, runs = self._pass(order, g)
+                self._check_overall(streams, runs)
                 return FlowsheetResult(
-                    streams=result_streams,
+                    streams=streams,
                     iterations=iteration if tear else 0,
                     residual=residual,
                     tears=tear,
                     products=self._products(),
                     feeds=tuple(self._feeds),
-                    history=history,
+                    runs=runs,
+                    history=tuple(history),
                 )
             new_x = {}
             for t in tear:
@@ -251,31 +278,34 @@ class Flowsheet:
             f"{history[-1]:.3g} > {tol:g}); tear streams: {', '.join(tear)}"
         )
 
-    def _pass(self, order: list[str], tear_values: Mapping[str, Stream]) -> dict[str, Stream]:
+    def _pass(
+        self, order: list[str], tear_values: Mapping[str, Stream]
+    ) -> tuple[dict[str, Stream], dict[str, UnitRun]]:
         streams: dict[str, Stream] = dict(self._feeds)
-        computed: dict[str, Stream] = {}
+        runs: dict[str, UnitRun] = {}
         for u in order:
             unit = self.units[u]
             inputs = {}
             for s, end in self._target.items():
                 if end is not None and end.unit == u:
                     inputs[end.port] = tear_values[s] if s in tear_values else streams[s]
-            outputs = unit.run(inputs)
+            runs[u] = unit.run(inputs)
             for s, end in self._source.items():
                 if end is not None and end.unit == u:
-                    streams[s] = outputs[end.port]
-                    computed[s] = outputs[end.port]
-        return streams
+                    streams[s] = runs[u].outputs[end.port]
+        # every stream in the order it was connected, every run in the order units were added
+        ordered = {s: streams[s] for s in self._source if s in streams}
+        return ordered, {u: runs[u] for u in self.units}
 
     def _products(self) -> tuple[str, ...]:
         return tuple(s for s, t in self._target.items() if t is None)
 
-    def _check_overall(self, streams: Mapping[str, Stream]) -> None:
+    def _check_overall(self, streams: Mapping[str, Stream], runs: Mapping[str, UnitRun]) -> None:
         feeds = [streams[s] for s in self._feeds]
         products = [streams[s] for s in self._products()]
-        for unit in self.units.values():
-            feeds.extend(unit.utilities_in.values())
-            products.extend(unit.utilities_out.values())
+        for run in runs.values():
+            feeds.extend(run.utilities_in.values())
+            products.extend(run.utilities_out.values())
         check_balance("flowsheet (feeds against products)", feeds, products, rtol=1e-9)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.ions import ION_KEYS, atomic_weights, ion
 from brineworks.constants import SECONDS_PER_YEAR
@@ -43,8 +44,6 @@ def _named() -> dict[str, str]:
 
 @cache
 def _phase_formulas() -> dict[str, dict[str, float]]:
-    from brineworks.chemistry.database import Database
-
     return dict(Database.brineworks().phase_formulas)
 
 

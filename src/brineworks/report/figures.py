@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
+from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.errors import BrineworksError
 
 if TYPE_CHECKING:
@@ -139,8 +140,6 @@ def janecke_k2_mg_so4(path: EvaporationPath) -> go.Figure:
 
 def pond_train_salts(train: PondTrainResult) -> go.Figure:
     """Salt harvested in each pond, by mineral (stacked bars). [t/yr]"""
-    from brineworks.constants import SECONDS_PER_YEAR
-
     fig = go.Figure()
     minerals = list(dict.fromkeys(m for p in train.ponds for m in p.salts))
     names = [p.name for p in train.ponds]

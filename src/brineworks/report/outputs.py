@@ -1,21 +1,27 @@
-"""The main job's outputs: ``results.json``, ``results.xlsx`` and a self-contained ``report.html``.
+"""The main job's outputs: ``results.json``, ``results.xlsx`` and a self-contained ``report.html``
+(rendered from the Jinja2 template ``templates/report.html.j2``; plotly.js is loaded once, in the
+page head, before any figure).
 
 Only the output directory the user names (or ``./brineworks-out/<scenario>/``) is written.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, select_autoescape
+from plotly.offline import get_plotlyjs
 
-from brineworks.report import json_ready
-
-if TYPE_CHECKING:
-    from brineworks.simulate import SimulationResult
+from brineworks.assess.circularity import element_prices
+from brineworks.chemistry.ions import atomic_weights
+from brineworks.constants import SECONDS_PER_YEAR
+from brineworks.process.ponds import PondTrainResult
+from brineworks.report import figures, json_ready
+from brineworks.report.results import results_dict
+from brineworks.simulate import SimulationResult
 
 __all__ = ["element_sankey", "write_outputs"]
 
@@ -30,14 +36,10 @@ _FATE_COLOURS = {
 
 def element_sankey(result: SimulationResult, element: str) -> go.Figure:
     """Flows of one element through the park: brine and reagents → units → fates. [t/yr]"""
-    from brineworks.chemistry.ions import atomic_weights
-    from brineworks.constants import SECONDS_PER_YEAR
-
     w = atomic_weights()[element] * SECONDS_PER_YEAR / 1e6  # mol/s → t/yr
-    fs = result.flowsheet
     nodes = [
         "pumped brine",
-        *fs.units,
+        *result.units,
         "product",
         "reuse",
         "returned",
@@ -50,14 +52,13 @@ def element_sankey(result: SimulationResult, element: str) -> go.Figure:
     dst: list[int] = []
     val: list[float] = []
     labels: list[str] = []
-    for name, stream in result.solution.streams.items():
-        amount = stream.elements().get(element, 0.0) * w
+    for edge in result.edges:
+        name = edge.stream
+        amount = result.streams[name].elements().get(element, 0.0) * w
         if amount <= 0:
             continue
-        source = fs._source[name]
-        target = fs._target[name]
-        a = "pumped brine" if source is None else source.unit
-        b = result.fates.get(name, "") if target is None else target.unit
+        a = "pumped brine" if edge.source is None else edge.source.unit
+        b = result.fates.get(name, "") if edge.target is None else edge.target.unit
         src.append(index[a])
         dst.append(index[b])
         val.append(amount)
@@ -87,10 +88,11 @@ def write_outputs(
 ) -> list[Path]:
     """Write results.json, results.xlsx and report.html into ``out_dir`` (created).
 
-    ``data`` is ``result.to_dict()`` if the caller already has it.
+    ``data`` is :func:`~brineworks.report.results.results_dict` of the result if the caller
+    already has it.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = json_ready(data if data is not None else result.to_dict())
+    data = json_ready(data if data is not None else results_dict(result))
     paths = [out_dir / "results.json", out_dir / "results.xlsx", out_dir / "report.html"]
     paths[0].write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     _write_excel(data, paths[1])
@@ -165,189 +167,122 @@ def _fmt(v: object) -> str:
     return "–" if v is None else str(v)
 
 
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+_ENV = Environment(
+    loader=PackageLoader("brineworks.report", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
-def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> None:
-    ind = data["indicators"]
-    kpis = [
+def _figure(fig: go.Figure) -> str:
+    """A figure's ``<div>`` and script, without plotly.js (the page loads it once)."""
+    return str(fig.to_html(full_html=False, include_plotlyjs=False))
+
+
+def _key_figures(data: dict[str, Any]) -> list[list[str]]:
+    ind, energy, conv = data["indicators"], data["energy"], data["convergence"]
+    rows = [
         ["pumped brine", f"{data['pumped_brine_m3_per_yr']:.4g} m³/yr"],
         ["chemistry of ponds and plants", f"{data['chemistry_backend']} backend (Pitzer)"],
         ["products", f"{ind['products_t_per_yr']:.4g} t/yr"],
-        [
-            "comprehensive utilisation (K, Li, Mg, Na, B, Cl by mass)",
-            f"{100 * ind['comprehensive_utilisation_by_mass']:.2f} %",
-        ],
-        [
-            "comprehensive utilisation by value (element weights of data/prices.csv)",
-            f"{100 * (ind['comprehensive_utilisation_by_value'] or 0):.2f} %",
-        ],
+        ["comprehensive utilisation (K, Li, Mg, Na, B, Cl by mass)",
+         f"{100 * ind['comprehensive_utilisation_by_mass']:.2f} %"],
+        ["comprehensive utilisation by value (element weights of data/prices.csv)",
+         f"{100 * (ind['comprehensive_utilisation_by_value'] or 0):.2f} %"],
         ["waste solids", f"{ind['waste_solids_t_per_yr']:.4g} t/yr"],
         ["waste-salt intensity", f"{ind['waste_salt_intensity_t_per_t'] or 0:.3g} t per t product"],
-        [
-            "returned to the lake (tail brine, liquors, seepage)",
-            f"{ind['returned_to_lake_t_per_yr']:.4g} t/yr",
-        ],
+        ["returned to the lake (tail brine, liquors, seepage)",
+         f"{ind['returned_to_lake_t_per_yr']:.4g} t/yr"],
         ["fresh water", f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr"],
-        [
-            "electricity (plants with sourced factors)",
-            f"{data['energy']['electricity_mwh_per_yr']:.4g} MWh/yr",
-        ],
-        [
-            "indirect CO2 from electricity",
-            f"{data['energy']['indirect_co2_t_per_yr'] or 0:.4g} t/yr at "
-            f"{data['energy']['grid_factor'] or 'no grid factor for this site'}",
-        ],
-        [
-            "plants without sourced energy data",
-            ", ".join(data["energy"]["units_without_energy_data"]) or "none",
-        ],
-        [
-            "recycle convergence",
-            f"{data['convergence']['iterations']} iterations, residual "
-            f"{data['convergence']['residual']:.2g}",
-        ],
-    ]
-    for spec in data["convergence"]["design_specs"]:
-        kpis.append([
+        ["electricity (plants with sourced factors)",
+         f"{energy['electricity_mwh_per_yr']:.4g} MWh/yr"],
+        ["indirect CO2 from electricity",
+         f"{energy['indirect_co2_t_per_yr'] or 0:.4g} t/yr at "
+         f"{energy['grid_factor'] or 'no grid factor for this site'}"],
+        ["plants without sourced energy data",
+         ", ".join(energy["units_without_energy_data"]) or "none"],
+        ["recycle convergence",
+         f"{conv['iterations']} iterations, residual {conv['residual']:.2g}"],
+    ]  # fmt: skip
+    for spec in conv["design_specs"]:
+        rows.append([
             f"design spec: {spec['name']}",
             f"{spec['vary']} = {spec['fraction']:.6g} ({spec['supply_t_per_yr']:.4g} t/yr supplied "
             f"for {spec['demand_t_per_yr']:.4g} t/yr; {spec['rounds']} rounds, "
             f"{spec['recycle_iterations_total']} recycle iterations in all)",
         ])  # fmt: skip
-    products = [[k, f"{v:.4g}"] for k, v in data["products_t_per_yr"].items()]
-    shares = [
-        [
-            el,
-            *(f"{100 * s[f]:.1f} %" for f in ("product", "reuse", "returned", "waste", "emission")),
-        ]
-        for el, s in ind["element_shares"].items()
-    ]
-    figures: list[str] = []
-    for el in ("K", "Li", "Mg", "Na", "Cl"):
-        if el in data["element_balance"]:
-            figures.append(
-                element_sankey(result, el).to_html(full_html=False, include_plotlyjs=not figures)
-            )
-    plant_rows = [
+    return rows
+
+
+def _write_html(result: SimulationResult, data: dict[str, Any], path: Path) -> None:
+    ind = data["indicators"]
+    fates = ("product", "reuse", "returned", "waste", "emission")
+    shares = [[el, *(f"{100 * s[f]:.1f} %" for f in fates)]
+              for el, s in ind["element_shares"].items()]  # fmt: skip
+    plants = [
         [u["unit"], u["kind"], _fmt(u["capacity_t_per_yr"]), _fmt(u["electricity_mwh_per_yr"]),
          _fmt(u["heat_gj_per_yr"]), _fmt(u["indirect_co2_t_per_yr"]),
          _fmt(u["fresh_water_m3_per_yr"]),
          "; ".join(f"{k} {v:.4g}" for k, v in u["reagents_t_per_yr"].items()),
-         u["energy_data"] or ("solar (brine pumping not counted)" if u["kind"] == "ponds"
-                              else "no sourced factor"),
+         u["energy_data"] or ("solar (brine pumping not counted)"
+                              if result.units[u["unit"]].passive else "no sourced factor"),
          "; ".join(_reference(r) for r in u["reference_plants"]) or "–",
          " ".join(u["notes"])]
-        for u in data["units"] if u["kind"] not in {"mixer", "splitter", "component_splitter"}
+        for u in data["units"]
+        if not (result.units[u["unit"]].passive and not result.units[u["unit"]].run.detail)
     ]  # fmt: skip
-    product_rows = [
+    per_product = [
         [name, _fmt(v["electricity_kwh_per_t"]), _fmt(v["heat_gj_per_t"]),
          _fmt(v["indirect_co2_kg_per_t"]), ", ".join(v["plants_without_energy_data"]) or "–"]
         for name, v in data["energy"]["per_product"].items()
     ]  # fmt: skip
-    product_header = ["product or reused stream", "electricity [kWh/t]", "heat [GJ/t]",
-                      "indirect CO2 [kg/t]", "upstream plants without energy data"]  # fmt: skip
-    plant_header = ["unit", "kind", "capacity [t/yr]", "electricity [MWh/yr]", "heat [GJ/yr]",
-                    "indirect CO2 [t/yr]", "fresh water [m³/yr]", "reagents [t/yr]",
-                    "energy data", "reference plants (capex, jobs)", "notes"]  # fmt: skip
-    ponds = [u for u in result.flowsheet.units.values() if getattr(u, "result", None) is not None]
-    pond_rows = []
-    for u in ponds:
-        d = u.result.to_dict()  # type: ignore[attr-defined]
-        for p in d["ponds"]:
-            pond_rows.append(
-                [
-                    u.name,
-                    p["name"],
-                    f"{p['area_km2']:.2f}",
-                    f"{p['net_evaporation_m_per_yr']:.3f}",
-                    ", ".join(f"{k} {v:.3g}" for k, v in p["salts_t_per_yr"].items()),
-                ]
-            )
+    trains = [(u.name, u.run.detail) for u in result.units.values()
+              if isinstance(u.run.detail, PondTrainResult)]  # fmt: skip
+    ponds = [
+        [name, p.name, f"{p.area / 1e6:.2f}", f"{p.net_evaporation * SECONDS_PER_YEAR:.3f}",
+         ", ".join(f"{k} {v * SECONDS_PER_YEAR / 1000:.3g}" for k, v in p.salts.items())]
+        for name, train in trains
+        for p in train.ponds
+    ]  # fmt: skip
+    pond_figures = []
+    for _, train in trains:
+        pond_figures.append(_figure(figures.pond_train_salts(train)))
+        pond_figures.append(_figure(figures.evaporation_concentrations(train.ponds[0].path)))
+    elements = [el for el in ("K", "Li", "Mg", "Na", "Cl") if el in data["element_balance"]]
+    sankeys = [_figure(element_sankey(result, el)) for el in elements]
     comparison = data.get("comparison") or {}
-    comparison_html = ""
-    if comparison:
-        names = list(next(iter(comparison.values())))
-        comp_rows = [[k, *(_fmt(v.get(n)) for n in names)] for k, v in comparison.items()]
-        comparison_html = "<h2>Against the baseline</h2>" + _table(comp_rows, ["indicator", *names])
-    pond_figures = ""
-    for u in ponds:
-        from brineworks.report import figures as fig_mod
-
-        train = u.result  # type: ignore[attr-defined]
-        pond_figures += fig_mod.pond_train_salts(train).to_html(
-            full_html=False, include_plotlyjs=False
-        )
-        first = train.ponds[0].path
-        pond_figures += fig_mod.evaporation_concentrations(first).to_html(
-            full_html=False, include_plotlyjs=False
-        )
-    assumed_rows = _assumed_parameters(result)
-    assumed_html = (
-        "<h2>Assumptions in force</h2>"
-        + _table(assumed_rows, ["unit", "parameter", "value", "why it is an assumption"])
-        if assumed_rows
-        else ""
+    names = list(next(iter(comparison.values()))) if comparison else []
+    page = _ENV.get_template("report.html.j2").render(
+        title=data["scenario"],
+        description=data["description"],
+        warnings=[
+            "The Qarhan brine is an ASSUMPTION built from unverified typical ranges "
+            "(docs/data.md).",
+            "Parameters marked 'assumption' in src/brineworks/data/process/unit_parameters.csv "
+            "and data/pond_losses.csv are not sourced values.",
+        ],
+        key_figures=_key_figures(data),
+        products=[[k, f"{v:.4g}"] for k, v in data["products_t_per_yr"].items()],
+        shares=shares,
+        comparison_names=names,
+        comparison=[[k, *(_fmt(v.get(n)) for n in names)] for k, v in comparison.items()],
+        plants=plants,
+        allocation=data["energy"]["allocation"],
+        per_product=per_product,
+        ponds=ponds,
+        pond_figures=pond_figures,
+        sankeys=sankeys,
+        assumptions=_assumed_parameters(result),
+        plotly_js=get_plotlyjs(),
     )
-    assumptions = [
-        "The Qarhan brine is an ASSUMPTION built from unverified typical ranges (docs/data.md).",
-        "Parameters marked 'assumption' in src/brineworks/data/process/unit_parameters.csv and "
-        "data/pond_losses.csv are not sourced values.",
-    ]
-    style = (
-        "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-        "table{border-collapse:collapse;margin:1em 0}"
-        "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f1f3f5}"
-        ".warn{background:#fff3cd;padding:.6em;border-left:4px solid #e9c46a}"
-    )
-    pond_header = ["unit", "pond", "area km²", "net evaporation m/yr", "salts t/yr"]
-    page = f"""<!doctype html><html><head><meta charset="utf-8">
-<title>Brineworks: {html.escape(data["scenario"])}</title>
-<style>{style}</style>
-</head><body>
-<h1>Brineworks scenario: {html.escape(data["scenario"])}</h1>
-<p>{html.escape(data["description"])}</p>
-<div class="warn">{"<br>".join(html.escape(a) for a in assumptions)}</div>
-<h2>Key figures</h2>{_table(kpis, ["indicator", "value"])}
-<h2>Products</h2>{_table(products, ["product", "t/yr"])}
-<h2>Where each element goes (share of brine + reagents)</h2>
-{_table(shares, ["element", "product", "reuse", "returned", "waste", "emission"])}
-{comparison_html}
-<h2>Plants: size, energy, CO2, reagents</h2>{_table(plant_rows, plant_header)}
-<h2>Energy and CO2 per product</h2><p>{data["energy"]["allocation"]}.</p>
-{_table(product_rows, product_header)}
-<h2>Solar ponds</h2>{_table(pond_rows, pond_header)}{pond_figures}
-<h2>Material flows</h2>{"".join(figures)}
-{assumed_html}
-</body></html>"""
     path.write_text(page, encoding="utf-8")
 
 
 def _assumed_parameters(result: SimulationResult) -> list[list[str]]:
-    """Every value marked ``assumption`` that a unit of this flowsheet used."""
-    from brineworks.process.units.ponds import PondTrain
-    from brineworks.process.units.reactor import Reactor
-
-    rows: list[list[str]] = []
-    for unit in result.flowsheet.units.values():
-        for name, p in unit.param_sources.items():
-            if p.status == "assumption":
-                rows.append([unit.name, name, f"{unit.params[name]:g} {p.unit}", p.source])
-        if isinstance(unit, Reactor) and unit.reaction.status == "assumption":
-            rx = unit.reaction
-            rows.append(
-                [unit.name, f"reaction {rx.name}", f"conversion {rx.conversion:g}", rx.source]
-            )
-        if isinstance(unit, PondTrain):
-            rows.append([unit.name, "losses", f"entrainment {unit.losses.entrainment:g} kg/kg",
-                         unit.losses.source])  # fmt: skip
-    from brineworks.assess.circularity import element_prices
-
+    """Every value marked ``assumption`` that a unit of this park used, and the assumed value
+    weights."""
+    rows = [[a.unit, a.item, a.value, a.why] for u in result.units.values() for a in u.assumptions]
     for price in element_prices().values():
         if price.status == "assumption":
             rows.append([

@@ -4,68 +4,74 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pydantic import Field, field_validator
+
 from brineworks.errors import InputError
 from brineworks.process.stream import Stream
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, UnitOptions, register_unit
 
 __all__ = ["ComponentSplitter", "Mixer", "Splitter"]
 
 
+class MixerOptions(UnitOptions):
+    """``inlets``: the number of inlet ports ``in1`` … ``inN``."""
+
+    inlets: int = Field(default=2, ge=1)
+
+
 @register_unit
 class Mixer(Unit):
-    """Adds its inlets ``in1`` … ``inN`` into ``out``.
-
-    Parameters
-    ----------
-    name
-        Unit name.
-    n_inlets
-        Number of inlet ports.
-    """
+    """Adds its inlets ``in1`` … ``inN`` into ``out``. Options: ``inlets`` (default 2)."""
 
     kind = "mixer"
+    passive = True
+    Options = MixerOptions
     inlets: tuple[str, ...] = ("in1", "in2")
     outlets = ("out",)
 
-    def __init__(self, name: str, n_inlets: int = 2) -> None:
-        super().__init__(name)
-        if n_inlets < 1:
-            raise InputError(f"{name}.n_inlets", n_inlets, "at least 1")
-        self.inlets = tuple(f"in{i}" for i in range(1, n_inlets + 1))
+    @classmethod
+    def ports(cls, options: UnitOptions) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``in1`` … ``inN`` and ``out``."""
+        assert isinstance(options, MixerOptions)
+        return tuple(f"in{i}" for i in range(1, options.inlets + 1)), cls.outlets
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         return {"out": Stream.mix(inputs[p] for p in self.inlets)}
+
+
+class SplitterOptions(UnitOptions):
+    """``fractions``: outlet port → fraction of the inlet, each in [0, 1], summing to 1."""
+
+    fractions: dict[str, float]
+
+    @field_validator("fractions")
+    @classmethod
+    def _sum_to_one(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v or any(not 0 <= f <= 1 for f in v.values()) or abs(sum(v.values()) - 1) > 1e-12:
+            raise ValueError(f"fractions in [0, 1] summing to 1, got {v}")
+        return v
 
 
 @register_unit
 class Splitter(Unit):
-    """Splits ``in`` into outlets with the same composition, by given fractions.
-
-    Parameters
-    ----------
-    name
-        Unit name.
-    fractions
-        Outlet port → fraction of the inlet; the fractions must sum to 1.
-    """
+    """Splits ``in`` into outlets with the same composition, by given fractions. Options:
+    ``fractions`` (outlet → fraction, summing to 1)."""
 
     kind = "splitter"
+    passive = True
+    Options = SplitterOptions
     inlets = ("in",)
     outlets: tuple[str, ...] = ("out1", "out2")
 
-    def __init__(self, name: str, fractions: Mapping[str, float]) -> None:
-        super().__init__(name)
-        total = sum(fractions.values())
-        if (
-            not fractions
-            or any(not 0 <= f <= 1 for f in fractions.values())
-            or abs(total - 1) > 1e-12
-        ):
-            raise InputError(
-                f"{name}.fractions", dict(fractions), "fractions in [0, 1] summing to 1"
-            )
-        self.fractions = dict(fractions)
-        self.outlets = tuple(fractions)
+    @classmethod
+    def ports(cls, options: UnitOptions) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``in`` and one outlet per fraction."""
+        assert isinstance(options, SplitterOptions)
+        return cls.inlets, tuple(options.fractions)
+
+    def setup(self) -> None:
+        assert isinstance(self.options, SplitterOptions)
+        self.fractions = dict(self.options.fractions)
 
     def set_fraction(self, outlet: str, fraction: float, absorb: str) -> None:
         """Set one outlet's fraction; ``absorb`` (another outlet) takes up the difference.
@@ -92,37 +98,44 @@ class Splitter(Unit):
         self.fractions[absorb] = max(rest, 0.0)
         self.invalidate()
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["in"]
         return {p: feed.scaled(f) for p, f in self.fractions.items()}
+
+
+class ComponentSplitterOptions(UnitOptions):
+    """``to_top``: component → fraction sent to ``top`` (each in [0, 1]); the rest, and every
+    component not named, goes to ``bottom``."""
+
+    to_top: dict[str, float]
+
+    @field_validator("to_top")
+    @classmethod
+    def _fractions(cls, v: dict[str, float]) -> dict[str, float]:
+        if not v:
+            raise ValueError("at least one component → fraction sent to 'top'")
+        for comp, f in v.items():
+            if not 0 <= f <= 1:
+                raise ValueError(f"to_top.{comp} = {f!r}: a fraction in [0, 1]")
+        return v
 
 
 @register_unit
 class ComponentSplitter(Unit):
     """Sends a fraction of each component of ``in`` to ``top``, the rest to ``bottom``.
-
-    Parameters
-    ----------
-    name
-        Unit name.
-    to_top
-        Component → fraction sent to ``top``; components not named go to ``bottom``.
-    """
+    Options: ``to_top`` (component → fraction)."""
 
     kind = "component_splitter"
+    passive = True
+    Options = ComponentSplitterOptions
     inlets = ("in",)
     outlets = ("top", "bottom")
 
-    def __init__(self, name: str, to_top: Mapping[str, float]) -> None:
-        super().__init__(name)
-        for comp, f in to_top.items():
-            if not 0 <= f <= 1:
-                raise InputError(f"{name}.to_top.{comp}", f, "a fraction in [0, 1]")
-        self.to_top = dict(to_top)
-
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["in"]
-        top = {k: v * self.to_top.get(k, 0.0) for k, v in feed.flows.items()}
+        assert isinstance(self.options, ComponentSplitterOptions)
+        to_top = self.options.to_top
+        top = {k: v * to_top.get(k, 0.0) for k, v in feed.flows.items()}
         bottom = {k: v - top[k] for k, v in feed.flows.items()}
         return {
             "top": Stream({k: v for k, v in top.items() if v != 0}, feed.temperature),

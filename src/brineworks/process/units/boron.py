@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.chemistry.results import Equilibrium
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, register_unit
 from brineworks.process.units.dosing import dose_to_spec, equilibrium_outlets
 
 __all__ = ["BoricAcid", "acid_to_ph"]
@@ -29,10 +29,15 @@ BORIC_ACID = "Boric_acid,s"
 
 
 def acid_to_ph(
-    brine: Brine, target_ph: float, phases: tuple[str, ...], *, rtol: float = 1e-4
+    backend: ThermoBackend,
+    brine: Brine,
+    target_ph: float,
+    phases: tuple[str, ...],
+    *,
+    rtol: float = 1e-4,
 ) -> tuple[float, Equilibrium]:
-    """The HCl dose [mol per kg of the brine's water] that brings the equilibrated liquor to
-    ``target_ph`` (zero if it is already there or below).
+    """The HCl dose [mol per kg of the brine's water] that brings the liquor, equilibrated by
+    ``backend``, to ``target_ph`` (zero if it is already there or below).
 
     Raises
     ------
@@ -40,7 +45,7 @@ def acid_to_ph(
         If no dose up to 10 mol/kgw reaches the target.
     """
     return dose_to_spec(
-        brine, "HCl", phases, lambda eq: eq.solution.pH - target_ph,
+        backend, brine, "HCl", phases, lambda eq: eq.solution.pH - target_ph,
         first=1e-3, limit=10.0, rtol=rtol, what=f"brings the liquor to pH {target_ph}",
     )  # fmt: skip
 
@@ -56,37 +61,38 @@ class BoricAcid(Unit):
 
     kind = "boric_acid"
     family = "boric_acid"
+    utility_names = ("HCl",)
     inlets = ("brine",)
     outlets = ("boric_acid", "salts", "liquor")
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["brine"]
         p = self.params
         t = p["temperature_c"] + KELVIN_OFFSET
         brine, water = stream_to_brine(feed, f"{self.name} feed", t)
         if brine.molality.get("B", 0.0) <= 0:
             raise ChemistryError(f"{self.name}: the feed carries no boron")
-        backend = get_backend()
+        backend = self.backend
         phases = candidate_phases(brine, backend, ("Cl",))
-        dose, eq = acid_to_ph(brine, p["ph_target"], phases)
+        dose, eq = acid_to_ph(backend, brine, p["ph_target"], phases)
         hcl = dose * water * component_molar_mass("HCl")  # kg/s
         masses, liquor = equilibrium_outlets(eq, water, feed.total + hcl, t)
         product = Stream({BORIC_ACID: masses.pop(BORIC_ACID, 0.0)}, t)
         salts = Stream(masses, t)
-        self.utilities_in = {"HCl": Stream({"HCl": hcl}, t)} if dose > 0 else {}
+        ctx.utilities_in = {"HCl": Stream({"HCl": hcl}, t)} if dose > 0 else {}
         yield_b = (
             product.get(BORIC_ACID)
             / component_molar_mass(BORIC_ACID)
             / (brine.molality["B"] * water)
         )
         si = eq.solution.saturation_index.get(BORIC_ACID, float("nan"))
-        self.performance.notes = [
+        ctx.notes = [
             f"HCl {dose:.4g} mol/kgw to pH {eq.solution.pH:.2f} (target {p['ph_target']:g}); "
             f"{yield_b:.3f} of the boron crystallises as boric acid at {p['temperature_c']:g} °C "
             f"(boric acid SI {si:+.3f})"
         ]
         if salts.total > 0:
-            self.performance.notes.append(
+            ctx.notes.append(
                 "also salted out: "
                 + ", ".join(f"{k} {v:.4g} kg/s" for k, v in masses.items())
                 + " (taken as separated from the boric acid)"

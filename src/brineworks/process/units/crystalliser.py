@@ -13,47 +13,59 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brineworks.chemistry.backend import get_backend
+from pydantic import field_validator
+
 from brineworks.chemistry.evaporation import evaporate, parse_stop
 from brineworks.constants import KELVIN_OFFSET
+from brineworks.errors import BrineworksError
 from brineworks.process.stream import Stream, component_molar_mass, solution_stream, stream_to_brine
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, UnitOptions, register_unit
 
 __all__ = ["Crystalliser"]
+
+
+class CrystalliserOptions(UnitOptions):
+    """``until``: the stop condition in the CLI form of ``brineworks evaporate --until``
+    (``water:0.8``, ``phase:LiCl_H2O``, ``conc:Li:20`` …)."""
+
+    until: str
+
+    @field_validator("until")
+    @classmethod
+    def _parses(cls, v: str) -> str:
+        try:
+            parse_stop(v)
+        except BrineworksError as exc:
+            raise ValueError(str(exc)) from None
+        return v
 
 
 @register_unit
 class Crystalliser(Unit):
     """``liquor`` in; ``crystals`` (the slurry's solids), ``mother_liquor`` and ``vapour`` out.
 
-    Parameters
-    ----------
-    name
-        Unit name.
-    until
-        Stop condition in the CLI form of ``brineworks evaporate --until`` (``water:0.8``,
-        ``phase:LiCl_H2O``, ``conc:Li:20`` …).
-    params
-        Overrides of the ``evaporative_crystalliser`` parameters: ``temperature_c``,
-        ``heat_mj_per_m3_feed``, ``electricity_kwh_per_m3_feed``.
+    Options: ``until`` (:class:`CrystalliserOptions`) and, in ``params``, the
+    ``evaporative_crystalliser`` parameters ``temperature_c``, ``heat_mj_per_m3_feed`` and
+    ``electricity_kwh_per_m3_feed``.
     """
 
     kind = "evaporative_crystalliser"
     family = "evaporative_crystalliser"
+    Options = CrystalliserOptions
     inlets = ("liquor",)
     outlets = ("crystals", "mother_liquor", "vapour")
 
-    def __init__(self, name: str, until: str, params: Mapping[str, float] | None = None) -> None:
-        super().__init__(name, params)
-        self.until = parse_stop(until)
-        self.until_text = until
+    def setup(self) -> None:
+        assert isinstance(self.options, CrystalliserOptions)
+        self.until_text = self.options.until
+        self.until = parse_stop(self.until_text)
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["liquor"]
         p = self.params
         t = p["temperature_c"] + KELVIN_OFFSET
         brine, water = stream_to_brine(feed, f"{self.name} feed", t)
-        backend = get_backend()
+        backend = self.backend
         path = evaporate(brine, backend=backend, mode="equilibrium", until=self.until)
         last = path.steps[-1]
         crystals = Stream(
@@ -65,13 +77,13 @@ class Crystalliser(Unit):
         liquid = {el: n * water for el, n in last.liquid.items()}
         liquor = solution_stream(liquid, feed.total - crystals.total - vapour.total, t)
         volume = feed.total / backend.speciate(brine, saturation=False).density  # m³/s
-        self.performance.heat = p["heat_mj_per_m3_feed"] * volume * 1e6  # W
-        self.performance.electricity = p["electricity_kwh_per_m3_feed"] * volume * 3.6e6  # W
-        self.performance.energy_notes.append(
+        ctx.heat = p["heat_mj_per_m3_feed"] * volume * 1e6  # W
+        ctx.electricity = p["electricity_kwh_per_m3_feed"] * volume * 3.6e6  # W
+        ctx.energy_notes.append(
             f"heat {p['heat_mj_per_m3_feed']:g} MJ and electricity "
             f"{p['electricity_kwh_per_m3_feed']:g} kWh per m³ of feed (unit parameters)"
         )
-        self.performance.notes = [
+        ctx.notes = [
             f"evaporated at {p['temperature_c']:g} °C until {self.until_text}: "
             f"{last.water_removed:.3f} of the water removed; {path.stop_reason}; crystals: "
             + (", ".join(sorted(crystals.flows)) or "none")

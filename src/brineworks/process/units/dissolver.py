@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.ions import ION_KEYS
 from brineworks.chemistry.results import Equilibrium
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, register_unit
 from brineworks.process.units.dosing import equilibrium_outlets, minimum_water
 
 __all__ = ["Dissolver"]
@@ -31,10 +30,11 @@ class Dissolver(Unit):
 
     kind = "dissolver"
     family = "dissolver"
+    utility_names = ("fresh water",)
     inlets = ("solids",)
     outlets = ("liquor",)
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["solids"]
         p = self.params
         t = p["temperature_c"] + KELVIN_OFFSET
@@ -49,7 +49,7 @@ class Dissolver(Unit):
         liquor = {k: v for k, v in feed.flows.items() if k in ION_KEYS and v > 0}
         trace = {} if liquor else dict(_TRACE)  # taken out of the outlet again
         liquor = liquor or {k: n * component_molar_mass(k) for k, n in _TRACE.items()}
-        backend = get_backend()
+        backend = self.backend
 
         def equilibrium(water: float) -> Equilibrium:
             total = water + feed.get("H2O")
@@ -64,9 +64,9 @@ class Dissolver(Unit):
         eq = equilibrium(water)
         total = water + feed.get("H2O")
         _, out = equilibrium_outlets(eq, total, feed.total + water, t, trace)
-        self.utilities_in = {"fresh water": Stream({"H2O": water}, t)}
-        self.performance.fresh_water = water
-        self.performance.notes = [
+        ctx.utilities_in = {"fresh water": Stream({"H2O": water}, t)}
+        ctx.fresh_water = water
+        ctx.notes = [
             f"{water / feed.total:.3g} t fresh water per t of salt (equilibrium minimum + "
             f"{p['water_excess']:.0%} margin) at {p['temperature_c']:g} °C"
         ]

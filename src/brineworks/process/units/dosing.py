@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
-from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.results import Equilibrium
 from brineworks.errors import ChemistryError
@@ -20,6 +20,7 @@ __all__ = ["dose_to_spec", "equilibrium_outlets", "minimum_water"]
 
 
 def dose_to_spec(
+    backend: ThermoBackend,
     brine: Brine,
     reagent: str,
     phases: Sequence[str],
@@ -31,7 +32,8 @@ def dose_to_spec(
     rtol: float = 1e-6,
 ) -> tuple[float, Equilibrium]:
     """The smallest dose of ``reagent`` [mol per kg of the brine's water] at which the
-    equilibrated liquor meets its specification, ``excess(eq) <= 0``; zero if it already does.
+    liquor equilibrated by ``backend`` meets its specification, ``excess(eq) <= 0``; zero if it
+    already does.
 
     ``excess`` must fall as the dose grows (dissolved Mg under a base, pH under an acid). The
     dose is bracketed by doubling from ``first`` and then bisected to ``rtol``.
@@ -41,7 +43,6 @@ def dose_to_spec(
     ChemistryError
         If no dose up to ``limit`` meets the specification (``what`` describes it).
     """
-    backend = get_backend()
     eq = backend.equilibrate(brine, phases)
     if excess(eq) <= 0:
         return 0.0, eq

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
@@ -19,7 +18,7 @@ from brineworks.process.stream import (
     component_molar_mass,
     stream_to_brine,
 )
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, register_unit
 from brineworks.process.units.dosing import equilibrium_outlets
 
 __all__ = ["LithiumAdsorption", "LithiumCarbonate"]
@@ -38,10 +37,11 @@ class LithiumAdsorption(Unit):
 
     kind = "lithium_adsorption"
     family = "lithium_adsorption"
+    utility_names = ("desorption water",)
     inlets = ("brine",)
     outlets = ("eluate", "raffinate")
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["brine"]
         p = self.params
         t = feed.temperature
@@ -62,8 +62,8 @@ class LithiumAdsorption(Unit):
         eluate["H2O"] = water
         raffinate = {k: v - eluate.get(k, 0.0) for k, v in feed.flows.items() if k != "H2O"}
         raffinate["H2O"] = feed.get("H2O")
-        self.utilities_in = {"desorption water": Stream({"H2O": water}, t)}
-        self.performance.fresh_water = water
+        ctx.utilities_in = {"desorption water": Stream({"H2O": water}, t)}
+        ctx.fresh_water = water
         return {"eluate": Stream(eluate, t), "raffinate": Stream(raffinate, t)}
 
 
@@ -78,10 +78,11 @@ class LithiumCarbonate(Unit):
 
     kind = "lithium_carbonate"
     family = "lithium_carbonate"
+    utility_names = ("soda ash",)
     inlets = ("eluate",)
     outlets = ("li2co3", "mother_liquor")
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["eluate"]
         p = self.params
         t = p["temperature_c"] + KELVIN_OFFSET
@@ -90,7 +91,7 @@ class LithiumCarbonate(Unit):
             raise ChemistryError(f"{self.name}: the eluate carries no lithium")
         soda = p["soda_ash_factor"] * li_mol / 2.0  # mol/s Na2CO3
         reactor, water = stream_to_brine(feed, f"{self.name} reactor", t)
-        backend = get_backend()
+        backend = self.backend
         phases = candidate_phases(reactor, backend, ("Na", "C"))
         eq = backend.equilibrate(reactor, phases, added={"Na2CO3": soda / water})
         soda_stream = Stream({"Na2CO3": soda * component_molar_mass("Na2CO3")}, t)
@@ -98,18 +99,18 @@ class LithiumCarbonate(Unit):
         li2co3 = solids.pop("Zabuyelite", 0.0) / component_molar_mass("Li2CO3")  # mol/s
         product_flows = {"Li2CO3": li2co3 * component_molar_mass("Li2CO3"), **solids}
         product = Stream(product_flows, t)
-        self.utilities_in = {"soda ash": soda_stream}
+        ctx.utilities_in = {"soda ash": soda_stream}
         # Heat duty: the feed's water brought from its temperature to the reactor's (sensible
         # heat only: no heat recovery, the salts' heat capacity and heats of reaction left out).
         rise = t - feed.temperature
         if rise > 0:
-            self.performance.heat = feed.get("H2O") * CP_WATER * rise  # W
-            self.performance.energy_notes.append(
+            ctx.heat = feed.get("H2O") * CP_WATER * rise  # W
+            ctx.energy_notes.append(
                 f"heat: sensible heat of the feed water {feed.temperature - KELVIN_OFFSET:.0f} -> "
                 f"{p['temperature_c']:g} °C at cp {CP_WATER / 1000:g} kJ/(kg K), no recovery"
             )
         purity = product_flows["Li2CO3"] / product.total if product.total > 0 else 0.0
-        self.performance.notes = [
+        ctx.notes = [
             f"Li2CO3 yield {2 * li2co3 / li_mol:.3f} of the Li fed, from zabuyelite solubility "
             f"at {p['temperature_c']:g} °C; solid {purity:.4f} Li2CO3 by mass"
             + ("" if not solids else " (co-precipitated: " + ", ".join(sorted(solids)) + ")")

@@ -14,15 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from brineworks.chemistry.backend import get_backend
+from pydantic import field_validator
+
+from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.evaporation import candidate_phases
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.results import Equilibrium
 from brineworks.constants import KELVIN_OFFSET
-from brineworks.errors import InputError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, UnitOptions, register_unit
 from brineworks.process.units.dosing import dose_to_spec, equilibrium_outlets
 
 __all__ = ["REAGENTS", "CalciumRemoval", "MagnesiumRemoval", "dose_to_residual"]
@@ -32,6 +33,7 @@ REAGENTS = {"NaOH": ("NaOH", 1.0), "Ca(OH)2": ("CaOH2", 2.0), "Na2CO3": ("Na2CO3
 
 
 def dose_to_residual(
+    backend: ThermoBackend,
     brine: Brine,
     reagent: str,
     element: str,
@@ -41,7 +43,8 @@ def dose_to_residual(
     rtol: float = 1e-6,
 ) -> tuple[float, Equilibrium]:
     """The smallest dose of ``reagent`` that leaves at most ``target`` mol/kgw of dissolved
-    ``element`` (a divalent cation) [mol per kg of the brine's water].
+    ``element`` (a divalent cation) [mol per kg of the brine's water], equilibria by
+    ``backend``.
 
     Raises
     ------
@@ -51,11 +54,37 @@ def dose_to_residual(
     m0 = brine.molality.get(element, 0.0)
     stoich = max(2.0 * m0 / REAGENTS[reagent][1], 1e-9)
     return dose_to_spec(
-        brine, reagent, phases, lambda eq: eq.solution.molality.get(element, 0.0) - target,
+        backend, brine, reagent, phases, lambda eq: eq.solution.molality.get(element, 0.0) - target,
         first=stoich, limit=10.0 * stoich, rtol=rtol,
         what=f"(ten times the stoichiometric) brings dissolved {element} from {m0:.4g} to "
         f"{target:.4g} mol/kgw",
     )  # fmt: skip
+
+
+class RemovalOptions(UnitOptions):
+    """``reagent``: the precipitating reagent (default: the kind's first; see ``reagents``)."""
+
+    reagents: ClassVar[tuple[str, ...]] = ()
+    reagent: str | None = None
+
+    @field_validator("reagent")
+    @classmethod
+    def _allowed(cls, v: str | None) -> str | None:
+        if v is not None and v not in cls.reagents:
+            raise ValueError(f"one of {', '.join(cls.reagents)}")
+        return v
+
+
+class MagnesiumRemovalOptions(RemovalOptions):
+    """``reagent``: ``NaOH`` (default) or ``Ca(OH)2``."""
+
+    reagents = ("NaOH", "Ca(OH)2")
+
+
+class CalciumRemovalOptions(RemovalOptions):
+    """``reagent``: ``Na2CO3`` (the default and only one)."""
+
+    reagents = ("Na2CO3",)
 
 
 class _Removal(Unit):
@@ -66,18 +95,18 @@ class _Removal(Unit):
     inlets = ("liquor",)
     outlets = ("purified", "sludge")
     element: ClassVar[str]
-    reagents: ClassVar[tuple[str, ...]]
 
-    def __init__(
-        self, name: str, params: Mapping[str, float] | None = None, reagent: str | None = None
-    ) -> None:
-        super().__init__(name, params)
-        reagent = reagent or self.reagents[0]
-        if reagent not in self.reagents:
-            raise InputError(f"{name}.reagent", reagent, "one of " + ", ".join(self.reagents))
-        self.reagent = reagent
+    @classmethod
+    def utilities(cls, options: UnitOptions) -> tuple[str, ...]:
+        """The reagent it doses."""
+        assert isinstance(options, RemovalOptions)
+        return (options.reagent or options.reagents[0],)
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def setup(self) -> None:
+        assert isinstance(self.options, RemovalOptions)
+        self.reagent = self.options.reagent or self.options.reagents[0]
+
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["liquor"]
         p = self.params
         el = self.element
@@ -86,15 +115,15 @@ class _Removal(Unit):
         residual = p[f"{el.lower()}_residual_mg_per_kg"]
         target = residual * 1e-6 / component_molar_mass(el)  # mol/kgw
         extra = set(parse_formula(self.reagent)) - {"H", "O"}
-        phases = candidate_phases(brine, get_backend(), extra)
-        dose, eq = dose_to_residual(brine, self.reagent, el, target, phases)
+        phases = candidate_phases(brine, self.backend, extra)
+        dose, eq = dose_to_residual(self.backend, brine, self.reagent, el, target, phases)
         component, equivalents = REAGENTS[self.reagent]
         reagent_kg = dose * water * component_molar_mass(component)  # kg/s
         solids, purified = equilibrium_outlets(eq, water, feed.total + reagent_kg, t)
-        self.utilities_in = {self.reagent: Stream({component: reagent_kg}, t)} if dose else {}
+        ctx.utilities_in = {self.reagent: Stream({component: reagent_kg}, t)} if dose else {}
         removed = 1.0 - purified.get(el) / feed.get(el) if feed.get(el) > 0 else 0.0
         stoich = dose * equivalents / (2 * brine.molality[el]) if brine.molality.get(el) else 0
-        self.performance.notes = [
+        ctx.notes = [
             f"{self.reagent} dose {dose:.4g} mol/kgw ({stoich:.3f} × stoichiometric) to "
             f"{residual:g} mg/kg {el}; pH {eq.solution.pH:.2f}; {removed:.4f} of the {el} removed"
         ]
@@ -112,7 +141,7 @@ class MagnesiumRemoval(_Removal):
     kind = "magnesium_removal"
     family = "magnesium_removal"
     element = "Mg"
-    reagents = ("NaOH", "Ca(OH)2")
+    Options = MagnesiumRemovalOptions
 
 
 @register_unit
@@ -126,4 +155,4 @@ class CalciumRemoval(_Removal):
     kind = "calcium_removal"
     family = "calcium_removal"
     element = "Ca"
-    reagents = ("Na2CO3",)
+    Options = CalciumRemovalOptions

@@ -18,11 +18,11 @@ import math
 from abc import abstractmethod
 from collections.abc import Mapping
 
-from brineworks.chemistry.backend import get_backend
+from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.ions import ion
 from brineworks.errors import ChemistryError, InputError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, register_unit
 
 __all__ = ["Electrodialysis", "Nanofiltration", "ReverseOsmosis", "osmotic_pressure_difference"]
 
@@ -33,9 +33,11 @@ _DIVALENT_CATIONS = ("Mg", "Ca", "Sr")
 _MONOVALENT = ("Li", "Na", "K", "B")  # B passes as neutral boric acid
 
 
-def osmotic_pressure_difference(retentate: Stream, permeate: Stream) -> float:
-    """Osmotic pressure of the retentate minus that of the permeate. [Pa]"""
-    backend = get_backend()
+def osmotic_pressure_difference(
+    retentate: Stream, permeate: Stream, backend: ThermoBackend
+) -> float:
+    """Osmotic pressure of the retentate minus that of the permeate, water activities from
+    ``backend``. [Pa]"""
     aw = []
     for s in (retentate, permeate):
         if not any(k in s.flows and s.get(k) > 0 for k in ("Li", "Na", "K", "Mg", "Ca", "Cl")):
@@ -78,12 +80,12 @@ class _Membrane(Unit):
         )
         return permeate, retentate
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["feed"]
         p = self.params
         recovery = p["water_recovery"]
         permeate, retentate = self._split(feed, recovery)
-        dp = osmotic_pressure_difference(retentate, permeate)
+        dp = osmotic_pressure_difference(retentate, permeate, self.backend)
         limit = p["max_pressure_bar"] * 1e5
         if dp > limit:
             raise InputError(
@@ -93,7 +95,7 @@ class _Membrane(Unit):
                 f"difference exceeds max_pressure_bar = {p['max_pressure_bar']:g} bar "
                 f"({dp / 1e5:.4g} bar at {recovery:g})",
             )
-        self.performance.notes = [
+        ctx.notes = [
             f"water recovery {recovery:g}; osmotic pressure difference {dp / 1e5:.3g} bar "
             f"(limit {p['max_pressure_bar']:g} bar)"
         ]
@@ -105,7 +107,7 @@ class _Membrane(Unit):
         while hi - lo > 1e-3:
             mid = 0.5 * (lo + hi)
             permeate, retentate = self._split(feed, mid)
-            if osmotic_pressure_difference(retentate, permeate) > limit:
+            if osmotic_pressure_difference(retentate, permeate, self.backend) > limit:
                 hi = mid
             else:
                 lo = mid
@@ -147,16 +149,14 @@ class ReverseOsmosis(_Membrane):
     def _rejection(self, component: str) -> float:
         return self.params["rejection"]
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
-        out = super().solve(inputs)
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
+        out = super().solve(inputs, ctx)
         feed = inputs["feed"]
         brine, _ = stream_to_brine(feed, f"{self.name} feed")
-        density = get_backend().speciate(brine, saturation=False).density  # kg/m³
+        density = self.backend.speciate(brine, saturation=False).density  # kg/m³
         kwh_per_m3 = self.params["electricity_kwh_per_m3_feed"]
-        self.performance.electricity = kwh_per_m3 * feed.total / density * 3.6e6  # W
-        self.performance.energy_notes.append(
-            f"electricity {kwh_per_m3:g} kWh per m³ of feed (unit parameter)"
-        )
+        ctx.electricity = kwh_per_m3 * feed.total / density * 3.6e6  # W
+        ctx.energy_notes.append(f"electricity {kwh_per_m3:g} kWh per m³ of feed (unit parameter)")
         return out
 
 
@@ -176,7 +176,7 @@ class Electrodialysis(Unit):
     inlets = ("feed",)
     outlets = ("concentrate", "diluate")
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["feed"]
         p = self.params
         moved = {"Li": feed.get("Li") * p["li_recovery"]}
@@ -197,11 +197,11 @@ class Electrodialysis(Unit):
             {k: v - concentrate.get(k) for k, v in feed.flows.items()}, feed.temperature
         )
         li_mol = moved["Li"] / component_molar_mass("Li")
-        self.performance.electricity = p["energy_wh_per_mol_li"] * li_mol * 3600.0  # W
-        self.performance.energy_notes.append(
+        ctx.electricity = p["energy_wh_per_mol_li"] * li_mol * 3600.0  # W
+        ctx.energy_notes.append(
             f"electricity {p['energy_wh_per_mol_li']:g} Wh per mol Li moved (unit parameter)"
         )
-        self.performance.notes = [
+        ctx.notes = [
             f"Li {p['li_recovery']:g} and Mg {1 - p['mg_removal']:.3g} of the feed to the "
             f"concentrate; concentrate Mg/Li {concentrate.get('Mg') / moved['Li']:.3g} (mass)"
         ]

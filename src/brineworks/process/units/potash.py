@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.ions import ION_KEYS
 from brineworks.chemistry.results import Equilibrium
@@ -23,7 +22,7 @@ from brineworks.process.stream import (
     solution_stream,
     stream_to_brine,
 )
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, register_unit
 from brineworks.process.units.dosing import minimum_water
 
 __all__ = ["PotashPlant"]
@@ -39,11 +38,12 @@ class PotashPlant(Unit):
 
     kind = "potash_plant"
     family = "potash_plant"
+    utility_names = ("fresh water",)
     inlets = ("ore",)
     outlets = ("kcl", "tailings", "mother_liquor")
     product_outlets = ("kcl",)  # the mother liquor carries the KCl lost in crystallisation
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         ore = inputs["ore"]
         p = self.params
         t = p["temperature_c"] + KELVIN_OFFSET
@@ -65,7 +65,7 @@ class PotashPlant(Unit):
         conc_liquor = Stream(liquor, t)
 
         # 2. Cold decomposition with the equilibrium amount of fresh water.
-        backend = get_backend()
+        backend = self.backend
         mol = {k: conc.get(k, 0.0) / component_molar_mass(k) for k in _DECOMPOSITION_SOLIDS}
         if mol["Carnallite"] <= 0:
             raise ChemistryError(f"{self.name}: the ore carries no carnallite to decompose")
@@ -112,9 +112,9 @@ class PotashPlant(Unit):
             if k not in _DECOMPOSITION_SOLIDS and v > 0:
                 tailing_flows[k] = tailing_flows.get(k, 0.0) + v
         tailings = Stream(tailing_flows, t)
-        self.utilities_in = {"fresh water": Stream({"H2O": water}, t)}
-        self.performance.fresh_water = water
-        self.performance.notes = [
+        ctx.utilities_in = {"fresh water": Stream({"H2O": water}, t)}
+        ctx.fresh_water = water
+        ctx.notes = [
             f"cold decomposition water {water / max(kcl_mol * 0.074551, 1e-300):.3g} t per t KCl "
             "crystallised (equilibrium minimum + margin)"
         ]

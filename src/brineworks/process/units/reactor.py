@@ -14,10 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from pydantic import field_validator
+
 from brineworks.data import read_rows
 from brineworks.errors import ChemistryError, InputError
 from brineworks.process.stream import Stream, component_formula, component_molar_mass
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import Assumption, SolveContext, Unit, UnitOptions, register_unit
 
 __all__ = ["Reaction", "Reactor", "parse_reaction", "reactions"]
 
@@ -82,35 +84,53 @@ def reactions() -> dict[str, Reaction]:
     return out
 
 
+class ReactorOptions(UnitOptions):
+    """``reaction``: the name of a reaction of ``data/process/reactions.csv``."""
+
+    reaction: str
+
+    @field_validator("reaction")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in reactions():
+            raise ValueError(f"a reaction of reactions.csv: {', '.join(reactions())}")
+        return v
+
+
 @register_unit
 class Reactor(Unit):
-    """``in`` → ``out`` by one reaction of ``reactions.csv``.
-
-    Parameters
-    ----------
-    name
-        Unit name.
-    reaction
-        Name of the reaction (e.g. ``"mg_electrolysis"``).
-    """
+    """``in`` → ``out`` by one reaction of ``reactions.csv``. Options: ``reaction`` (e.g.
+    ``"mg_electrolysis"``); its energy factors, cost and jobs are keyed by the reaction."""
 
     kind = "reactor"
+    Options = ReactorOptions
     inlets = ("in",)
     outlets = ("out",)
 
-    def __init__(self, name: str, reaction: str) -> None:
-        super().__init__(name)
-        table = reactions()
-        if reaction not in table:
-            raise InputError(f"{name}.reaction", reaction, "one of " + ", ".join(table))
-        self.reaction = table[reaction]
+    @classmethod
+    def utilities(cls, options: UnitOptions) -> tuple[str, ...]:
+        """The reactants its reaction buys in, ``"<component> (bought)"``."""
+        assert isinstance(options, ReactorOptions)
+        return tuple(f"{c} (bought)" for c in reactions()[options.reaction].supplied)
+
+    def setup(self) -> None:
+        assert isinstance(self.options, ReactorOptions)
+        self.reaction = reactions()[self.options.reaction]
 
     @property
-    def performance_target(self) -> str:
-        """Energy factors of a reactor are keyed by its reaction."""
+    def target(self) -> str:
+        """Energy factors, cost and jobs of a reactor are keyed by its reaction."""
         return self.reaction.name
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def assumptions(self) -> tuple[Assumption, ...]:
+        """The reaction's conversion, if it is an assumption."""
+        rx = self.reaction
+        if rx.status != "assumption":
+            return ()
+        return (Assumption(self.name, f"reaction {rx.name}", f"conversion {rx.conversion:g}",
+                           rx.source),)  # fmt: skip
+
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["in"]
         rx = self.reaction
         nu_key = -rx.coefficients[rx.key]
@@ -134,7 +154,7 @@ class Reactor(Unit):
             if comp in supplied:
                 continue  # bought in and consumed
             flows[comp] = max(flows.get(comp, 0.0) + change, 0.0)
-        self.utilities_in = {f"{c} (bought)": Stream({c: v}, feed.temperature)
-                             for c, v in supplied.items() if v > 0}  # fmt: skip
-        self.performance.notes = [f"{rx.name}: {rx.status}, {rx.source}"]
+        ctx.utilities_in = {f"{c} (bought)": Stream({c: v}, feed.temperature)
+                            for c, v in supplied.items() if v > 0}  # fmt: skip
+        ctx.notes = [f"{rx.name}: {rx.status}, {rx.source}"]
         return {"out": Stream(flows, feed.temperature)}

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass
-from brineworks.process.unit import Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, register_unit
 from brineworks.process.units.dosing import equilibrium_outlets
 from brineworks.process.units.lithium import CP_WATER
 
@@ -38,14 +37,15 @@ class Washer(Unit):
 
     kind = "washer"
     family = "washer"
+    utility_names = ("wash water",)
     inlets = ("solids",)
     outlets = ("washed", "wash_liquor")
 
-    def solve(self, inputs: Mapping[str, Stream]) -> dict[str, Stream]:
+    def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["solids"]
         p = self.params
         t = p["temperature_c"] + KELVIN_OFFSET
-        backend = get_backend()
+        backend = self.backend
         phases = {PRODUCT_PHASES.get(k, k): v for k, v in feed.flows.items() if v > 0}
         unknown = [k for k in phases if k not in backend.phases]
         if unknown or "H2O" in phases:
@@ -63,17 +63,17 @@ class Washer(Unit):
         # Each solid keeps the name it came in under (Li2CO3 stays Li2CO3, Halite stays Halite).
         names = {PRODUCT_PHASES.get(k, k): k for k in feed.flows}
         washed = Stream({names.get(ph, ph): m for ph, m in solids.items()}, t)
-        self.utilities_in = {"wash water": Stream({"H2O": water}, t)}
-        self.performance.fresh_water = water
+        ctx.utilities_in = {"wash water": Stream({"H2O": water}, t)}
+        ctx.fresh_water = water
         rise = p["temperature_c"] - p["water_temperature_c"]
         if rise > 0:
-            self.performance.heat = water * CP_WATER * rise  # W
-            self.performance.energy_notes.append(
+            ctx.heat = water * CP_WATER * rise  # W
+            ctx.energy_notes.append(
                 f"heat: wash water {p['water_temperature_c']:g} -> {p['temperature_c']:g} °C at "
                 f"cp {CP_WATER / 1000:g} kJ/(kg K), no recovery"
             )
         kept = {k: washed.get(k) / feed.get(k) for k in feed.flows if feed.get(k) > 0}
-        self.performance.notes = [
+        ctx.notes = [
             f"{p['washing_factor']:g} kg water per kg at {p['temperature_c']:g} °C; kept: "
             + ", ".join(f"{k} {v:.3f}" for k, v in kept.items())
         ]

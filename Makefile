@@ -18,16 +18,16 @@ run: $(STAMP)
 	$(BIN)/brineworks summary
 	$(BIN)/brineworks run qarhan-circular
 
-## make test: install with test extras and run the fast test suite
-test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -q
+## make test: install with test extras; lint (ruff, format, mypy); the fast tests and the doctests
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not slow" -q --doctest-modules src tests
 
 ## make bench: slow tests and benchmarks
 bench: $(STAMP)
 	$(BIN)/python -m pytest -m slow -q || [ $$? -eq 5 ]
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,mean,rounds -q
 
-## make lint: ruff and mypy
+## make lint: ruff (rules and format) and mypy
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
-from brineworks.simulate import SimulationResult
+from brineworks.scenario import load_scenario
+from brineworks.simulate import SimulationResult, simulate
 
 DATA = Path(__file__).parent / "data"
 
@@ -18,10 +19,18 @@ def backend() -> ThermoBackend:
     return get_backend("phreeqc")
 
 
+_SOLVED: dict[str, SimulationResult] = {}
+
+
+def solved(name: str) -> SimulationResult:
+    """A built-in scenario solved once per test session (results are immutable, so tests share
+    them)."""
+    if name not in _SOLVED:
+        _SOLVED[name] = simulate(load_scenario(name))
+    return _SOLVED[name]
+
+
 @pytest.fixture(scope="session")
 def circular() -> SimulationResult:
     """The solved qarhan-circular scenario (with its baseline), shared by read-only tests."""
-    from brineworks.scenario import load_scenario
-    from brineworks.simulate import simulate
-
-    return simulate(load_scenario("qarhan-circular"))
+    return solved("qarhan-circular")

@@ -175,7 +175,15 @@ def test_summary_runs_on_default_brine() -> None:
     assert "Halite" in out
 
 
-def test_validate_writes_only_the_requested_file(tmp_path: Path) -> None:
+def test_validate_writes_only_the_requested_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's output (every point is validated in tests/chemistry/test_validation.py;
+    here a tenth of them, to keep the suite quick)."""
+    import brineworks.chemistry.validation as validation
+
+    points = validation.load_points()
+    monkeypatch.setattr(validation, "load_points", lambda: points[::10])
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:

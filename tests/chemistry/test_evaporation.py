@@ -75,7 +75,16 @@ def test_step_records(seawater_path: EvaporationPath) -> None:
     )
 
 
-@pytest.mark.parametrize("entry", catalogue(), ids=lambda e: e.slug)
+_FAST = {"seawater", "qarhan", "east-taijinar", "salar-de-atacama", "salton-sea", "dead-sea"}
+"""One brine of each type in the fast suite (marine, chloride, sulfate, Andean, Ca-Cl); every
+brine of the catalogue in the slow one."""
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [pytest.param(e, marks=() if e.slug in _FAST else pytest.mark.slow) for e in catalogue()],
+    ids=lambda e: e.slug,
+)
 def test_every_catalogue_brine_reaches_bischofite_or_states_why(
     entry, backend: ThermoBackend
 ) -> None:

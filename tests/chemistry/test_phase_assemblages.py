@@ -110,6 +110,7 @@ def test_lithium_potassium_double_salt_has_its_field(backend: ThermoBackend, t_c
     assert lithium_side.solution.molality["K"] < potassium_side.solution.molality["K"]
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
     raises=ChemistryError,

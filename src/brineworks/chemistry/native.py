@@ -120,7 +120,7 @@ class NativeBackend(DatabaseBackend):
     --------
     >>> eq = NativeBackend().saturate(["Halite"], temperature=298.15)
     >>> round(eq.solution.molality["Na"], 2)
-    6.11
+    6.13
     """
 
     name = "native"

@@ -74,7 +74,7 @@ class PhreeqcBackend(DatabaseBackend):
     --------
     >>> eq = PhreeqcBackend().saturate(["Halite"], temperature=298.15)
     >>> round(eq.solution.molality["Na"], 2)
-    6.11
+    6.13
     """
 
     name = "phreeqc"

@@ -167,7 +167,8 @@ def irr_roots(
     if not np.any(flows > 0) or not np.any(flows < 0):
         return []
     grid = np.expm1(np.linspace(math.log1p(low), math.log1p(high), 4001))
-    values = np.array([npv(flows, r) for r in grid])
+    powers = np.arange(1, len(flows) + 1, dtype=float)
+    values = (flows[None, :] * (1.0 + grid[:, None]) ** -powers[None, :]).sum(axis=1)
     roots: list[float] = []
     for i in range(len(grid) - 1):
         a, b = values[i], values[i + 1]

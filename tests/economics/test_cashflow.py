@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brineworks.economics import (
     Finance,
@@ -152,3 +154,18 @@ def test_irr_is_none_when_it_does_not_exist_or_is_not_unique() -> None:
     # -100 + 230 x - 132 x^2 = 0 with x = 1/(1+r): r = 10 % and 20 %
     assert irr_roots([-100.0, 230.0, -132.0]) == pytest.approx([0.10, 0.20], abs=1e-9)
     assert irr([-100.0, 230.0, -132.0]) is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    outlay=st.floats(1.0, 1e9),
+    returns=st.lists(st.floats(0.0, 1e9), min_size=1, max_size=30).filter(lambda x: sum(x) > 0),
+)
+def test_npv_is_zero_at_the_irr_of_conventional_flows(outlay: float, returns: list[float]) -> None:
+    """One outlay then non-negative returns: at most one sign change, so at most one IRR."""
+    cash = [-outlay, *returns]
+    rate = irr(cash)
+    roots = irr_roots(cash)
+    assert len(roots) <= 1
+    if rate is not None:
+        assert abs(npv(cash, rate)) <= 1e-6 * (outlay + sum(returns))

@@ -1,0 +1,217 @@
+"""Price sets of the park's products and bought inputs (``data/economics/prices.csv``).
+
+Prices exclude VAT and are in CNY of their year: CNY/t for materials, CNY/kWh for
+electricity, CNY/m³ for natural gas and fresh water. The built-in sets are ``low``, ``mid`` and
+``high``; a user's CSV of the same columns replaces the built-in ``mid`` price of each item it
+lists (its ``mid`` column, or a ``price`` column).
+
+Examples
+--------
+>>> mid = load_prices("mid")
+>>> mid.price("KCl")
+2507.0
+>>> mid.find("C2H4 (bought)").item
+'ethylene'
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+from brineworks.data import read_rows
+from brineworks.errors import InputError
+
+__all__ = ["KINDS", "PRICE_SETS", "PriceItem", "PriceSet", "load_prices", "price_history"]
+
+PRICE_SETS = ("low", "mid", "high")
+"""Names of the built-in price sets."""
+
+KINDS = ("product", "input", "both")
+"""Kinds of price items: sold, bought, or either."""
+
+
+@dataclass(frozen=True)
+class PriceItem:
+    """One priced item: its price (ex-VAT) and where it comes from."""
+
+    item: str
+    kind: str
+    unit: str
+    price: float
+    year: int
+    aliases: tuple[str, ...]
+    source: str
+    status: str
+
+    def names(self) -> tuple[str, ...]:
+        """The item's name and its aliases, lower case."""
+        return tuple(n.lower() for n in (self.item, *self.aliases))
+
+
+def _key(name: str) -> str:
+    text = name.strip().lower()
+    for suffix in (" (bought)", " (sold)"):
+        text = text.removesuffix(suffix)
+    return text
+
+
+@dataclass(frozen=True)
+class PriceSet:
+    """A set of prices, by item.
+
+    Attributes
+    ----------
+    name
+        ``low``, ``mid``, ``high``, or the path of the file the prices came from.
+    items
+        Price items by name.
+    """
+
+    name: str
+    items: Mapping[str, PriceItem]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "items", MappingProxyType(dict(self.items)))
+
+    def find(self, name: str) -> PriceItem | None:
+        """The item whose name or alias is ``name`` (case-insensitive; a trailing
+        ' (bought)' is ignored), or None."""
+        key = _key(name)
+        for it in self.items.values():
+            if key in it.names():
+                return it
+        return None
+
+    def price(self, item: str) -> float:
+        """Price of an item (or alias). [CNY per unit]
+
+        Raises
+        ------
+        InputError
+            If no item has that name.
+        """
+        it = self.find(item)
+        if it is None:
+            raise InputError("price item", item, "an item of the set: " + ", ".join(self.items))
+        return it.price
+
+    def with_price(self, item: str, price: float) -> PriceSet:
+        """A copy with one item's price changed."""
+        it = self.find(item)
+        if it is None:
+            raise InputError("price item", item, "an item of the set: " + ", ".join(self.items))
+        _check_price(f"{self.name}: {it.item}", price)
+        return PriceSet(self.name, {**self.items, it.item: replace(it, price=price)})
+
+    def to_dict(self) -> dict[str, dict[str, object]]:
+        """Items with price, unit, year and status (JSON-ready)."""
+        return {
+            k: {"price": v.price, "unit": v.unit, "year": v.year, "status": v.status}
+            for k, v in self.items.items()
+        }
+
+
+def _check_price(field: str, value: object) -> float:
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(field, value, "a number >= 0 (CNY per unit, ex-VAT)") from None
+    if not math.isfinite(x) or x < 0:
+        raise InputError(field, value, "a number >= 0 (CNY per unit, ex-VAT)")
+    return x
+
+
+@cache
+def _builtin_rows() -> tuple[dict[str, str], ...]:
+    return tuple(read_rows("economics", "prices.csv"))
+
+
+def _item(row: Mapping[str, str], column: str, where: str) -> PriceItem:
+    return PriceItem(
+        item=row["item"],
+        kind=row["kind"],
+        unit=row["unit"],
+        price=_check_price(f"{where}: {column}", row[column]),
+        year=int(row["year"]),
+        aliases=tuple(a.strip() for a in row["aliases"].split(";") if a.strip()),
+        source=row["source"],
+        status=row["status"],
+    )
+
+
+def _builtin(name: str) -> PriceSet:
+    rows = _builtin_rows()
+    items = {r["item"]: _item(r, name, f"prices.csv {r['item']}") for r in rows}
+    return PriceSet(name, items)
+
+
+def _from_file(path: Path) -> PriceSet:
+    base = _builtin("mid")
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        allowed = f"low, mid, high or a readable CSV ({exc})"
+        raise InputError("--prices", str(path), allowed) from None
+    lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("#")]
+    reader = csv.DictReader(lines)
+    fields = reader.fieldnames or []
+    column = "price" if "price" in fields else "mid"
+    for need in ("item", "unit", column):
+        if need not in fields:
+            raise InputError(f"{path} header", ",".join(fields), f"columns item, unit and {column}")
+    items = dict(base.items)
+    for n, row in enumerate(reader, start=2):
+        where = f"{path} row {n}"
+        name = (row.get("item") or "").strip()
+        known = base.find(name)
+        if known is None:
+            raise InputError(f"{where}: item", name, "an item of prices.csv: " + ", ".join(items))
+        unit = (row.get("unit") or "").strip()
+        if unit != known.unit:
+            raise InputError(f"{where}: unit", unit, f"{known.unit} (the unit of {known.item})")
+        for col in ("low", "mid", "high", "price"):
+            if col in fields and (row.get(col) or "").strip():
+                _check_price(f"{where}: {col}", row[col])
+        price = _check_price(f"{where}: {column}", row.get(column))
+        year = (row.get("year") or "").strip()
+        items[known.item] = replace(
+            known,
+            price=price,
+            year=int(year) if year.isdigit() else known.year,
+            source=(row.get("source") or "").strip() or str(path),
+            status=(row.get("status") or "").strip() or "user",
+        )
+    return PriceSet(str(path), items)
+
+
+def load_prices(name_or_path: str) -> PriceSet:
+    """A price set: ``low``, ``mid`` or ``high`` of ``prices.csv``, or a CSV file.
+
+    A file has the columns of ``prices.csv`` (at least ``item``, ``unit`` and ``mid`` or
+    ``price``); each row replaces that item's built-in ``mid`` price, other items keep it.
+
+    Raises
+    ------
+    InputError
+        For an unknown set name or unreadable file, and for a row with an unknown item, a
+        unit other than the item's, or a price that is not a number >= 0 (naming the row and
+        the field).
+    """
+    if name_or_path in PRICE_SETS:
+        return _builtin(name_or_path)
+    path = Path(name_or_path)
+    if path.suffix.lower() != ".csv" and not path.exists():
+        raise InputError("--prices", name_or_path, "low, mid, high or a CSV file")
+    return _from_file(path)
+
+
+@cache
+def price_history() -> tuple[dict[str, str], ...]:
+    """Dated price observations of ``price_history.csv`` (rows as dicts)."""
+    return tuple(read_rows("economics", "price_history.csv"))

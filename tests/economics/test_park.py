@@ -1,0 +1,154 @@
+"""A park's economics on small hand-made parks: levelised cost, IRR, allocation, taxes."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brineworks.economics import (
+    Finance,
+    ProjectInputs,
+    cash_flows,
+    evaluate,
+    load_finance,
+    load_prices,
+    load_taxes,
+    tornado,
+)
+from tests.economics.parks import potash_park, two_product_park
+
+ISSUE_KEYS = {
+    "currency", "price_year", "prices", "capex_cny", "opex_cny_per_yr", "revenue_cny_per_yr",
+    "npv_cny", "irr", "payback_yr", "levelised_cost_cny_per_t", "discount_rate",
+}  # fmt: skip
+
+
+def test_levelised_cost_of_a_single_product_plant_is_its_break_even_price() -> None:
+    park = potash_park()
+    result = evaluate(park)
+    lc = result.levelised_cost_cny_per_t["KCl"]
+    at_lc = evaluate(park, load_prices("mid").with_price("KCl", lc), levelised=False)
+    capex = sum(u.capex_cny for u in result.units)
+    assert abs(at_lc.npv_cny) < 1e-6 * capex
+    # and a price above it makes money, one below loses it
+    above = evaluate(park, load_prices("mid").with_price("KCl", 1.01 * lc), levelised=False)
+    below = evaluate(park, load_prices("mid").with_price("KCl", 0.99 * lc), levelised=False)
+    assert above.npv_cny > 0 > below.npv_cny
+
+
+def test_npv_is_zero_at_the_irr() -> None:
+    park = potash_park()
+    result = evaluate(park, levelised=False)
+    assert result.irr is not None
+    again = evaluate(park, finance=replace(load_finance(), discount_rate=result.irr),
+                     levelised=False)  # fmt: skip
+    capex = sum(u.capex_cny for u in result.units)
+    assert abs(again.npv_cny) < 1e-6 * capex
+
+
+@settings(max_examples=12, deadline=None)
+@given(product=st.sampled_from(["KCl", "Li2CO3"]), factor=st.floats(1.01, 3.0))
+def test_npv_rises_with_each_product_price(product: str, factor: float) -> None:
+    park = two_product_park()
+    mid = load_prices("mid")
+    base = evaluate(park, mid, levelised=False).npv_cny
+    dearer = mid.with_price(product, mid.price(product) * factor)
+    assert evaluate(park, dearer, levelised=False).npv_cny > base
+
+
+money = st.floats(0.0, 1e9, allow_nan=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    capex=money, credit_share=st.floats(0, 0.2), revenue=money, fixed=money, variable=money,
+    vat=st.floats(0, 0.2), resource=st.floats(0, 0.15), ramp=st.floats(0, 1),
+)  # fmt: skip
+def test_taxes_are_never_negative(
+    capex: float, credit_share: float, revenue: float, fixed: float, variable: float,
+    vat: float, resource: float, ramp: float,
+) -> None:  # fmt: skip
+    inputs = ProjectInputs(
+        capex=capex, capex_vat_credit=credit_share * capex, revenue={"X": revenue},
+        output_vat_rate={"X": vat}, resource_tax_rate={"X": resource}, fixed_opex=fixed,
+        variable_opex=variable, input_vat=0.13 * variable,
+    )  # fmt: skip
+    finance = replace(load_finance(), ramp_up=(ramp, ramp))
+    cf = cash_flows(inputs, finance, load_taxes())
+    for tax in ("vat_paid", "surtaxes", "resource_tax", "income_tax"):
+        assert min(cf[tax]) >= 0, tax
+    assert all(math.isfinite(x) for x in cf.net)
+
+
+def test_allocation_by_value_with_internal_transfer_at_cost() -> None:
+    park = two_product_park()
+    result = evaluate(park, levelised=False)
+    lines = {p.product: p for p in result.products}
+    kcl, li = lines["KCl"].allocation, lines["Li2CO3"].allocation
+    assert kcl["potash"] == pytest.approx(1.0)
+    assert li["carbonation"] == pytest.approx(1.0)
+    # the soda-ash plant sells nothing: its cost goes with its soda ash to the lithium plant
+    assert li["soda ash plant"] == pytest.approx(1.0)
+    # the ponds reach KCl and soda ash: shared by value
+    mid = load_prices("mid")
+    kcl_value, soda_value = 1.0e6 * mid.price("KCl"), 2.0e4 * mid.price("soda ash")
+    assert kcl["ponds"] == pytest.approx(kcl_value / (kcl_value + soda_value))
+    assert li["ponds"] == pytest.approx(soda_value / (kcl_value + soda_value))
+    # every unit's cost is carried once in all
+    for u in result.units:
+        if u.opex_cny_per_yr > 0:
+            assert sum(p.allocation.get(u.unit, 0.0) for p in result.products) == pytest.approx(1)
+    allocated = sum(p.cash_cost_cny_per_t * p.t_per_yr for p in result.products)
+    assert allocated == pytest.approx(sum(u.opex_cny_per_yr for u in result.units))
+
+
+def test_reagents_bought_are_what_the_park_does_not_make() -> None:
+    park = two_product_park()
+    result = evaluate(park, levelised=False)
+    assert result.bought_t_per_yr["Na2CO3"] == pytest.approx(1.0e4)
+    lithium = next(u for u in result.units if u.unit == "carbonation")
+    assert lithium.variable["reagent:soda ash"] == pytest.approx(
+        1.0e4 * load_prices("mid").price("soda ash")
+    )
+
+
+def test_result_dict_has_the_issue_keys() -> None:
+    data = evaluate(potash_park()).to_dict()
+    assert set(data) >= ISSUE_KEYS
+    assert data["currency"] == "CNY"
+    assert data["prices"] == "mid"
+    assert set(data["levelised_cost_cny_per_t"]) == {"KCl"}
+    assert set(data["capex_cny"]) == {"ponds", "potash"}
+    assert set(data["taxes_cny"]) == {"vat_paid", "surtaxes", "resource_tax", "income_tax"}
+    assert len(data["cash_flows"]["net_cash_flow"]) == (
+        Finance().construction_years + Finance().operating_years
+    )
+
+
+def test_tornado_bars() -> None:
+    base, bars = tornado(potash_park())
+    names = [b.parameter for b in bars]
+    assert {"price: KCl", "price: electricity", "capital cost", "operating cost",
+            "discount rate", "output (brine grade)"} <= set(names)  # fmt: skip
+    swings = [b.swing for b in bars]
+    assert swings == sorted(swings, reverse=True)
+    kcl = bars[names.index("price: KCl")]
+    assert kcl.npv_low < base < kcl.npv_high
+    capital = bars[names.index("capital cost")]
+    assert capital.npv_low > base > capital.npv_high
+
+
+@settings(max_examples=8, deadline=None)
+@given(kcl=st.floats(2e5, 5e6), rate=st.floats(0.03, 0.15))
+def test_levelised_cost_is_the_break_even_price_for_any_size_and_rate(
+    kcl: float, rate: float
+) -> None:
+    park, finance = potash_park(kcl), replace(load_finance(), discount_rate=rate)
+    result = evaluate(park, finance=finance)
+    lc = result.levelised_cost_cny_per_t["KCl"]
+    at_lc = evaluate(park, load_prices("mid").with_price("KCl", lc), finance, levelised=False)
+    assert abs(at_lc.npv_cny) < 1e-6 * sum(u.capex_cny for u in result.units)

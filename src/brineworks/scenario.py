@@ -19,12 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 import brineworks.process.units  # noqa: F401  (registers every unit kind)
 from brineworks.chemistry.backend import available_backends
 from brineworks.errors import InputError
+from brineworks.process.stream import known_component
 from brineworks.process.unit import UnitOptions, unit_types, validation_message
 
 __all__ = [
+    "STOCKPILE",
     "BrineSpec",
     "DesignSpec",
     "Scenario",
+    "StockpileSpec",
     "StreamSpec",
     "UnitSpec",
     "builtin_scenarios",
@@ -60,20 +63,66 @@ else:
 """One unit: the options model of its kind (a union discriminated on ``kind``)."""
 
 
+STOCKPILE = "stockpile:"
+"""Prefix of a stream drawn from a stockpile: ``from = "stockpile:<name>"``."""
+
+
 class StreamSpec(_Strict):
-    """A stream from ``unit.port`` (or the pumped brine, ``"brine"``) to ``unit.port``, or
-    leaving the park with a fate."""
+    """A stream from ``unit.port`` (or the pumped brine, ``"brine"``, or a stockpile,
+    ``"stockpile:<name>"``) to ``unit.port``, or leaving the park with a fate.
+
+    ``byproduct = true`` marks a stream of solid by-product put to use by a plant of the park
+    (halite to soda ash, bischofite to magnesium): it counts as solid waste generated *and*
+    utilised in the solid-waste comprehensive utilisation rate.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    name: str
-    source: str = Field(alias="from")
+    name: str = Field(min_length=1)
+    source: str = Field(alias="from", min_length=1)
     to: str | None = None
     fate: Fate | None = None
+    byproduct: bool = False
 
-    @field_validator("fate")
+
+class StockpileSpec(_Strict):
+    """A pile of solid by-product beside the lake: its size when the park starts, what it is
+    made of, the waste stream that adds to it and what the park draws from it (a stream
+    ``from = "stockpile:<name>"``).
+
+    Attributes
+    ----------
+    name
+        Its name.
+    material
+        Composition by mass fraction of components (e.g. ``{ Bischofite = 1.0 }``). [-]
+    initial_t
+        Its size when the park starts. [t]
+    inflow
+        The stream (fate ``waste``) that adds to it, if any.
+    draw_t_per_yr
+        What the park takes from it (the flow of the stream drawn from it). [t/yr]
+    source
+        Where the initial size comes from.
+    """
+
+    name: str = Field(min_length=1)
+    material: dict[str, float] = Field(min_length=1)
+    initial_t: float = Field(ge=0)
+    inflow: str | None = None
+    draw_t_per_yr: float = Field(default=0.0, ge=0)
+    source: str = ""
+
+    @field_validator("material")
     @classmethod
-    def _fate_only_for_products(cls, v: Fate | None) -> Fate | None:
+    def _fractions(cls, v: dict[str, float]) -> dict[str, float]:
+        for comp, f in v.items():
+            if not known_component(comp):
+                raise ValueError(f"{comp!r} is not a component Brineworks knows")
+            if not 0 < f <= 1:
+                raise ValueError(f"material.{comp} = {f!r}: a mass fraction in (0, 1]")
+        if abs(sum(v.values()) - 1.0) > 1e-9:
+            raise ValueError(f"mass fractions summing to 1, got {sum(v.values()):.6g}")
         return v
 
 
@@ -105,6 +154,7 @@ class Scenario(_Strict):
     streams: list[StreamSpec]
     baseline: str | None = None
     specs: list[DesignSpec] = Field(default_factory=list)
+    stockpiles: list[StockpileSpec] = Field(default_factory=list)
     backend: str = "phreeqc"
     source_file: str = ""
 
@@ -137,6 +187,24 @@ class Scenario(_Strict):
                 raise InputError("units.name", n, "unique unit names")
         kinds = unit_types()
         ports = {u.name: kinds[u.kind].ports(u) for u in self.units}
+        piles = {p.name: p for p in self.stockpiles}
+        fates = {s.name: s.fate for s in self.streams}
+        for p in self.stockpiles:
+            if len([q for q in self.stockpiles if q.name == p.name]) > 1:
+                raise InputError("stockpiles.name", p.name, "unique stockpile names")
+            if p.inflow is not None and fates.get(p.inflow) != "waste":
+                raise InputError(
+                    f"stockpiles.{p.name}.inflow",
+                    p.inflow,
+                    "a stream of the scenario with fate waste",
+                )
+            drawn = [s.name for s in self.streams if s.source == STOCKPILE + p.name]
+            if (p.draw_t_per_yr > 0) != bool(drawn):
+                raise InputError(
+                    f"stockpiles.{p.name}.draw_t_per_yr", p.draw_t_per_yr,
+                    f"above 0 exactly when a stream is drawn from it ('from = "
+                    f"\"{STOCKPILE}{p.name}\"'; drawn by: {drawn or 'none'})",
+                )  # fmt: skip
         seen_from: dict[str, str] = {}
         seen_to: dict[str, str] = {}
         for s in self.streams:
@@ -146,6 +214,10 @@ class Scenario(_Strict):
                 )
             if s.to is not None and s.fate is not None:
                 raise InputError(f"streams.{s.name}.fate", s.fate, "no fate on a stream to a unit")
+            if s.byproduct and s.to is None:
+                raise InputError(
+                    f"streams.{s.name}.byproduct", True, "only on a stream into a unit of the park"
+                )
             if s.source in seen_from and s.source != "brine":
                 raise InputError(
                     f"streams.{s.name}.from",
@@ -164,6 +236,12 @@ class Scenario(_Strict):
         for s in self.streams:
             for end, side, field in ((s.source, 1, "from"), (s.to, 0, "to")):
                 if end is None or (field == "from" and end == "brine"):
+                    continue
+                if field == "from" and end.startswith(STOCKPILE):
+                    if end.removeprefix(STOCKPILE) not in piles:
+                        raise InputError(
+                            f"streams.{s.name}.from", end, "a stockpile: " + ", ".join(piles)
+                        )
                     continue
                 unit, sep, port = end.rpartition(".")
                 if not sep or unit not in ports:

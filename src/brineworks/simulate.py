@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.ions import atomic_weights
-from brineworks.constants import REPORTED_ELEMENTS, SECONDS_PER_YEAR
+from brineworks.constants import REPORTED_ELEMENTS, SECONDS_PER_YEAR, t_per_yr_to_kg_per_s
 from brineworks.errors import InputError
 from brineworks.process.flowsheet import ConvergenceError, Edge, Flowsheet, FlowsheetResult
 from brineworks.process.stream import Stream, brine_to_stream
 from brineworks.process.unit import Assumption, Parameter, Performance, UnitRun, unit_types
 from brineworks.process.units import Splitter
-from brineworks.scenario import DesignSpec, Scenario, load_scenario
+from brineworks.scenario import STOCKPILE, DesignSpec, Scenario, load_scenario
 
 __all__ = [
     "Convergence",
@@ -27,6 +27,7 @@ __all__ = [
     "SpecResult",
     "UnitRecord",
     "build_flowsheet",
+    "drawn_streams",
     "pumped_stream",
     "simulate",
 ]
@@ -47,6 +48,8 @@ class UnitRecord:
         The key of its energy factors, cost model and job data (its family, or its reaction).
     passive
         Whether it uses no process energy of its own (plumbing, solar ponds).
+    stage
+        ``mining``, ``processing`` or ``plumbing`` (for the three rates).
     inlets, outlets
         Its ports.
     product_outlets
@@ -65,6 +68,7 @@ class UnitRecord:
     kind: str
     target: str
     passive: bool
+    stage: str
     inlets: tuple[str, ...]
     outlets: tuple[str, ...]
     product_outlets: tuple[str, ...] | None
@@ -133,6 +137,8 @@ class SimulationResult:
         The pumped brine.
     pumped
         Its stream. [kg/s]
+    drawn
+        Streams drawn from stockpiles, by name. [kg/s]
     streams
         Every stream by name, in the scenario's order. [kg/s]
     edges
@@ -151,6 +157,7 @@ class SimulationResult:
     backend: str
     brine: Brine
     pumped: Stream
+    drawn: Mapping[str, Stream]
     streams: Mapping[str, Stream]
     edges: tuple[Edge, ...]
     units: Mapping[str, UnitRecord]
@@ -183,7 +190,8 @@ class SimulationResult:
         ]
 
     def element_balance(self) -> dict[str, dict[str, float]]:
-        """Per reported element: in (brine), reagents, and out by fate. [t/yr]"""
+        """Per reported element: in (brine), reagents, drawn from stockpiles (``stock``), and out
+        by fate. [t/yr]"""
         w = atomic_weights()
         y = SECONDS_PER_YEAR / 1e6  # mol/s × g/mol → t/yr
         out: dict[str, dict[str, float]] = {}
@@ -192,16 +200,21 @@ class SimulationResult:
         for s in self.utilities_in().values():
             for el, n in s.elements().items():
                 reagents[el] = reagents.get(el, 0.0) + n
+        stock: dict[str, float] = {}
+        for s in self.drawn.values():
+            for el, n in s.elements().items():
+                stock[el] = stock.get(el, 0.0) + n
         for el in REPORTED_ELEMENTS:
             row = {
                 "in": brine_in.get(el, 0.0) * w[el] * y,
                 "reagents": reagents.get(el, 0.0) * w[el] * y,
+                "stock": stock.get(el, 0.0) * w[el] * y,
             }
             for fate in FATES:
                 row[fate] = 0.0
             for name, fate in self.fates.items():
                 row[fate] += self.streams[name].elements().get(el, 0.0) * w[el] * y
-            if row["in"] > 0 or row["reagents"] > 0:
+            if row["in"] > 0 or row["reagents"] > 0 or row["stock"] > 0:
                 out[el] = row
         return out
 
@@ -232,8 +245,21 @@ def build_flowsheet(scenario: Scenario, backend: ThermoBackend) -> Flowsheet:
     for spec in scenario.units:
         fs.add(kinds[spec.kind](spec, backend=backend))
     for s in scenario.streams:
-        fs.connect(s.name, None if s.source == "brine" else s.source, s.to)
+        feed = s.source == "brine" or s.source.startswith(STOCKPILE)
+        fs.connect(s.name, None if feed else s.source, s.to)
     return fs
+
+
+def drawn_streams(scenario: Scenario) -> dict[str, Stream]:
+    """The streams the scenario draws from its stockpiles, by name. [kg/s]"""
+    piles = {p.name: p for p in scenario.stockpiles}
+    out = {}
+    for s in scenario.streams:
+        if s.source.startswith(STOCKPILE):
+            pile = piles[s.source.removeprefix(STOCKPILE)]
+            flow = t_per_yr_to_kg_per_s(pile.draw_t_per_yr)
+            out[s.name] = Stream({k: f * flow for k, f in pile.material.items()})
+    return out
 
 
 def simulate(
@@ -264,6 +290,9 @@ def simulate(
     fs = build_flowsheet(scenario, be)
     brine, feed = pumped_stream(scenario, be)
     fs.feed(scenario.feed_stream, feed)
+    drawn = drawn_streams(scenario)
+    for name, stream in drawn.items():
+        fs.feed(name, stream)
     say("solving (thermodynamics for ponds and plants)")
     solution = fs.solve()
     say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
@@ -282,6 +311,7 @@ def simulate(
             kind=u.kind,
             target=u.target,
             passive=u.passive,
+            stage=u.stage,
             inlets=u.inlets,
             outlets=u.outlets,
             product_outlets=u.product_outlets,
@@ -293,7 +323,7 @@ def simulate(
         for name, u in fs.units.items()
     }
     return SimulationResult(
-        scenario=scenario, backend=be.name, brine=brine, pumped=feed,
+        scenario=scenario, backend=be.name, brine=brine, pumped=feed, drawn=drawn,
         streams=dict(solution.streams), edges=fs.edges(), units=units,
         convergence=Convergence(solution.iterations, solution.residual, solution.tears,
                                 solution.history),

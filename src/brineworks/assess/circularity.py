@@ -1,6 +1,10 @@
-"""Circularity indicators of a solved scenario.
+"""Indicators of a solved scenario, headline first (see ``docs/circularity.md``).
 
-Definitions (see ``docs/circularity.md``):
+The headline indicators are those of Chinese practice, computed in
+:mod:`brineworks.assess.accounts`: the three rates per component, the solid-waste comprehensive
+utilisation rate with its stockpiles, the resource output rate and the water reuse rate; and the
+product grades (:mod:`brineworks.assess.grades`). The older aggregates below stay, labelled as
+such (``aggregates``):
 
 * **element shares** — of each element entering the park (brine + reagents), the share that
   leaves in products, internal reuse, returned to the lake, waste, and emissions;
@@ -26,6 +30,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from brineworks.assess.accounts import (
+    material_circularity,
+    official_minimums,
+    resource_output_rate,
+    solid_waste,
+    three_rates,
+    water_reuse_rate,
+)
+from brineworks.assess.grades import product_grades
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.ions import atomic_weights
 from brineworks.constants import SECONDS_PER_YEAR
@@ -38,7 +51,6 @@ __all__ = [
     "comparison",
     "element_prices",
     "indicators",
-    "material_circularity",
     "utilisation_by_value",
 ]
 
@@ -126,7 +138,23 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
                 made[k] = made.get(k, 0.0) + v
     self_sufficiency = {k: min(made.get(k, 0.0) / v, 1.0) for k, v in consumed.items() if v > 0}
     mci = material_circularity(balance)
+    rates = three_rates(result)
+    minimums = official_minimums()
+    output = resource_output_rate(result)
+    water = water_reuse_rate(result)
     return {
+        "three_rates": {el: r.to_dict() for el, r in rates.items()},
+        "three_rates_official_minimums": {el: minimums.get(el, []) for el in rates},
+        "solid_waste": solid_waste(result),
+        "resource_output_rate_cny_per_t": output["resource_output_rate_cny_per_t"],
+        "resource_output": output,
+        "water_reuse_rate": water["water_reuse_rate"],
+        "water": water,
+        "product_grades": product_grades(result),
+        "aggregates": (
+            "comprehensive_utilisation_by_mass and _by_value sum K, Li, Mg, Na, B and Cl: kept "
+            "for comparison with earlier runs, not the headline (see three_rates)"
+        ),
         "element_shares": shares,
         "comprehensive_utilisation_by_mass": in_products / pumped if pumped > 0 else 0.0,
         "comprehensive_utilisation_by_value": utilisation_by_value(balance),
@@ -145,28 +173,6 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
     }
 
 
-def material_circularity(balance: dict[str, dict[str, float]]) -> float:
-    """Ellen MacArthur Material Circularity Indicator adapted to a brine park. [-]
-
-    On the mass of K, Li, Mg, Na, B and Cl: M = mass entering (brine + reagents);
-    virgin feedstock V = M − mass recovered inside the park for reuse (F_U = reuse / M);
-    unrecoverable waste W = mass to waste (brine returned to the lake is not lost, so it counts
-    as collected for reuse); no recycling-process losses (E_F = E_C = 1) and the utility of an
-    industry-average park (X = 1, F(X) = 0.9). LFI = (V + W)/(2M); MCI = max(0, 1 − 0.9 LFI).
-    EMF (2015, 2019) formula as in ../shared/reference/salt_lake_facts.md 4.2.
-    """
-    m = sum(
-        row["in"] + row["reagents"] for el, row in balance.items() if el in UTILISATION_ELEMENTS
-    )
-    if m <= 0:
-        return 0.0
-    reuse = sum(row["reuse"] for el, row in balance.items() if el in UTILISATION_ELEMENTS)
-    waste = sum(row["waste"] for el, row in balance.items() if el in UTILISATION_ELEMENTS)
-    virgin = m - reuse
-    lfi = (virgin + waste) / (2.0 * m)
-    return max(0.0, 1.0 - 0.9 * lfi)
-
-
 def comparison(
     result: SimulationResult, mine: dict[str, Any] | None = None
 ) -> dict[str, dict[str, float | None]]:
@@ -179,7 +185,17 @@ def comparison(
     base = indicators(result.baseline)
     a_name, b_name = result.scenario.name, result.baseline.scenario.name
     rows: dict[str, dict[str, float | None]] = {}
-    for key in ("comprehensive_utilisation_by_mass", "comprehensive_utilisation_by_value",
+    for el in ("K", "Li", "Mg", "B", "Na", "Cl"):
+        a_rate = mine["three_rates"].get(el, {}).get("comprehensive_utilisation")
+        b_rate = base["three_rates"].get(el, {}).get("comprehensive_utilisation")
+        if a_rate is not None or b_rate is not None:
+            rows[f"{el} comprehensive utilisation"] = {a_name: a_rate, b_name: b_rate}
+    rows["solid-waste utilisation rate"] = {
+        a_name: mine["solid_waste"]["utilisation_rate"],
+        b_name: base["solid_waste"]["utilisation_rate"],
+    }
+    for key in ("resource_output_rate_cny_per_t", "water_reuse_rate",
+                "comprehensive_utilisation_by_mass", "comprehensive_utilisation_by_value",
                 "products_t_per_yr",
                 "waste_solids_t_per_yr", "waste_salt_intensity_t_per_t",
                 "fresh_water_m3_per_yr", "material_circularity_indicator"):  # fmt: skip

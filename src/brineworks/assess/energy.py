@@ -13,18 +13,22 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from brineworks.assess.allocation import price_of, product_shares
+from brineworks.assess.factors import fuel
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.data import read_rows
 from brineworks.errors import InputError
 from brineworks.simulate import SimulationResult
 
 __all__ = [
+    "ALLOCATION_RULE",
     "GridFactor",
     "capex_references",
+    "energy_against_quotas",
     "energy_indicators",
     "grid_factor",
+    "grid_factors",
     "per_product",
-    "product_shares",
     "unit_table",
 ]
 
@@ -75,9 +79,28 @@ def grid_factor(site: str) -> GridFactor:
 
 
 @cache
+def grid_factors(site: str) -> tuple[GridFactor, ...]:
+    """Every grid CO2 factor of ``site`` (the default and the sensitivities)."""
+    return tuple(
+        GridFactor(
+            site, r["region"], int(r["year"]), float(r["kg_co2_per_kwh"]), r["source"], r["status"]
+        )
+        for r in _rows("grid_emissions.csv")
+        if r["site"] == site
+    )
+
+
+@cache
 def capex_references() -> tuple[dict[str, str], ...]:
     """Rows of ``capex_references.csv``."""
     return tuple(_rows("capex_references.csv"))
+
+
+ALLOCATION_RULE = (
+    "each plant's energy shared by economic value (mid prices) among the products and reused "
+    "streams of its own line: those its outlets reach before a junction (mixer) or a solar pond; "
+    "plants that reach none stay unallocated"
+)
 
 
 def unit_table(result: SimulationResult) -> list[dict[str, Any]]:
@@ -159,53 +182,8 @@ def energy_indicators(
         "grid_factor": grid_text,
         "units_without_energy_data": missing,
         "per_product": per_product(result),
-        "allocation": (
-            "each plant's energy shared by mass among the products and reused streams its "
-            "outlets reach without passing a mixer; plants that reach none stay unallocated"
-        ),
+        "allocation": ALLOCATION_RULE,
     }
-
-
-def product_shares(result: SimulationResult) -> dict[str, dict[str, float]]:
-    """For each unit, the products (and streams reused inside the park) its material reaches,
-    with their shares by mass. [-]
-
-    A plant's energy is allocated to the products and reused streams that its outlets reach
-    without passing a mixer (where other plants' flows, and recycles, join), in proportion to
-    their mass — the mass allocation of life-cycle inventories, kept to the plant's own product
-    line. So Mg electrolysis is charged to magnesium (its chlorine joins the park's chlorine at
-    a mixer), carbonation to Li2CO3 (its mother liquor is recycled through a mixer), and the
-    chlor-alkali cells to their caustic soda, sold or reused (their chlorine and hydrogen join
-    at mixers). A unit from which nothing is reached gets an empty mapping: its energy stays
-    unallocated.
-    """
-    streams = result.streams
-    fates = result.fates
-    downstream: dict[str, list[str]] = {}
-    target: dict[str, str] = {}
-    for e in result.edges:
-        if e.source is not None:
-            downstream.setdefault(e.source.unit, []).append(e.stream)
-        if e.target is not None:
-            target[e.stream] = e.target.unit
-    # where flows join: a unit with more than one inlet (a mixer)
-    mixers = {name for name, u in result.units.items() if len(u.inlets) > 1}
-    out: dict[str, dict[str, float]] = {}
-    for unit in result.units:
-        seen_units, products = {unit}, set()
-        todo = [unit]
-        while todo:
-            for name in downstream.get(todo.pop(), []):
-                if fates.get(name) in ("product", "reuse"):
-                    products.add(name)
-                nxt = target.get(name)
-                if nxt is not None and nxt not in seen_units and nxt not in mixers:
-                    seen_units.add(nxt)
-                    todo.append(nxt)
-        mass = {p: streams[p].total for p in products if streams[p].total > 0}
-        total = sum(mass.values())
-        out[unit] = {p: m / total for p, m in mass.items()} if total > 0 else {}
-    return out
 
 
 def per_product(result: SimulationResult) -> dict[str, dict[str, Any]]:
@@ -240,3 +218,50 @@ def per_product(result: SimulationResult) -> dict[str, dict[str, Any]]:
             "plants_without_energy_data": missing.get(name, []),
         }
     return out
+
+
+@cache
+def energy_quota_rows() -> tuple[dict[str, str], ...]:
+    """Rows of ``data/indicators/energy_quotas.csv``."""
+    return tuple(read_rows("indicators", "energy_quotas.csv"))
+
+
+@cache
+def _constants() -> dict[str, float]:
+    return {r["name"]: float(r["value"]) for r in read_rows("indicators", "constants.csv")}
+
+
+def energy_against_quotas(
+    result: SimulationResult, per: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Each product's comprehensive energy [kgce/t] — its allocated electricity at 0.1229
+    kgce/kWh and the fuel of its allocated heat — beside the national quota levels for that
+    product (GB 单位产品能源消耗限额) where one exists; products without a quota are listed with
+    ``None``."""
+    per = per if per is not None else per_product(result)
+    c = _constants()
+    rows = []
+    for name, fate in result.fates.items():
+        if fate != "product" or name not in per:
+            continue
+        item = price_of(name, result.streams[name]).item
+        kwh, gj = per[name]["electricity_kwh_per_t"], per[name]["heat_gj_per_t"]
+        kgce = None
+        if kwh is not None and gj is not None:
+            kgce = kwh * c["kgce_per_kwh"] + fuel(gj)["fuel_gj"] * c["kgce_per_gj"]
+        quotas = [q for q in energy_quota_rows() if item is not None and q["product"] == item.item]
+        if not quotas:
+            rows.append({"product": name, "item": item.item if item else None,
+                         "kgce_per_t": kgce, "quota": None})  # fmt: skip
+        for q in quotas:
+            levels = [float(q[f"level_{i}"]) for i in (1, 2, 3)]
+            meets = None
+            if kgce is not None:
+                meets = next((i + 1 for i, lv in enumerate(levels) if kgce <= lv), 0)
+            rows.append({
+                "product": name, "item": q["product"], "kgce_per_t": kgce, "route": q["route"],
+                "quota": {"standard": q["standard"], "level_1": levels[0], "level_2": levels[1],
+                          "level_3": levels[2], "status": q["status"]},
+                "meets_level": meets,
+            })  # fmt: skip
+    return rows

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from brineworks.chemistry.ions import ION_KEYS
 from brineworks.errors import BrineworksError, InputError
 from brineworks.process.stream import Stream
 from brineworks.process.unit import Unit, UnitRun, check_balance
@@ -324,6 +325,6 @@ def _wegstein(x: Stream, g: Stream, x0: Stream, g0: Stream) -> Stream:
     # Extrapolating components one by one can unbalance a solution's charge; restore its
     # acid/base to the charge state of g, so the next iterate is a consistent solution.
     new = Stream(out, g.temperature)
-    if "Hplus" in g.flows or "OHminus" in g.flows or "Hplus" in x.flows or "OHminus" in x.flows:
+    if "H2O" in new.flows and any(k in ION_KEYS for k in new.flows):
         return new.consistent(target=g.nominal_excess())
     return new

@@ -326,6 +326,10 @@ class Unit(ABC):
     Options: ClassVar[type[UnitOptions]] = UnitOptions
     passive: ClassVar[bool] = False
     """Uses no process energy of its own (plumbing; solar ponds)."""
+    stage: ClassVar[Literal["mining", "processing", "plumbing"]] = "processing"
+    """Where the kind sits in the three rates (三率): ``mining`` (extraction: pumping, solar
+    ponds), ``processing`` (plants), or ``plumbing`` (mixers and splitters, which take the
+    stage of what feeds them)."""
     memoise: ClassVar[bool] = True
     """Keep the last run and return it for the same inlets (off only to measure it)."""
     inlets: tuple[str, ...] = ()

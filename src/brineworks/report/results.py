@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from brineworks.assess.carbon import carbon
 from brineworks.assess.circularity import comparison, indicators
-from brineworks.assess.energy import energy_indicators, unit_table
+from brineworks.assess.energy import energy_against_quotas, energy_indicators, unit_table
 from brineworks.simulate import SimulationResult
 
 __all__ = ["results_dict"]
@@ -15,6 +16,7 @@ __all__ = ["results_dict"]
 def results_dict(result: SimulationResult) -> dict[str, Any]:
     """The ``results.json`` form of a solved scenario (flows in t/yr)."""
     mine, table = indicators(result), unit_table(result)
+    energy = energy_indicators(result, table)
     products = result.products_t_per_yr()
     return {
         "scenario": result.scenario.name,
@@ -29,7 +31,9 @@ def results_dict(result: SimulationResult) -> dict[str, Any]:
         ],
         "utilities_t_per_yr": {k: s.t_per_yr() for k, s in result.utilities_in().items()},
         "indicators": mine,
-        "energy": energy_indicators(result, table),
+        "energy": energy,
+        "energy_against_quotas": energy_against_quotas(result, energy["per_product"]),
+        "carbon": carbon(result),
         "units": table,
         "element_balance": result.element_balance(),
         "convergence": {

@@ -25,6 +25,7 @@ class Mixer(Unit):
 
     kind = "mixer"
     passive = True
+    stage = "plumbing"
     Options = MixerOptions
     inlets: tuple[str, ...] = ("in1", "in2")
     outlets = ("out",)
@@ -59,6 +60,7 @@ class Splitter(Unit):
 
     kind = "splitter"
     passive = True
+    stage = "plumbing"
     Options = SplitterOptions
     inlets = ("in",)
     outlets: tuple[str, ...] = ("out1", "out2")
@@ -127,6 +129,7 @@ class ComponentSplitter(Unit):
 
     kind = "component_splitter"
     passive = True
+    stage = "plumbing"
     Options = ComponentSplitterOptions
     inlets = ("in",)
     outlets = ("top", "bottom")

@@ -69,7 +69,8 @@ class LithiumAdsorption(Unit):
 
 @register_unit
 class LithiumCarbonate(Unit):
-    """``eluate`` in; ``li2co3`` (product) and ``mother_liquor`` out; soda ash as a utility.
+    """``eluate`` in; ``li2co3`` (the filtered cake: crystals with the mother liquor it holds,
+    ``cake_liquor`` kg per kg) and ``mother_liquor`` out; soda ash as a utility.
 
     The soda-ash dose is ``soda_ash_factor`` × stoichiometric (Na2CO3 : 2 Li); the Li2CO3
     precipitated is what equilibrium with zabuyelite leaves undissolved at the reactor
@@ -110,9 +111,14 @@ class LithiumCarbonate(Unit):
                 f"{p['temperature_c']:g} °C at cp {CP_WATER / 1000:g} kJ/(kg K), no recovery"
             )
         purity = product_flows["Li2CO3"] / product.total if product.total > 0 else 0.0
+        # The filtered cake carries mother liquor to the wash (it is where the product's sodium
+        # comes from).
+        held = min(p["cake_liquor"] * product.total / liquor.total, 1.0) if liquor.total else 0.0
+        cake = Stream.mix([product, liquor.scaled(held)])
+        liquor = liquor.scaled(1.0 - held)
         ctx.notes = [
             f"Li2CO3 yield {2 * li2co3 / li_mol:.3f} of the Li fed, from zabuyelite solubility "
             f"at {p['temperature_c']:g} °C; solid {purity:.4f} Li2CO3 by mass"
             + ("" if not solids else " (co-precipitated: " + ", ".join(sorted(solids)) + ")")
         ]
-        return {"li2co3": product, "mother_liquor": liquor}
+        return {"li2co3": cake, "mother_liquor": liquor}

@@ -72,6 +72,7 @@ class PondTrain(Unit):
 
     kind = "ponds"
     passive = True
+    stage = "mining"
     Options = PondTrainOptions
     inlets = ("brine",)
 

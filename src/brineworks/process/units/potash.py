@@ -24,6 +24,7 @@ from brineworks.process.stream import (
 )
 from brineworks.process.unit import SolveContext, Unit, register_unit
 from brineworks.process.units.dosing import minimum_water
+from brineworks.process.units.drying import dry_cake
 
 __all__ = ["PotashPlant"]
 
@@ -33,14 +34,15 @@ _DECOMPOSITION_SOLIDS = ("Carnallite", "Sylvite", "Halite")
 
 @register_unit
 class PotashPlant(Unit):
-    """``ore`` in; ``kcl`` (product), ``tailings`` and ``mother_liquor`` out; fresh water as a
+    """``ore`` in; ``kcl`` (the dried product, with the salts of the mother liquor its cake
+    kept), ``tailings``, ``mother_liquor`` and the dryer's ``vapour`` out; fresh water as a
     utility decided by equilibrium."""
 
     kind = "potash_plant"
     family = "potash_plant"
     utility_names = ("fresh water",)
     inlets = ("ore",)
-    outlets = ("kcl", "tailings", "mother_liquor")
+    outlets = ("kcl", "tailings", "mother_liquor", "vapour")
     product_outlets = ("kcl",)  # the mother liquor carries the KCl lost in crystallisation
 
     def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
@@ -101,10 +103,20 @@ class PotashPlant(Unit):
             - kcl_mol * component_molar_mass("KCl")
             - (halite_mol * component_molar_mass("NaCl"))
         )
-        mother = Stream.mix([
+        # The product cake keeps some mother liquor, whose salts stay in the dried KCl; the rest
+        # of the liquor, with the KCl/NaCl lost in crystallisation, is the mother liquor.
+        cake = dry_cake(
+            Stream({"KCl": product_kcl, "NaCl": product_nacl}, t),
             solution_stream(liquor_elements, liquor_mass, t),
-            Stream({"KCl": lost_kcl, "NaCl": lost_nacl}, t),
-        ])  # fmt: skip
+            cake_liquor=p["cake_liquor"], moisture=p["product_moisture"],
+            efficiency=p["dryer_efficiency"],
+        )  # fmt: skip
+        mother = Stream.mix([cake.liquor_left, Stream({"KCl": lost_kcl, "NaCl": lost_nacl}, t)])
+        ctx.heat = cake.heat
+        ctx.energy_notes.append(
+            f"heat: dryer, {cake.vapour.total / max(product_kcl, 1e-300):.3g} t water per t KCl "
+            f"evaporated at efficiency {p['dryer_efficiency']:g}"
+        )
         # Solids that neither float off nor decompose (kieserite, bischofite …) leave with the
         # tailings too.
         tailing_flows = {k: v for k, v in tails.items() if v > 0}
@@ -119,9 +131,10 @@ class PotashPlant(Unit):
             "crystallised (equilibrium minimum + margin)"
         ]
         return {
-            "kcl": Stream({"KCl": product_kcl, "NaCl": product_nacl}, t),
+            "kcl": cake.product,
             "tailings": tailings,
             "mother_liquor": mother,
+            "vapour": cake.vapour,
         }
 
     def overall_k_yield(self, ore: Stream, kcl: Stream) -> float:

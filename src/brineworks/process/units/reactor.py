@@ -21,7 +21,11 @@ from brineworks.errors import ChemistryError, InputError
 from brineworks.process.stream import Stream, component_formula, component_molar_mass
 from brineworks.process.unit import Assumption, SolveContext, Unit, UnitOptions, register_unit
 
-__all__ = ["Reaction", "Reactor", "parse_reaction", "reactions"]
+__all__ = ["LIMITING", "Reaction", "Reactor", "parse_reaction", "reactions"]
+
+LIMITING = "limiting"
+"""Key of a reaction that runs until the first reactant of its feed is used up (times its
+conversion), e.g. HCl synthesis fed by chlorine and hydrogen from several plants."""
 
 
 @dataclass(frozen=True)
@@ -133,9 +137,15 @@ class Reactor(Unit):
     def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["in"]
         rx = self.reaction
-        nu_key = -rx.coefficients[rx.key]
-        key_mol = feed.get(rx.key) / component_molar_mass(rx.key)
-        extent = rx.conversion * key_mol / nu_key
+        if rx.key == LIMITING:
+            # the reactant of the feed that runs out first (others pass through unconverted)
+            fed = [c for c, nu in rx.coefficients.items() if nu < 0 and c not in rx.supplied]
+            extent = rx.conversion * min(
+                feed.get(c) / component_molar_mass(c) / -rx.coefficients[c] for c in fed
+            )
+        else:
+            nu_key = -rx.coefficients[rx.key]
+            extent = rx.conversion * feed.get(rx.key) / component_molar_mass(rx.key) / nu_key
         supplied: dict[str, float] = {}
         for comp, nu in rx.coefficients.items():
             if nu >= 0 or comp == rx.key:

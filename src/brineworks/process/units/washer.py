@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.ions import ION_KEYS
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
-from brineworks.process.stream import Stream, component_molar_mass
+from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import SolveContext, Unit, register_unit
 from brineworks.process.units.dosing import equilibrium_outlets
+from brineworks.process.units.drying import dry_cake
 from brineworks.process.units.lithium import CP_WATER
 
 __all__ = ["Washer"]
@@ -29,40 +30,57 @@ _TRACE = {"Na": 1e-9, "Cl": 1e-9}  # mol/kgw: defines fresh water as a brine
 
 @register_unit
 class Washer(Unit):
-    """``solids`` in; ``washed`` solids and ``wash_liquor`` out; wash water as a utility.
+    """``solids`` in; ``washed`` (the dried product, with the salts of the wash liquor its cake
+    kept), ``wash_liquor`` and the dryer's ``vapour`` out; wash water as a utility.
 
-    Parameters of the ``washer`` family: ``washing_factor`` [kg water per kg solids] and
-    ``temperature_c``.
+    Parameters of the ``washer`` family: ``washing_factor`` [kg water per kg solids],
+    ``temperature_c``, ``water_temperature_c``, ``cake_liquor`` [kg/kg], ``product_moisture``
+    and ``dryer_efficiency``.
     """
 
     kind = "washer"
     family = "washer"
     utility_names = ("wash water",)
     inlets = ("solids",)
-    outlets = ("washed", "wash_liquor")
+    outlets = ("washed", "wash_liquor", "vapour")
+    product_outlets = ("washed",)
 
     def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["solids"]
         p = self.params
         t = p["temperature_c"] + KELVIN_OFFSET
         backend = self.backend
-        phases = {PRODUCT_PHASES.get(k, k): v for k, v in feed.flows.items() if v > 0}
+        liquid = {*ION_KEYS, "H2O", "Hplus", "OHminus"}
+        held = Stream({k: v for k, v in feed.flows.items() if k in liquid}, t)
+        crystals_in = {k: v for k, v in feed.flows.items() if k not in liquid and v > 0}
+        phases = {PRODUCT_PHASES.get(k, k): v for k, v in crystals_in.items()}
         unknown = [k for k in phases if k not in backend.phases]
-        if unknown or "H2O" in phases:
+        if unknown or not phases:
             raise ChemistryError(
-                f"{self.name}: the feed must be solids only (database solids or "
-                f"{', '.join(PRODUCT_PHASES)}), got {', '.join(unknown) or 'water'}"
+                f"{self.name}: the feed must be a crystal cake (database solids or "
+                f"{', '.join(PRODUCT_PHASES)}, with any liquor it holds), got "
+                f"{', '.join(unknown) or 'no solids'}"
             )
-        water = p["washing_factor"] * feed.total  # kg/s
-        amounts = {ph: v / component_molar_mass(ph) / water for ph, v in phases.items()}
-        brine = Brine(molality=dict(_TRACE), temperature=t, name=f"{self.name} water", exact=True)
+        solids_mass = sum(crystals_in.values())
+        water = p["washing_factor"] * solids_mass  # kg/s of wash water
+        # The wash: the cake's own liquor plus the wash water (a trace of NaCl defines pure
+        # water as a brine for the backend, and is taken out again).
+        solutes = {k: v for k, v in held.flows.items() if k in ION_KEYS}
+        trace = {} if solutes else {el: m * water for el, m in _TRACE.items()}
+        if not solutes:
+            solutes = {k: n * component_molar_mass(k) for k, n in trace.items()}
+        total_water = water + held.get("H2O")
+        brine = stream_to_brine(Stream({**solutes, "H2O": total_water}, t), f"{self.name} wash")[0]
+        amounts = {ph: v / component_molar_mass(ph) / total_water for ph, v in phases.items()}
         eq = backend.equilibrate(brine, amounts)
-        # The trace that made fresh water a brine is taken out again, so elements balance exactly.
-        trace = {el: m * water for el, m in _TRACE.items()}
-        solids, liquor = equilibrium_outlets(eq, water, feed.total + water, t, trace)
+        solids, liquor = equilibrium_outlets(eq, total_water, feed.total + water, t, trace)
         # Each solid keeps the name it came in under (Li2CO3 stays Li2CO3, Halite stays Halite).
         names = {PRODUCT_PHASES.get(k, k): k for k in feed.flows}
-        washed = Stream({names.get(ph, ph): m for ph, m in solids.items()}, t)
+        crystals = Stream({names.get(ph, ph): m for ph, m in solids.items()}, t)
+        cake = dry_cake(
+            crystals, liquor, cake_liquor=p["cake_liquor"], moisture=p["product_moisture"],
+            efficiency=p["dryer_efficiency"],
+        )  # fmt: skip
         ctx.utilities_in = {"wash water": Stream({"H2O": water}, t)}
         ctx.fresh_water = water
         rise = p["temperature_c"] - p["water_temperature_c"]
@@ -72,9 +90,14 @@ class Washer(Unit):
                 f"heat: wash water {p['water_temperature_c']:g} -> {p['temperature_c']:g} °C at "
                 f"cp {CP_WATER / 1000:g} kJ/(kg K), no recovery"
             )
-        kept = {k: washed.get(k) / feed.get(k) for k in feed.flows if feed.get(k) > 0}
+        ctx.heat += cake.heat
+        ctx.energy_notes.append(
+            f"heat: dryer, cake liquor {p['cake_liquor']:g} kg/kg dried to "
+            f"{p['product_moisture']:g} at efficiency {p['dryer_efficiency']:g}"
+        )
+        kept = {k: crystals.get(k) / v for k, v in crystals_in.items()}
         ctx.notes = [
             f"{p['washing_factor']:g} kg water per kg at {p['temperature_c']:g} °C; kept: "
             + ", ".join(f"{k} {v:.3f}" for k, v in kept.items())
         ]
-        return {"washed": washed, "wash_liquor": liquor}
+        return {"washed": cake.product, "wash_liquor": cake.liquor_left, "vapour": cake.vapour}

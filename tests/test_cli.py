@@ -298,10 +298,12 @@ def test_units_lists_kinds_ports_and_sourced_parameters() -> None:
     washer = rows["washer"]
     assert washer["inlets"] == ["solids"]
     assert {p["name"] for p in washer["parameters"]} == {
-        "washing_factor",
-        "temperature_c",
-        "water_temperature_c",
-    }
+        "washing_factor", "temperature_c", "water_temperature_c", "cake_liquor",
+        "product_moisture", "dryer_efficiency",
+    }  # fmt: skip
+    assert rows["ponds"]["passive"]
+    assert not rows["washer"]["passive"]
+    assert rows["flotation"]["options"]["floated"] == {"required": True, "default": None}
     assert all(p["source"] and p["status"] for r in rows.values() for p in r["parameters"])
     bad = CliRunner().invoke(app, ["units", "nope"])
     assert bad.exit_code == 2

@@ -30,6 +30,7 @@ from brineworks.simulate import SimulationResult
 __all__ = [
     "ALLOCATED_FATES",
     "burden_owner",
+    "extraction_shares",
     "mid_prices",
     "price_of",
     "product_shares",
@@ -110,6 +111,17 @@ def product_shares(
                     todo.append(nxt)
         out[unit] = _shares(reached, value, result.streams)
     return out
+
+
+def extraction_shares(result: SimulationResult, prices: PriceSet | None = None) -> dict[str, float]:
+    """Shares by value of every product of the park: the brine's extraction (pumping, the
+    solar ponds) is every product's feedstock, so its burden is shared by all of them. [-]"""
+    value = {
+        n: stream_value(n, result.streams[n], prices)
+        for n, f in result.fates.items()
+        if f == "product"
+    }
+    return _shares(set(value), value, result.streams)
 
 
 def units_on_loops(result: SimulationResult) -> set[str]:

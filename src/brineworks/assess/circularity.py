@@ -108,7 +108,7 @@ def indicators(result: SimulationResult) -> dict[str, Any]:
     balance = result.element_balance()
     shares = {}
     for el, row in balance.items():
-        total_in = row["in"] + row["reagents"]
+        total_in = row["in"] + row["reagents"] + row["stock"]
         if total_in <= 0:
             continue
         shares[el] = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from brineworks.assess.allocation import price_of, product_shares
+from brineworks.assess.allocation import extraction_shares, price_of, product_shares
 from brineworks.assess.factors import fuel
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.data import read_rows
@@ -98,8 +98,9 @@ def capex_references() -> tuple[dict[str, str], ...]:
 
 ALLOCATION_RULE = (
     "each plant's energy shared by economic value (mid prices) among the products and reused "
-    "streams of its own line: those its outlets reach before a junction (mixer) or a solar pond; "
-    "plants that reach none stay unallocated"
+    "streams of its own line: those its outlets reach before a recycle joins (a mixer on a loop) "
+    "or a solar pond; the brine's extraction (pumping) shared by every product by value; plants "
+    "that reach none stay unallocated"
 )
 
 
@@ -188,20 +189,26 @@ def energy_indicators(
 
 def per_product(result: SimulationResult) -> dict[str, dict[str, Any]]:
     """Electricity [kWh/t], heat [GJ/t] and indirect CO2 [kg/t] per tonne of each product and
-    reused stream, with every plant's energy allocated by :func:`product_shares`."""
+    reused stream, with every plant's energy allocated along its line
+    (:func:`~brineworks.assess.allocation.product_shares`); the brine's extraction (pumping,
+    ponds: the mining stage) is shared by all products by value and reported apart
+    (``extraction_electricity_kwh_per_t``)."""
     y = SECONDS_PER_YEAR
     try:
         factor: float | None = grid_factor(result.scenario.site).kg_co2_per_kwh
     except InputError:
         factor = None
     shares = product_shares(result)
+    shared = extraction_shares(result)
     totals: dict[str, list[float]] = {}
     missing: dict[str, list[str]] = {}
     for unit in result.units.values():
         no_data = not unit.performance.energy_notes and not unit.passive
-        for product, share in shares[unit.name].items():
-            row = totals.setdefault(product, [0.0, 0.0])
-            row[0] += share * unit.performance.electricity * y / 3.6e6  # kWh/yr
+        mining = unit.stage == "mining"
+        for product, share in (shared if mining else shares[unit.name]).items():
+            row = totals.setdefault(product, [0.0, 0.0, 0.0])
+            kwh = share * unit.performance.electricity * y / 3.6e6  # kWh/yr
+            row[2 if mining else 0] += kwh
             row[1] += share * unit.performance.heat * y / 1e9  # GJ/yr
             if no_data:
                 missing.setdefault(product, []).append(unit.name)
@@ -210,11 +217,14 @@ def per_product(result: SimulationResult) -> dict[str, dict[str, Any]]:
         if fate not in ("product", "reuse"):
             continue
         tonnes = result.streams[name].total * y / 1000.0
-        kwh, gj = totals.get(name, [0.0, 0.0])
+        kwh, gj, extraction = totals.get(name, [0.0, 0.0, 0.0])
         out[name] = {
             "electricity_kwh_per_t": kwh / tonnes if tonnes > 0 else None,
+            "extraction_electricity_kwh_per_t": extraction / tonnes if tonnes > 0 else None,
             "heat_gj_per_t": gj / tonnes if tonnes > 0 else None,
-            "indirect_co2_kg_per_t": kwh * factor / tonnes if tonnes > 0 and factor else None,
+            "indirect_co2_kg_per_t": (
+                (kwh + extraction) * factor / tonnes if tonnes > 0 and factor else None
+            ),
             "plants_without_energy_data": missing.get(name, []),
         }
     return out

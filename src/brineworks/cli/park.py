@@ -49,10 +49,16 @@ def run(
     for k, v in data["products_t_per_yr"].items():
         table.add_row(k, f"{v:.4g}")
     out.print(table)
+    rates = ", ".join(
+        f"{el} {100 * r['comprehensive_utilisation']:.1f} %"
+        for el, r in ind["three_rates"].items()
+        if r["comprehensive_utilisation"]
+    )
+    waste = ind["solid_waste"]
     out.print(
-        "comprehensive utilisation "
-        f"{100 * ind['comprehensive_utilisation_by_mass']:.2f} % by mass; "
-        f"waste solids {ind['waste_solids_t_per_yr']:.4g} t/yr; fresh water "
+        f"comprehensive utilisation (综合利用率) {rates}; solid-waste utilisation "
+        f"{100 * (waste['utilisation_rate'] or 0):.1f} %; resource output "
+        f"{ind['resource_output_rate_cny_per_t'] or 0:.4g} CNY/t; fresh water "
         f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr",
         highlight=False,
     )
@@ -70,14 +76,19 @@ def run(
         )
     comparison = data["comparison"]
     if comparison:
-        base = next(k for k in comparison["comprehensive_utilisation_by_mass"] if k != sc.name)
+        base = next(k for k in comparison["solid-waste utilisation rate"] if k != sc.name)
         line = []
-        for key, label in (("comprehensive_utilisation_by_mass", "utilisation by mass"),
-                           ("comprehensive_utilisation_by_value", "by value")):  # fmt: skip
-            row = comparison[key]
-            line.append(
-                f"{label} {100 * (row[base] or 0):.2f} % → {100 * (row[sc.name] or 0):.2f} %"
-            )
+        for key, label in (
+            ("K comprehensive utilisation", "K utilisation"),
+            ("solid-waste utilisation rate", "solid-waste utilisation"),
+        ):
+            row = comparison.get(key, {})
+            if row:
+                line.append(
+                    f"{label} {100 * (row[base] or 0):.1f} % → {100 * (row[sc.name] or 0):.1f} %"
+                )
+        row = comparison["resource_output_rate_cny_per_t"]
+        line.append(f"resource output {row[base] or 0:.4g} → {row[sc.name] or 0:.4g} CNY/t")
         out.print(f"against {base}: " + "; ".join(line), highlight=False)
     out.print(f"report: {paths[2]}", highlight=False, markup=False)
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from brineworks.chemistry.ions import ION_KEYS
+from brineworks.chemistry.ions import ION_KEYS, ion
 from brineworks.errors import BrineworksError, InputError
-from brineworks.process.stream import Stream
+from brineworks.process.stream import Stream, component_molar_mass
 from brineworks.process.unit import Unit, UnitRun, check_balance
 
 __all__ = ["ConvergenceError", "Edge", "Flowsheet", "FlowsheetResult", "Port"]
@@ -322,9 +322,19 @@ def _wegstein(x: Stream, g: Stream, x0: Stream, g0: Stream) -> Stream:
         else:
             q = 0.0
         out[c] = max(q * x.get(c) + (1.0 - q) * g.get(c), 0.0)
-    # Extrapolating components one by one can unbalance a solution's charge; restore its
-    # acid/base to the charge state of g, so the next iterate is a consistent solution.
+    # Extrapolating components one by one can unbalance a solution's charge. A solution the
+    # units made neutral (its acid/base included) is made neutral again: with its chloride where
+    # it has some (the correction vanishes as x -> g and touches no H or O), else with its
+    # acid/base.
     new = Stream(out, g.temperature)
-    if "H2O" in new.flows and any(k in ION_KEYS for k in new.flows):
-        return new.consistent(target=g.nominal_excess())
-    return new
+    if "H2O" not in new.flows or not any(k in ION_KEYS for k in new.flows):
+        return new
+    scale = sum(abs(ion(k).charge) * v / component_molar_mass(k)
+                for k, v in g.flows.items() if k in ION_KEYS)  # fmt: skip
+    if abs(g.nominal_excess()) > 1e-9 * max(scale, 1e-300):
+        return new  # not a neutral solution: nothing to restore
+    excess = new.nominal_excess()  # eq/s
+    chloride = new.get("Cl") + excess * component_molar_mass("Cl")
+    if new.get("Cl") > 0 and chloride > 0:
+        return Stream({**new.flows, "Cl": chloride}, new.temperature)
+    return new.consistent()

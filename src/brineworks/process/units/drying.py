@@ -60,7 +60,7 @@ def dry_cake(
     share = min(wanted / liquor.total, 1.0) if liquor.total > 0 else 0.0
     held = liquor.scaled(share)
     left = liquor.scaled(1.0 - share)
-    solids = {k: v for k, v in held.flows.items() if k != "H2O"}
+    solids = {k: v for k, v in held.flows.items() if k != "H2O" and v > 0}
     dry_mass = crystals.total + sum(solids.values())
     water_kept = min(held.get("H2O"), moisture / (1.0 - moisture) * dry_mass)
     evaporated = held.get("H2O") - water_kept

@@ -374,5 +374,5 @@ def test_washer_dissolves_halite_and_costs_some_product() -> None:
     assert wet.performance.heat - w_run.performance.heat == pytest.approx(
         vapour * (2.257e6 + 4181.0 * 75.0) / 0.65, rel=1e-6
     )
-    with pytest.raises(ChemistryError, match="crystal cake.*no solids"):
+    with pytest.raises(ChemistryError, match=r"crystal cake.*no solids"):
         w.run({"solids": Stream({"Na": 0.1, "Cl": 0.154, "H2O": 1.0})})

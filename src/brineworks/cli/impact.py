@@ -71,12 +71,13 @@ def _scenario_direct_jobs(scenario: str) -> tuple[float, str]:
             raise InputError("scenario", str(path), f"a results.json ({exc.msg})") from None
         source = str(path)
     else:
+        from brineworks.report.results import results_dict
         from brineworks.scenario import load_scenario
         from brineworks.simulate import simulate
 
         sc = load_scenario(scenario)
         with out.status(f"solving {sc.name} for its jobs"):
-            data = simulate(sc).to_dict()
+            data = results_dict(simulate(sc))
         source = f"scenario {sc.name} (solved now)"
     impact = ParkImpact.from_results(data)
     return impact.direct.jobs, source

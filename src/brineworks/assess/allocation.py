@@ -30,10 +30,10 @@ from brineworks.simulate import SimulationResult
 __all__ = [
     "ALLOCATED_FATES",
     "burden_owner",
-    "extraction_shares",
     "mid_prices",
     "price_of",
     "product_shares",
+    "reached_streams",
     "stream_value",
     "units_on_loops",
 ]
@@ -73,11 +73,10 @@ def stream_value(name: str, stream: Stream, prices: PriceSet | None = None) -> f
     return price_of(name, stream, prices).per_t * stream.total * SECONDS_PER_YEAR / 1000.0
 
 
-def product_shares(
-    result: SimulationResult, prices: PriceSet | None = None
-) -> dict[str, dict[str, float]]:
-    """For each unit, the products and reused streams its burden goes to, with their shares
-    (by value; by mass where none of them is priced). [-]"""
+def reached_streams(result: SimulationResult) -> dict[str, list[str]]:
+    """For each unit, the products and reused streams of its own line (see the module): those
+    its outlets reach before a recycle joins or a solar pond. A mining-stage unit (pumping, the
+    ponds) reaches every product of the park: the brine is every product's feedstock."""
     fates = result.fates
     downstream: dict[str, list[str]] = {}
     target: dict[str, str] = {}
@@ -92,36 +91,41 @@ def product_shares(
         for name, u in result.units.items()
         if (len(u.inlets) > 1 and name in looped) or u.stage == "mining"
     }
-    value = {
-        n: stream_value(n, result.streams[n], prices)
-        for n, f in fates.items()
-        if f in ALLOCATED_FATES
-    }
-    out: dict[str, dict[str, float]] = {}
-    for unit in result.units:
-        seen, reached = {unit}, set()
+    products = [n for n, f in fates.items() if f == "product"]
+    out: dict[str, list[str]] = {}
+    for unit, record in result.units.items():
+        if record.stage == "mining":
+            out[unit] = list(products)
+            continue
+        seen, reached = {unit}, []
         todo = [unit]
         while todo:
             for name in downstream.get(todo.pop(), []):
-                if fates.get(name) in ALLOCATED_FATES:
-                    reached.add(name)
+                if fates.get(name) in ALLOCATED_FATES and name not in reached:
+                    reached.append(name)
                 nxt = target.get(name)
                 if nxt is not None and nxt not in seen and nxt not in stops:
                     seen.add(nxt)
                     todo.append(nxt)
-        out[unit] = _shares(reached, value, result.streams)
+        out[unit] = reached
     return out
 
 
-def extraction_shares(result: SimulationResult, prices: PriceSet | None = None) -> dict[str, float]:
-    """Shares by value of every product of the park: the brine's extraction (pumping, the
-    solar ponds) is every product's feedstock, so its burden is shared by all of them. [-]"""
+def product_shares(
+    result: SimulationResult, prices: PriceSet | None = None
+) -> dict[str, dict[str, float]]:
+    """For each unit, the products and reused streams its burden goes to
+    (:func:`reached_streams`), with their shares by value (by mass where none of them is
+    priced). [-]"""
     value = {
         n: stream_value(n, result.streams[n], prices)
         for n, f in result.fates.items()
-        if f == "product"
+        if f in ALLOCATED_FATES
     }
-    return _shares(set(value), value, result.streams)
+    return {
+        unit: _shares(set(reached), value, result.streams)
+        for unit, reached in reached_streams(result).items()
+    }
 
 
 def units_on_loops(result: SimulationResult) -> set[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from brineworks.assess.allocation import burden_owner, extraction_shares, product_shares
+from brineworks.assess.allocation import burden_owner, product_shares
 from brineworks.assess.energy import grid_factor, grid_factors
 from brineworks.assess.factors import co2_factors, fuel
 from brineworks.constants import GJ, KWH, SECONDS_PER_YEAR
@@ -157,7 +157,6 @@ def _per_product(
     """Each product's CO2 per t, every unit's CO2 (and an emitted stream's, charged to the
     unit it leaves) allocated by value along its line. [kg/t]"""
     shares = product_shares(result)
-    shared = extraction_shares(result)
     per_unit = {n: sum(v.values()) for n, v in units.items()}
     for stream, t in off_gas.items():
         owner = burden_owner(result, stream)
@@ -165,8 +164,7 @@ def _per_product(
             per_unit[owner] = per_unit.get(owner, 0.0) + t
     totals: dict[str, float] = {}
     for unit, t in per_unit.items():
-        line = shared if result.units[unit].stage == "mining" else shares[unit]
-        for product, share in line.items():
+        for product, share in shares[unit].items():
             totals[product] = totals.get(product, 0.0) + share * t
     out: dict[str, float | None] = {}
     for n, fate in result.fates.items():

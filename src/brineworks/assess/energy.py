@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from brineworks.assess.allocation import extraction_shares, price_of, product_shares
+from brineworks.assess.allocation import price_of, product_shares
 from brineworks.assess.factors import fuel
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.data import read_rows
@@ -199,13 +199,12 @@ def per_product(result: SimulationResult) -> dict[str, dict[str, Any]]:
     except InputError:
         factor = None
     shares = product_shares(result)
-    shared = extraction_shares(result)
     totals: dict[str, list[float]] = {}
     missing: dict[str, list[str]] = {}
     for unit in result.units.values():
         no_data = not unit.performance.energy_notes and not unit.passive
         mining = unit.stage == "mining"
-        for product, share in (shared if mining else shares[unit.name]).items():
+        for product, share in shares[unit.name].items():
             row = totals.setdefault(product, [0.0, 0.0, 0.0])
             kwh = share * unit.performance.electricity * y / 3.6e6  # kWh/yr
             row[2 if mining else 0] += kwh

@@ -246,6 +246,9 @@ class ParkInventory:
                 outputs, feed = graph.outputs(name), graph.feed(name)
                 reaches = graph.reaches(name, kinds)
                 brine_in = pumped if graph.takes_pumped_brine(name) else 0.0
+            if "allocation" in data and graph is not None:  # the assessments' one rule
+                reached = data["allocation"]["reaches"].get(name, [])
+                reaches = {s: q for s in reached if (q := graph.total(s)) > 0}
             capacity = row.get("capacity_t_per_yr")
             units.append(
                 UnitInventory(
@@ -318,6 +321,10 @@ class _Graph:
                 dst = s.to.rpartition(".")[0]
                 self.target[s.name] = dst
                 self.entering.setdefault(dst, []).append(s.name)
+
+    def total(self, stream: str) -> float:
+        """Total flow of a stream. [t/yr]"""
+        return self._total(stream)
 
     def _total(self, stream: str) -> float:
         return float(sum(self.flows.get(stream, {}).values()))

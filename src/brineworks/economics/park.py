@@ -62,10 +62,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ALLOCATION_RULE = (
-    "each plant's costs shared among the products its material reaches without passing a "
-    "mixer or a pond train, by their value at the price set (t x price); reused streams pass "
-    "their cost on to the plants that consume them; costs reaching no product shared among "
-    "all products by value"
+    "each plant's costs shared among the products of its line (the assessments' rule, "
+    "results.json 'allocation': reached before a recycle joins or a solar pond; the brine's "
+    "extraction reaches every product), by their value at the price set (t x price); reused "
+    "streams pass their cost on to the plants that consume them; costs reaching no product "
+    "shared among all products by value"
 )
 
 TAXES = ("vat_paid", "surtaxes", "resource_tax", "income_tax")

@@ -5,16 +5,58 @@ from __future__ import annotations
 
 from typing import Any
 
+from brineworks.assess.allocation import reached_streams
 from brineworks.assess.carbon import carbon
 from brineworks.assess.circularity import comparison, indicators
-from brineworks.assess.energy import energy_against_quotas, energy_indicators, unit_table
+from brineworks.assess.energy import (
+    ALLOCATION_RULE,
+    energy_against_quotas,
+    energy_indicators,
+    unit_table,
+)
+from brineworks.economics import ParkInventory, evaluate
+from brineworks.impact import results_sections
+from brineworks.process.ponds import PondTrainResult
 from brineworks.simulate import SimulationResult
 
-__all__ = ["results_dict"]
+__all__ = ["physical_results", "pond_area_km2", "results_dict"]
 
 
-def results_dict(result: SimulationResult) -> dict[str, Any]:
-    """The ``results.json`` form of a solved scenario (flows in t/yr)."""
+def results_dict(result: SimulationResult, prices: str = "mid") -> dict[str, Any]:
+    """The ``results.json`` form of a solved scenario (flows in t/yr), with its economics at
+    the ``prices`` set (``low``, ``mid``, ``high`` or a price file), its regional impact and
+    its footprint."""
+    data = physical_results(result)
+    econ = evaluate(ParkInventory.from_results(data, scenario=result.scenario), prices)
+    data["economics"] = econ.to_dict()
+    years = max(int(data["economics"]["operating_years"]), 1)
+    totals = {k: v["total"] for k, v in data["economics"]["taxes_cny"].items()}
+    taxes = {kind: totals.get(key, 0.0) / years for key, kind in _TAX_KINDS.items()}
+    data.update(results_sections(data, pond_area_km2=pond_area_km2(result), taxes_cny=taxes))
+    return data
+
+
+_TAX_KINDS = {
+    "vat_paid": "vat",
+    "income_tax": "eit",
+    "resource_tax": "resource_tax",
+    "surtaxes": "urban_maintenance_tax",  # with the education surcharges: all local
+}
+"""The economics' taxes and the tax kinds of the impact's sharing table."""
+
+
+def pond_area_km2(result: SimulationResult) -> float:
+    """The park's total pond area. [km²]"""
+    return sum(
+        u.run.detail.total_area() / 1e6
+        for u in result.units.values()
+        if isinstance(u.run.detail, PondTrainResult)
+    )
+
+
+def physical_results(result: SimulationResult) -> dict[str, Any]:
+    """The physical part of ``results.json``: streams, products, balances, indicators, energy
+    and carbon (no money)."""
     mine, table = indicators(result), unit_table(result)
     energy = energy_indicators(result, table)
     products = result.products_t_per_yr()
@@ -54,4 +96,5 @@ def results_dict(result: SimulationResult) -> dict[str, Any]:
             ],
         },
         "comparison": comparison(result, mine),
+        "allocation": {"rule": ALLOCATION_RULE, "reaches": reached_streams(result)},
     }

@@ -14,6 +14,8 @@ def potash_results() -> dict[str, Any]:
     """A results.json of the built-in qarhan-potash scenario's shape, with round numbers."""
     streams = {
         "pumped brine": (None, {"Na": 5.0e6, "K": 1.2e6, "Cl": 2.0e7, "H2O": 9.0e7}),
+        "brine to ponds": (None, {"Na": 5.0e6, "K": 1.2e6, "Cl": 2.0e7, "H2O": 9.0e7}),
+        "potash dryer vapour": ("emission", {"H2O": 5.0e4}),
         "carnallite ore": (None, {"Carnallite": 5.0e6, "Halite": 1.0e6}),
         "halite pond salt": ("waste", {"Halite": 1.1e7}),
         "old brine": ("returned", {"Mg": 3.0e6, "Cl": 1.0e7, "H2O": 2.0e7}),
@@ -31,6 +33,9 @@ def potash_results() -> dict[str, Any]:
         "streams": [{"name": n, "fate": f, "t_per_yr": c} for n, (f, c) in streams.items()],
         "utilities_t_per_yr": {"potash: fresh water": {"H2O": 2.5e6}},
         "units": [
+            {"unit": "pumping", "kind": "brine_pumping", "target": "brine_pumping",
+             "electricity_mwh_per_yr": 1.0e4, "heat_gj_per_yr": 0.0,
+             "fresh_water_m3_per_yr": 0.0, "reagents_t_per_yr": {}, "capacity_t_per_yr": None},
             {"unit": "ponds", "kind": "ponds", "target": "", "electricity_mwh_per_yr": 0.0,
              "heat_gj_per_yr": 0.0, "fresh_water_m3_per_yr": 0.0, "reagents_t_per_yr": {},
              "capacity_t_per_yr": None},
@@ -47,7 +52,7 @@ def test_from_results_reads_the_stream_graph() -> None:
     ponds, potash = inv.unit("ponds"), inv.unit("potash")
     assert ponds.target == "ponds"  # no target: the kind
     assert ponds.feed_t_per_yr == pytest.approx(5.0e6 + 1.2e6 + 2.0e7 + 9.0e7)
-    assert ponds.pumped_brine_m3_per_yr == 1.0e8
+    assert inv.unit("pumping").pumped_brine_m3_per_yr == 1.0e8  # the unit the brine enters
     # only the carnallite ore goes on (halite is waste, old brine returned, water emitted)
     assert dict(ponds.outputs_t_per_yr) == {"Carnallite": 5.0e6, "Halite": 1.0e6}
     assert dict(potash.outputs_t_per_yr) == {"KCl": 1.0e6, "NaCl": 2.0e3}

@@ -53,6 +53,7 @@ __all__ = [
     "load_superstructure",
     "resolve",
     "stoichiometric_yields",
+    "values_of",
 ]
 
 PRICE_SETS = ("low", "mid", "high")
@@ -390,11 +391,11 @@ class Superstructure(_Strict):
             for key in [*ys, *t.extra_yields, t.main]:
                 if key not in known:
                     raise InputError(f"technologies.{t.name}.yields", key, "a commodity's name")
-            if t.yields is not None and abs(t.yields.get(t.main, 0.0) - 1.0) > 1e-9:
+            if t.yields is not None and abs(abs(t.yields.get(t.main, 0.0)) - 1.0) > 1e-9:
                 raise InputError(
                     f"technologies.{t.name}.yields.{t.main}",
                     t.yields.get(t.main),
-                    "1 (yields are per t of the main product)",
+                    "1 or -1 (yields are per t of the main commodity made or treated)",
                 )
             if (
                 t.capex is not None
@@ -637,8 +638,10 @@ def stoichiometric_yields(
 ) -> dict[str, float]:
     """Yields per t of ``main`` from an overall reaction (formulas, ``->`` between sides).
 
-    Species not in ``species`` (formula → commodity) are left out (water, wastes). Reactants
-    are divided by ``recovery`` (the share of the stoichiometric product recovered).
+    Species not in ``species`` (formula → commodity) are left out (water, wastes). When
+    ``main`` is a product, reactants are divided by ``recovery`` (the share of the
+    stoichiometric product recovered); when it is a reactant (a sink, e.g. chlorine
+    neutralised), its coefficient is −1 and the products are multiplied by ``recovery``.
 
     Examples
     --------
@@ -669,19 +672,22 @@ def stoichiometric_yields(
             except (ValueError, KeyError):
                 raise InputError("stoichiometry.reaction", formula, "a chemical formula") from None
             masses[formula] = masses.get(formula, 0.0) + sign * coef * mass
-    if main not in masses or masses[main] <= 0:
-        raise InputError("stoichiometry.main", main, "a product of the reaction")
-    per = masses[main]
+    if main not in masses or masses[main] == 0 or main not in species:
+        raise InputError("stoichiometry.main", main, "a species of the reaction, in species")
+    per = abs(masses[main])
+    made = masses[main] > 0
     out: dict[str, float] = {}
     for formula, mass in masses.items():
         if formula not in species:
             continue
         c = species[formula]
         coef = mass / per
-        if formula != main:
-            coef = coef / recovery if coef < 0 else coef
+        if formula != main and made and coef < 0:
+            coef = coef / recovery
+        elif formula != main and not made and coef > 0:
+            coef = coef * recovery
         out[c] = out.get(c, 0.0) + coef
-    out[species[main]] = 1.0
+    out[species[main]] = 1.0 if made else -1.0
     return out
 
 
@@ -697,9 +703,13 @@ def _elements(c: CommoditySpec) -> dict[str, float]:
     w = atomic_weights()
     try:
         counts = parse_formula(c.formula)
-    except ValueError:
-        raise InputError(f"commodities.{c.name}.formula", c.formula, "a formula") from None
-    total = sum(w[el] * k for el, k in counts.items())
+        total = sum(w[el] * k for el, k in counts.items())
+    except (ValueError, KeyError):
+        raise InputError(
+            f"commodities.{c.name}.formula",
+            c.formula,
+            "a formula of elements in atomic_weights.csv",
+        ) from None
     return {el: w[el] * k / total for el, k in counts.items()}
 
 
@@ -851,7 +861,8 @@ def resolve(sup: Superstructure, price_set: str = "mid", years: int | None = Non
 
 
 def values_of(sup: Superstructure) -> list[tuple[str, Value]]:
-    """Every :class:`Value` of a superstructure with its path (for provenance checks)."""
+    """Every :class:`Value` written in a superstructure file, with its path (defaults left
+    out), for provenance checks: a bare number shows as status ``given``."""
     out: list[tuple[str, Value]] = []
 
     def walk(path: str, x: Any) -> None:
@@ -859,7 +870,8 @@ def values_of(sup: Superstructure) -> list[tuple[str, Value]]:
             out.append((path, x))
         elif isinstance(x, BaseModel):
             for k in type(x).model_fields:
-                walk(f"{path}.{k}" if path else k, getattr(x, k))
+                if k in x.model_fields_set:
+                    walk(f"{path}.{k}" if path else k, getattr(x, k))
         elif isinstance(x, dict):
             for k, v in x.items():
                 walk(f"{path}.{k}", v)

@@ -263,8 +263,13 @@ def linearise(
         made = net.get(main, 0.0)
         if made <= 0:
             raise InputError(f"mains.{tech}", main, "a commodity the group makes (net out > 0)")
-        missing = tuple(u for u in units if u in rows and rows[u].get("kind") not in _PASSIVE_KINDS
-                        and not rows[u].get("energy_data"))  # fmt: skip
+        missing = tuple(
+            u
+            for u in units
+            if u in rows
+            and rows[u].get("kind") not in _PASSIVE_KINDS
+            and not rows[u].get("energy_data")
+        )
         power = sum(float(rows[u]["electricity_mwh_per_yr"] or 0.0) for u in units if u in rows)
         heat = sum(float(rows[u]["heat_gj_per_yr"] or 0.0) for u in units if u in rows)
         water = sum(float(rows[u]["fresh_water_m3_per_yr"] or 0.0) for u in units if u in rows)
@@ -358,11 +363,14 @@ class ScalingCheck:
         return max((abs(p["relative_error"]) for p in self.products.values()), default=0.0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scenario": self.scenario, "changes": {k: dict(v) for k, v in self.changes.items()},
-                "activity_ratio": dict(self.activity_ratio),
-                "yield_deviation": dict(self.yield_deviation),
-                "products": {k: dict(v) for k, v in self.products.items()},
-                "worst_relative_error": self.worst}  # fmt: skip
+        return {
+            "scenario": self.scenario,
+            "changes": {k: dict(v) for k, v in self.changes.items()},
+            "activity_ratio": dict(self.activity_ratio),
+            "yield_deviation": dict(self.yield_deviation),
+            "products": {k: dict(v) for k, v in self.products.items()},
+            "worst_relative_error": self.worst,
+        }
 
 
 def scaling_check(

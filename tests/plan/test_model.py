@@ -273,3 +273,20 @@ def test_existing_capacity_and_minimum_load() -> None:
         assert y["activity_t"]["potash"] >= 0.5 * 5.0e4 - 1e-6
         assert y["fixed_opex_cny"] >= 1e6
     assert "potash" not in {b.unit for b in r.builds}
+
+
+def test_utilisation_objective_is_scale_invariant() -> None:
+    """A resource 1e4 times larger (tiny coefficients per t, as chlorine's in a real brine)
+    gives the same plan and a utilisation 1e4 times smaller: the solver sees it scaled."""
+    data = small_instance()
+    big = replace(
+        data,
+        utilisation=replace(
+            data.utilisation,
+            resource_t={k: 1e4 * v for k, v in data.utilisation.resource_t.items()},
+        ),
+    )
+    a, b = solve(data, "utilisation", mip_gap=0.0), solve(big, "utilisation", mip_gap=0.0)
+    assert b.utilisation["value"] == pytest.approx(a.utilisation["value"] / 1e4, rel=1e-6)
+    assert [(x.unit, x.year) for x in b.builds] == [(x.unit, x.year) for x in a.builds]
+    assert a.utilisation["value"] > solve(data).utilisation["value"]

@@ -74,6 +74,11 @@ CONSTRAINT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*-[a-z_]+-[a-z0-9_]+-(max|mi
 NPV_SCALE = 1.0e6
 """The NPV objective is solved in million CNY (better scaled for the solver). [CNY]"""
 
+UTIL_SCALE = 1.0e6
+"""Utilisation enters the solver in parts per million: its coefficients per t of product are
+otherwise as small as 1e-10 (chlorine against a resource of 5e8 t), below HiGHS's tolerances
+(dual feasibility 1e-7, matrix entries dropped below 1e-9). [-]"""
+
 Objective = Literal["npv", "utilisation"]
 Side = Literal["max", "min", "eq"]
 
@@ -582,7 +587,7 @@ def define_objective_constraints(
         return m.npv
 
     def utilisation(_y: int) -> Any:
-        return m.utilisation
+        return UTIL_SCALE * m.utilisation
 
     if npv_floor is not None:
         pm.constrain(
@@ -590,7 +595,12 @@ def define_objective_constraints(
         )
     if utilisation_floor is not None:
         pm.constrain(
-            "park-utilisation-epsilon-min", None, utilisation, "min", utilisation_floor, measure="-"
+            "park-utilisation-epsilon-min",
+            None,
+            utilisation,
+            "min",
+            UTIL_SCALE * utilisation_floor,
+            measure="ppm",
         )
 
 
@@ -1108,7 +1118,7 @@ def solve(
     if objective == "npv":
         m.objective = pyo.Objective(expr=m.npv, sense=pyo.maximize)
     else:
-        m.objective = pyo.Objective(expr=m.utilisation, sense=pyo.maximize)
+        m.objective = pyo.Objective(expr=UTIL_SCALE * m.utilisation, sense=pyo.maximize)
     status, gap, seconds, has = _run(pm, solver)
     total += seconds
     if not has:
@@ -1121,7 +1131,7 @@ def solve(
         raise PlanSolverError(f"HiGHS ended without a plan: {status}")
     if objective == "utilisation":
         best = _val(m.utilisation)
-        m.tie = pyo.Constraint(expr=m.utilisation >= best - 1e-6 * max(1e-3, abs(best)))
+        m.tie = pyo.Constraint(expr=UTIL_SCALE * m.utilisation >= UTIL_SCALE * best * (1 - 1e-6))
         m.objective.deactivate()
         m.objective_npv = pyo.Objective(expr=m.npv, sense=pyo.maximize)
         status2, gap2, seconds2, has2 = _run(pm, solver)

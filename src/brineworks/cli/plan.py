@@ -38,8 +38,11 @@ def plan(
         float, typer.Option("--time-limit", help="HiGHS time limit per solve [s].")
     ] = 300.0,
 ) -> None:
-    """Optimise which plants to build, when and at what size; write plan.json, gantt.html and
-    plan.xlsx (and for pareto: pareto.html, pareto.csv, pareto.json) into --out."""
+    """Optimise which plants to build, when and at what size (a MILP solved by HiGHS).
+
+    Writes plan.json, gantt.html and plan.xlsx into --out; for pareto also pareto.html,
+    pareto.csv and pareto.json. An infeasible plan names the constraints that conflict.
+    """
     from brineworks.plan import load_superstructure, optimise, resolve
     from brineworks.plan.model import ParetoFront
     from brineworks.plan.outputs import write_plan

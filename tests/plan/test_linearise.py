@@ -140,3 +140,17 @@ def test_with_fractions_validates() -> None:
         with_fractions(sc, {"bischofite split": {"to_magnesium": 0.06}})
     with pytest.raises(InputError):
         with_fractions(sc, {"ponds": {"x": 1.0}})
+
+
+def test_default_commodities_are_the_crossing_streams() -> None:
+    """Without a map, each crossing stream is its own commodity and the main product is the
+    group's largest product stream."""
+    lin = linearise(toy_result(), {"front": ["U1", "U2"]}, unit_rows=ROWS)["front"]
+    assert lin.main == "p"
+    assert lin.yields == {
+        "brine": pytest.approx(-100.0 / 2.5),  # t of brine per t of p (no density given)
+        "w": pytest.approx(81.0 / 2.5),
+        "p": 1.0,
+        "q": pytest.approx(12.5 / 2.5),
+        "U2: NaOH": pytest.approx(-1.0 / 2.5),
+    }

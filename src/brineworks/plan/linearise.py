@@ -171,8 +171,8 @@ def _flow(result: _Result, key: str) -> float:
 def linearise(
     result: _Result,
     groups: Mapping[str, Sequence[str]],
-    commodities: Mapping[str, str],
-    mains: Mapping[str, str],
+    commodities: Mapping[str, str] | None = None,
+    mains: Mapping[str, str] | None = None,
     *,
     brine: str = "brine",
     brine_t_per_m3: float | None = None,
@@ -189,9 +189,12 @@ def linearise(
     commodities
         Stream name, ``"stream[component]"`` or utility ``"unit: utility"`` → commodity. The
         pumped brine (a stream from ``"brine"``) is commodity ``brine`` without being listed.
-        When a component of a stream is mapped, the rest of that stream is unmapped.
+        When a component of a stream is mapped, the rest of that stream is unmapped. Default:
+        every stream is a commodity of its own name, every utility that is not pure water one
+        named ``"unit: utility"``.
     mains
-        Technology → its main product (a commodity it makes).
+        Technology → its main product (a commodity it makes). Default: the commodity of the
+        group's largest stream leaving the park as a ``product`` (else its largest net output).
     brine_t_per_m3
         Density of the pumped brine: the brine's coefficient is then in m³ per t. [t/m³]
     unit_rows
@@ -208,6 +211,10 @@ def linearise(
 
         unit_rows = unit_table(result)  # type: ignore[arg-type]
     rows = {r["unit"]: r for r in unit_rows}
+    utilities = result.utilities_in()
+    if commodities is None:
+        commodities = {s.name: s.name for s in result.scenario.streams if s.source != "brine"}
+        commodities.update({k: k for k, u in utilities.items() if set(u.flows) - {"H2O"}})
     seen: dict[str, str] = {}
     for tech, units in groups.items():
         for u in units:
@@ -219,10 +226,10 @@ def linearise(
         m = _COMPONENT.match(key)
         by_stream.setdefault(m.group("stream") if m else key, []).append(key)
     brine_streams = {s.name for s in result.scenario.streams if s.source == "brine"}
-    utilities = result.utilities_in()
+    products = {s.name for s in result.scenario.streams if s.fate == "product"}
     out: dict[str, Linearisation] = {}
     for tech, units in groups.items():
-        if tech not in mains:
+        if mains is not None and tech not in mains:
             raise InputError("mains", tech, "a main product for every group")
         into, leaving = boundary(result, units)
         group = set(units)
@@ -259,7 +266,14 @@ def linearise(
                 net[commodities[key]] = net.get(commodities[key], 0.0) - total
             elif set(stream.flows) - {"H2O"}:
                 unmapped.append(key)
-        main = mains[tech]
+        if mains is not None:
+            main = mains[tech]
+        else:
+            sold = [commodities[n] for n in leaving if n in products and n in commodities]
+            pool = sold or [c for c, v in net.items() if v > 0]
+            if not pool:
+                raise InputError(f"groups.{tech}", list(units), "a group that makes something")
+            main = max(pool, key=lambda c: net.get(c, 0.0))
         made = net.get(main, 0.0)
         if made <= 0:
             raise InputError(f"mains.{tech}", main, "a commodity the group makes (net out > 0)")

@@ -1054,7 +1054,8 @@ def _extract(
                 if c.disposable
             },
             "utilisation_by_element": {
-                el: _val(_recovered(pm, el, [y])) / (util.resource_t[el] / n) for el in util.weights
+                el: _val(_recovered(pm, el, [y])) / util.resource_in(el, y, n)
+                for el in util.weights
             },
         }
         yearly.append(row)

@@ -515,6 +515,12 @@ class UtilisationDefinition:
     weights: Mapping[str, float]
     resource_t: Mapping[str, float]
     note: str = ""
+    resource_t_by_year: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+
+    def resource_in(self, el: str, i: int, n: int) -> float:
+        """The element's mass in the brine the limit allows in plan year ``i``. [t]"""
+        by_year = self.resource_t_by_year.get(el)
+        return by_year[i] if by_year else self.resource_t[el] / n
 
 
 @dataclass(frozen=True)
@@ -834,6 +840,9 @@ def resolve(sup: Superstructure, price_set: str = "mid", years: int | None = Non
         weights={el: w / norm for el, w in weights.items()},
         resource_t={el: sup.brine.elements_t_per_m3[el] * total_m3 for el in weights},
         note=sup.utilisation.note,
+        resource_t_by_year={
+            el: tuple(sup.brine.elements_t_per_m3[el] * v for v in limit) for el in weights
+        },
     )
     quotas: dict[str, tuple[float, ...]] = {}
     water = _series(sup.fresh_water_quota_m3_per_yr, n)

@@ -10,6 +10,7 @@ Gantt chart, workbook, Pareto front).
 
 from __future__ import annotations
 
+from brineworks.plan.linearise import Linearisation, derive_yields, linearise, scaling_check
 from brineworks.plan.model import (
     InfeasibilityReport,
     ParetoFront,
@@ -32,6 +33,7 @@ from brineworks.plan.superstructure import (
 
 __all__ = [
     "InfeasibilityReport",
+    "Linearisation",
     "ParetoFront",
     "PlanData",
     "PlanInfeasibleError",
@@ -40,10 +42,13 @@ __all__ = [
     "Superstructure",
     "Violation",
     "build_model",
+    "derive_yields",
     "diagnose_infeasibility",
+    "linearise",
     "load_superstructure",
     "optimise",
     "pareto_front",
     "resolve",
+    "scaling_check",
     "solve",
 ]

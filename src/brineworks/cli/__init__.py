@@ -7,7 +7,7 @@ group of commands; importing it registers its commands on :data:`app`.
 
 from __future__ import annotations
 
-from brineworks.cli import chemistry, economics, impact, park  # noqa: F401  (register the commands)
+from brineworks.cli import chemistry, economics, impact, park, plan  # noqa: F401  (register)
 from brineworks.cli._common import app
 
 __all__ = ["app", "main"]

@@ -112,7 +112,7 @@ def get_backend(name: str | None = None) -> ThermoBackend:
     _register_builtin()
     if name is None:
         name = _DEFAULT.get()
-    if name not in _REGISTRY:
+    if not isinstance(name, str) or name not in _REGISTRY:
         raise InputError("backend", name, "one of " + ", ".join(sorted(_REGISTRY)))
     if name not in _INSTANCES:
         _INSTANCES[name] = _REGISTRY[name]()

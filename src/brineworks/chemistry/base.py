@@ -7,7 +7,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
-from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
+from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine, require_brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.results import Speciation
@@ -110,6 +110,7 @@ class DatabaseBackend(ABC):
         carried on its dominant anion so that the pH can follow from electroneutrality (the
         neutral-salt convention); a brine with a pH is used as given.
         """
+        brine = require_brine(brine)
         self._check_temperature(brine.temperature)
         notes: list[str] = list(brine.notes)
         if brine.pH is None:

@@ -56,6 +56,7 @@ __all__ = [
     "MANIFEST_NAME",
     "OutputFolder",
     "RunIdentity",
+    "atomic_file",
     "default_output_folder",
     "safe_folder_name",
 ]
@@ -557,3 +558,60 @@ class OutputFolder:
 
 def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def atomic_file(
+    path: str | Path, *, force: bool = False, option: str = "--out", binary: bool = False
+) -> Iterator[Any]:
+    """One output file, whole or not at all: a file object on a temporary file beside
+    ``path``, renamed over ``path`` when the block ends without an error (removed otherwise,
+    SIGINT and SIGTERM included). An existing ``path`` is replaced only with ``force``; a
+    symlink at ``path`` is replaced, not followed.
+
+    Raises
+    ------
+    InputError
+        For a path that is a folder, in a folder that does not exist, or that exists without
+        ``force``.
+    """
+    if not isinstance(path, str | Path) or not str(path).strip():
+        raise InputError(option, path, "a file to write")
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError(option, str(target), f"a file in an existing folder ({folder} is not one)")
+    if target.is_dir() and not target.is_symlink():
+        raise InputError(option, str(target), "a file name (this is a folder)")
+    if os.path.lexists(target) and not force:
+        raise InputError(option, str(target), "a new file; pass --force to replace it")
+    temp = folder / f"{_TMP_PREFIX}{target.name}-{uuid.uuid4().hex[:12]}"
+    previous = None
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(
+        signal.SIGTERM
+    ) in (signal.SIG_DFL, None):
+        previous = signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    try:
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except OSError as exc:
+            raise InputError(
+                option, str(target), f"a file that can be written ({exc.strerror})"
+            ) from None
+        fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        try:
+            with fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            with _signals_held():
+                if os.path.lexists(target) and not force:
+                    raise InputError(option, str(target), "a new file; pass --force to replace it")
+                os.replace(temp, target)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+    finally:
+        if previous is not None:
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGTERM, previous)

@@ -15,10 +15,13 @@ import codecs
 import csv
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.chemistry.brine import (
@@ -30,7 +33,7 @@ from brineworks.chemistry.brine import (
     normalise_unit,
     slugify,
 )
-from brineworks.chemistry.ions import normalise_ion
+from brineworks.chemistry.ions import ion, normalise_ion
 from brineworks.chemistry.results import Speciation
 from brineworks.errors import BrineworksError, InputError
 
@@ -103,9 +106,11 @@ def _encoding_of(head: bytes) -> str:
     return "utf-8"
 
 
-def _refuse_undecodable(data: bytes, exc: UnicodeDecodeError, what: str, name: str) -> InputError:
-    sample = data[: max(exc.start, 0) + 1]
-    line = sample.count(b"\n") + 1
+def _refuse_undecodable(
+    data: bytes, exc: UnicodeDecodeError, what: str, name: str, lines_before: int = 0
+) -> InputError:
+    sample = data[: max(exc.start, 0)]
+    line = lines_before + sample.count(b"\n") + 1
     control = sum(1 for b in data[:4096] if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
     if b"\x00" in data[:4096] or control > 0.02 * min(len(data), 4096):
         return InputError(what, name, "a text file (this one holds binary data)")
@@ -444,7 +449,7 @@ def _check_whole_file(fh: IO[bytes], head: bytes, codec: str, name: str, *, name
         except UnicodeDecodeError as exc:
             if named or codec != "utf-8":
                 raise InputError("BRINE", name, f"valid {codec} text ({exc.reason})") from None
-            raise _refuse_undecodable(chunk, exc, "BRINE", name) from None
+            raise _refuse_undecodable(chunk, exc, "BRINE", name, lines) from None
         if first:
             bad = sum(1 for ch in text[:4096] if ord(ch) < 0x20 and ch not in "\t\n\r\f")
             if bad > 0.02 * max(len(text[:4096]), 1):
@@ -507,6 +512,7 @@ class BrineRow:
     brine: Brine | None
     error: str = ""
     unit: str = ""  # the row's unit as written (or --unit)
+    speciation: Speciation | None = None  # kept from the density iteration, when there was one
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -533,6 +539,42 @@ def _check_options(unit: str | None, table: CsvTable, temperature_c: float | Non
     _check_temperature_option(temperature_c)
 
 
+class _DensityFit:
+    """A linear fit of computed densities to the g/L of each solute and the temperature,
+    learnt from the rows of the chunks before: the density iteration of the next chunk starts
+    from it (some iterations fewer; the converged result does not depend on the start)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.coef: NDArray[np.float64] | None = None
+
+    @staticmethod
+    def _features(g_per_l: dict[str, float], keys: list[str], temperature: float) -> list[float]:
+        return [1.0, temperature - 298.15, *(g_per_l.get(k, 0.0) for k in keys)]
+
+    def guess(self, amounts: Mapping[str, float], unit: str) -> float | None:
+        if self.coef is None:
+            return None
+        u = normalise_unit(unit)
+        scale = {"g/L": 1.0, "mg/L": 1e-3}
+        g = {k: v * (scale[u] if u in scale else ion(k).molar_mass) for k, v in amounts.items()}
+        if set(g) - set(self.keys):
+            return None
+        # The fit knows the temperature only through its coefficient; 25 °C assumed here is
+        # corrected by the iteration.
+        return float(np.dot(self._features(g, self.keys, 298.15), self.coef))
+
+    def learn(self, brines: list[Brine]) -> None:
+        rows = [b for b in brines if b.density_source == "computed" and b.density is not None]
+        keys = sorted({k for b in rows for k in b.molality})
+        if len(rows) < 3 * (len(keys) + 2):
+            return
+        x = np.array([self._features(b.concentrations("g/L"), keys, b.temperature) for b in rows])
+        y = np.array([b.density for b in rows])
+        coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+        self.keys, self.coef = keys, coef
+
+
 def _brine_rows(
     table: CsvTable,
     unit: str | None,
@@ -540,7 +582,9 @@ def _brine_rows(
     backend: ThermoBackend,
     chunk_size: int,
     check_density: bool,
+    keep_speciations: bool = False,
 ) -> Iterator[BrineRow]:
+    fit = _DensityFit()
     for chunk in _chunks(table.records(), chunk_size):
         mappings: list[dict[str, Any]] = []
         for _, _, data, _ in chunk:
@@ -551,14 +595,20 @@ def _brine_rows(
             if temperature_c is not None and "temperature_c" not in data:
                 data["temperature_c"] = temperature_c
             mappings.append(data)
-        built = iter(
-            Brine.many_from_mappings(mappings, backend=backend, check_density=check_density)
-        )
+        kept: dict[int, Speciation] | None = {} if keep_speciations else None
+        built = Brine.many_from_mappings(
+            mappings, backend=backend, check_density=check_density, speciations=kept,
+            density_guess=fit.guess,
+        )  # fmt: skip
+        fit.learn([b for b in built if isinstance(b, Brine)])
+        position = 0
         for number, name, data, error in chunk:
             if data is None:
                 yield BrineRow(number, name, None, error)
                 continue
-            result = next(built)
+            result = built[position]
+            state = kept.get(position) if kept is not None else None
+            position += 1
             if isinstance(result, BrineworksError):
                 yield BrineRow(number, name, None, str(result), data.get("unit", ""))
                 continue
@@ -569,7 +619,9 @@ def _brine_rows(
             except BrineworksError as exc:
                 yield BrineRow(number, name, None, str(exc), data["unit"])
                 continue
-            yield BrineRow(number, name, brine, "", data["unit"])
+            if brine is not result:
+                state = None  # solved at the row's own temperature
+            yield BrineRow(number, name, brine, "", data["unit"], state)
 
 
 def brines_from_csv(
@@ -645,9 +697,12 @@ def speciate_csv(
     many = getattr(be, "speciate_many", None)
     with open_csv(path, encoding=encoding) as table:
         _check_options(unit, table, temperature_c)
-        rows = _brine_rows(table, unit, temperature_c, be, chunk_size, check_density=False)
+        rows = _brine_rows(
+            table, unit, temperature_c, be, chunk_size, check_density=False,
+            keep_speciations=many is not None,
+        )  # fmt: skip
         for chunk in _chunks(rows, chunk_size):
-            good = [r.brine for r in chunk if r.brine is not None]
+            good = [r.brine for r in chunk if r.brine is not None and r.speciation is None]
             if many is not None:
                 states = iter(batch_isolating_errors(lambda b: many(b), good))
             else:
@@ -656,7 +711,7 @@ def speciate_csv(
                 if r.brine is None:
                     yield SpeciatedRow(r.row, r.name, None, None, r.error)
                     continue
-                state = next(states)
+                state = r.speciation if r.speciation is not None else next(states)
                 if isinstance(state, BrineworksError):
                     yield SpeciatedRow(r.row, r.name, r.brine, None, str(state))
                     continue

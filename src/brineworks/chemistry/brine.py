@@ -25,6 +25,7 @@ from brineworks.errors import BrineworksError, ChargeBalanceError, ChemistryErro
 
 if TYPE_CHECKING:
     from brineworks.chemistry.backend import ThermoBackend
+    from brineworks.chemistry.results import Speciation
 
 __all__ = [
     "DENSITY_RANGE",
@@ -393,12 +394,18 @@ class Brine:
         *,
         backend: ThermoBackend | None = None,
         check_density: bool = True,
+        speciations: dict[int, Speciation] | None = None,
+        density_guess: Callable[[Mapping[str, float], str], float | None] | None = None,
     ) -> list[Brine | BrineworksError]:
         """Many brine-file mappings at once: each a :class:`Brine` or the error it raised.
 
         Densities missing from per-volume analyses are computed for all of them together,
         through the backend's ``speciate_many`` where it has one (:func:`computed_densities`),
-        instead of one fixed-point iteration per brine.
+        instead of one fixed-point iteration per brine. Given a dict ``speciations``, the
+        speciation (with saturation indices) that the density iteration ends on is kept in it,
+        by position, for each brine whose density was computed: its caller need not speciate
+        that brine again. ``density_guess(amounts, unit)`` may give a starting density
+        [kg/m³] for the iteration (or None).
         """
         be = _backend(backend)
         out: list[Brine | BrineworksError] = []
@@ -423,19 +430,29 @@ class Brine:
                 [(p.amounts, p.unit, p.temperature) for _, p, _ in pending],
                 be,
                 names=[str(args["name"]) for _, _, args in pending],
+                saturation=speciations is not None,
+                first_guess=(
+                    None
+                    if density_guess is None
+                    else [density_guess(p.amounts, p.unit) or math.nan for _, p, _ in pending]
+                ),
             )
             for (k, prepared, args), result in zip(pending, found, strict=True):
                 if isinstance(result, BrineworksError):
                     out[k] = result
                     continue
-                molality, density = result
                 try:
-                    out[k] = prepared.build(
-                        molality, density, "computed",
+                    brine = prepared.build(
+                        result.molality, result.density, "computed",
                         name=args["name"], pH=args["pH"], source=args["source"],
                     )  # fmt: skip
                 except BrineworksError as exc:
                     out[k] = exc
+                    continue
+                out[k] = brine
+                if speciations is not None and result.speciation is not None and args["pH"] is None:
+                    state = result.speciation
+                    speciations[k] = replace(state, notes=(*brine.notes, *state.notes))
         return out
 
     @classmethod
@@ -970,24 +987,70 @@ def _to_molality(
 
 
 def _molality_with_computed_density(
-    amounts: Mapping[str, float], unit: Unit, temperature: float, backend: ThermoBackend | None
+    amounts: Mapping[str, float],
+    unit: Unit,
+    temperature: float,
+    backend: ThermoBackend | None,
+    start: float | None = None,
+    rtol: float = 1e-9,
 ) -> tuple[dict[str, float], float]:
-    """Fixed-point iteration: density → molality → backend density, to 1e-9 relative."""
+    """The fixed point density → molality → backend density, to ``rtol``: a fixed-point step
+    from the first guess (or ``start`` [kg/m³]), then secant steps."""
     be = _backend(backend)
     grams = sum(_to_grams_per_litre(amounts, unit).values())
-    rho = _first_density(grams)
+    rho = start if start is not None and start > grams + 1.0 else _first_density(grams)
+    prev: float | None = None
+    prev_f: float | None = None
     for _ in range(50):
         molality = _to_molality(amounts, unit, rho)
         new_rho = be.density(molality, temperature)
-        if abs(new_rho - rho) <= 1e-9 * rho:
+        f = new_rho - rho
+        if abs(f) <= rtol * rho:
             return _to_molality(amounts, unit, new_rho), new_rho
-        rho = max(new_rho, grams + 1.0)
+        step = new_rho
+        if prev is not None and prev_f is not None and prev_f != f:
+            step = rho - f * (rho - prev) / (f - prev_f)
+        prev, prev_f = rho, f
+        rho = max(step, grams + 1.0)
     raise ChemistryError(f"density iteration did not converge for {dict(amounts)} {unit}")
+
+
+def _trusted_brine(molality: dict[str, float], temperature: float, name: str) -> Brine:
+    """A brine from molalities already checked (canonical keys, finite, ≥ 0) and a checked
+    temperature [K]: built without the checks, for the inner loop of a density iteration."""
+    brine = object.__new__(Brine)
+    ordered = {k: molality[k] for k in ION_KEYS if k in molality}
+    for attr, value in (
+        ("molality", ordered), ("temperature", temperature), ("name", name), ("pH", None),
+        ("density", None), ("density_source", ""), ("source", ""), ("notes", ()),
+        ("exact", False),
+    ):  # fmt: skip
+        object.__setattr__(brine, attr, value)
+    return brine
 
 
 def _first_density(grams: float) -> float:
     """First guess of a brine's density from its dissolved solids [g/L]. [kg/m³]"""
     return max(1000.0 + 0.7 * grams, grams + 100.0)
+
+
+@dataclass(frozen=True)
+class ComputedDensity:
+    """The density of a per-volume analysis and the molalities it gives.
+
+    Attributes
+    ----------
+    molality
+        Solute molalities. [mol/kg H2O]
+    density
+        The model's density at these molalities. [kg/m³]
+    speciation
+        The backend's speciation at these molalities, when it was kept.
+    """
+
+    molality: dict[str, float]
+    density: float
+    speciation: Speciation | None = None
 
 
 def computed_densities(
@@ -996,13 +1059,17 @@ def computed_densities(
     *,
     names: Sequence[str] | None = None,
     rtol: float = 1e-9,
-) -> list[tuple[dict[str, float], float] | BrineworksError]:
+    saturation: bool = False,
+    first_guess: Sequence[float] | None = None,
+) -> list[ComputedDensity | BrineworksError]:
     """Densities of many per-volume analyses at once, each with the molalities it gives.
 
     The density of a g/L (mg/L, mol/L) analysis and its molalities depend on each other; each
     is the fixed point of density → molality → model density. Here all analyses iterate
     together, each evaluation one ``speciate_many`` call of the backend (one call per brine for
-    a backend without it), with secant steps after the first, to ``rtol``.
+    a backend without it), with secant steps after the first, to ``rtol``. With ``saturation``
+    the evaluations include saturation indices and the last one is kept
+    (:attr:`ComputedDensity.speciation`): for a batch backend that costs nothing extra.
 
     Parameters
     ----------
@@ -1014,36 +1081,49 @@ def computed_densities(
         Names used in error messages.
     rtol
         Relative convergence of the density. [-]
+    saturation
+        Keep the speciation (with saturation indices) of the converged molalities.
+    first_guess
+        A starting density per analysis (e.g. from a fit to similar analyses), used where it is
+        finite and above the dissolved solids. [kg/m³]
 
     Returns
     -------
     list
-        Per analysis, (molality [mol/kgw], density [kg/m³]) or the error it raised.
+        Per analysis, a :class:`ComputedDensity` or the error it raised.
     """
     be = _backend(backend)
     many = getattr(be, "speciate_many", None)
-    labels = (
-        list(names) if names is not None else [f"analysis {k + 1}" for k in range(len(analyses))]
-    )
+    n = len(analyses)
+    labels = list(names) if names is not None else [f"analysis {k + 1}" for k in range(n)]
     units = [normalise_unit(u) for _, u, _ in analyses]
     if many is None:
-        out: list[tuple[dict[str, float], float] | BrineworksError] = []
-        for (amounts, _, t), unit in zip(analyses, units, strict=True):
+        out: list[ComputedDensity | BrineworksError] = []
+        starts = list(first_guess) if first_guess is not None else [None] * n
+        for (amounts, _, t), unit, start in zip(analyses, units, starts, strict=True):
             try:
-                out.append(_molality_with_computed_density(amounts, unit, t, be))
+                guess = start if isinstance(start, float) and math.isfinite(start) else None
+                molality, density = _molality_with_computed_density(
+                    amounts, unit, t, be, guess, rtol
+                )
+                out.append(ComputedDensity(molality, density))
             except BrineworksError as exc:
                 out.append(exc)
         return out
 
-    n = len(analyses)
     grams = [
         sum(_to_grams_per_litre(a, u).values())
         for (a, _, _), u in zip(analyses, units, strict=True)
     ]
     rho = [_first_density(g) for g in grams]
+    if first_guess is not None:
+        rho = [
+            r if not (isinstance(g, float) and math.isfinite(g) and g > m + 1.0) else g
+            for r, g, m in zip(rho, first_guess, grams, strict=True)
+        ]
     prev: list[float | None] = [None] * n
     prev_f: list[float | None] = [None] * n
-    result: list[tuple[dict[str, float], float] | BrineworksError | None] = [None] * n
+    result: list[ComputedDensity | BrineworksError | None] = [None] * n
     active = list(range(n))
     for _ in range(50):
         if not active:
@@ -1053,20 +1133,22 @@ def computed_densities(
         for k in active:
             try:
                 molality = _to_molality(analyses[k][0], units[k], rho[k])
-                brines.append(Brine(molality=molality, temperature=analyses[k][2], name=labels[k]))
+                brines.append(_trusted_brine(molality, analyses[k][2], labels[k]))
                 members.append(k)
             except BrineworksError as exc:
                 result[k] = exc
-        states = batch_isolating_errors(lambda b: many(b, saturation=False), brines)
+        states = batch_isolating_errors(lambda b: many(b, saturation=saturation), brines)
         still: list[int] = []
-        for k, state in zip(members, states, strict=True):
+        for k, brine, state in zip(members, brines, states, strict=True):
             if isinstance(state, BrineworksError):
                 result[k] = state
                 continue
             new_rho = state.density
             f = new_rho - rho[k]
             if abs(f) <= rtol * rho[k]:
-                result[k] = (_to_molality(analyses[k][0], units[k], new_rho), new_rho)
+                result[k] = ComputedDensity(
+                    dict(brine.molality), new_rho, state if saturation else None
+                )
                 continue
             p, pf = prev[k], prev_f[k]
             step = new_rho
@@ -1076,7 +1158,7 @@ def computed_densities(
             rho[k] = max(step, grams[k] + 1.0)
             still.append(k)
         active = still
-    final: list[tuple[dict[str, float], float] | BrineworksError] = []
+    final: list[ComputedDensity | BrineworksError] = []
     for k in range(n):
         r = result[k]
         if r is None:

@@ -187,6 +187,7 @@ def test_atomic_file(tmp_path: Path) -> None:
         pass
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_while_writing_leaves_nothing(tmp_path: Path, sig: int) -> None:
     """Ctrl-C or SIGTERM in the middle of writing: no output, no temporary file, no lock."""

@@ -347,6 +347,10 @@ def check_references(scenario: Scenario) -> None:
             raise InputError(f"streams.{st.name}", st.name, "a distinct name for each stream")
         if st.source == "brine":
             feeds.append(st.name)
+            if st.to is None:
+                raise InputError(
+                    f"streams.{st.name}.to", None, "a unit inlet for the pumped brine ('unit.port')"
+                )
         else:
             end(st.source, f"streams.{st.name}.from", 1)
         if st.to is not None:

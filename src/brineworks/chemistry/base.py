@@ -117,9 +117,14 @@ class DatabaseBackend(ABC):
             balanced = brine.neutralised()
             if balanced is not brine:
                 cb = brine.charge_balance()
+                anion = brine.dominant_anion()
+                assert anion is not None
+                before, after = brine.molality[anion], balanced.molality[anion]
+                factor = f", ×{after / before:.3g}" if before > 0 else ""
                 notes.append(
-                    f"charge imbalance {cb.percent:+.3g} % carried on {brine.dominant_anion()} so "
-                    "that the pH can follow from electroneutrality (neutral-salt convention)"
+                    f"charge imbalance {cb.percent:+.3g} % carried on {anion} "
+                    f"({before:.4g} → {after:.4g} mol/kgw{factor}) so that the pH "
+                    "can follow from electroneutrality (neutral-salt convention)"
                 )
                 brine = balanced
             notes.append("pH from electroneutrality (neutral-salt convention)")

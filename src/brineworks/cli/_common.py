@@ -26,6 +26,8 @@ from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 import click
 import typer
 from rich.console import Console
+from typer._click import exceptions as _typer_click
+from typer.core import TyperGroup
 
 from brineworks.errors import BrineworksError
 from brineworks.report import json_ready
@@ -49,14 +51,38 @@ __all__ = [
     "write_json",
 ]
 
+out = Console()
+err = Console(stderr=True)
+
+_CLICK_SIGNALS = (
+    typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+    _typer_click.ClickException,
+)  # fmt: skip
+
+
+class _OneLineUsageErrors(TyperGroup):
+    """The command group, with usage errors (a bad option value, an unknown option or command)
+    on one line like every other user error: ``error: ...`` and exit 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (_typer_click.UsageError, click.UsageError) as exc:
+            if isinstance(exc, _typer_click.NoArgsIsHelpError | click.exceptions.NoArgsIsHelpError):
+                raise
+            message = " ".join(exc.format_message().split())
+            command = exc.ctx.command_path if exc.ctx is not None else "brineworks"
+            _line(f"error: {message} (see '{command} --help')")
+            raise typer.Exit(EXIT_USER) from None
+
+
 app = typer.Typer(
+    cls=_OneLineUsageErrors,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Brineworks: salt-lake brine chemistry and planning. Run 'brineworks COMMAND --help'.",
 )
-out = Console()
-err = Console(stderr=True)
 
 EXIT_INTERNAL = 1
 EXIT_USER = 2
@@ -154,8 +180,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort,
-                click.ClickException):  # fmt: skip
+        except _CLICK_SIGNALS:
             raise
         except BrineworksError as exc:
             _line(f"error: {exc}")

@@ -206,7 +206,10 @@ def _speciate_csv(
         for k, r in enumerate(rows):
             if r.speciation is None:
                 failed += 1
-                err.print(f"row {r.row} ({r.name}): {r.error}", markup=False, highlight=False)
+                err.print(
+                    f"row {r.row} ({r.name}): {r.error}", markup=False, highlight=False,
+                    soft_wrap=True,
+                )  # fmt: skip
             d = json_ready(r.to_dict())
             if writer is not None:
                 writer.writerow(_csv_cells(d, elements, phases))
@@ -270,6 +273,10 @@ def _print_speciation(name: str, s: Any) -> None:
     for p, v in sorted(s.saturation_index.items(), key=lambda kv: -kv[1])[:12]:
         si.add_row(p, f"{v:+.3f}")
     out.print(si)
+    # What was done to the analysis (balancing, an imbalance carried on an anion): said in the
+    # table output as it is in the JSON, since it can change the composition a lot.
+    for note in s.notes:
+        out.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -159,7 +159,7 @@ def decode_text(data: bytes, what: str, name: str, encoding: str | None = None) 
         raise _refuse_undecodable(data, exc, what, name) from None
     text = text.removeprefix("\ufeff")
     bad = sum(1 for ch in text[:4096] if ord(ch) < 0x20 and ch not in "\t\n\r\f")
-    if "\x00" in text or bad > 0.02 * max(len(text[:4096]), 1):
+    if "\x00" in text or (bad >= 8 and bad > 0.02 * max(len(text[:4096]), 1)):
         raise InputError(what, name, "a text file (this one holds binary data)")
     return text
 
@@ -452,7 +452,7 @@ def _check_whole_file(fh: IO[bytes], head: bytes, codec: str, name: str, *, name
             raise _refuse_undecodable(chunk, exc, "BRINE", name, lines) from None
         if first:
             bad = sum(1 for ch in text[:4096] if ord(ch) < 0x20 and ch not in "\t\n\r\f")
-            if bad > 0.02 * max(len(text[:4096]), 1):
+            if bad >= 8 and bad > 0.02 * max(len(text[:4096]), 1):
                 raise InputError("BRINE", name, "a text file (this one holds binary data)")
         if "\x00" in text:
             raise InputError("BRINE", name, "a text file (this one holds binary data)")

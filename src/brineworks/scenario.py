@@ -39,6 +39,14 @@ Fate = Literal["product", "reuse", "returned", "waste", "emission"]
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def _printable_name(cls, v: str) -> str:
+        """Names of units, streams and specs are labels: not empty, no control characters."""
+        if not v.strip() or any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in v):
+            raise ValueError("a name: not empty, without control characters")
+        return v
+
 
 class BrineSpec(_Strict):
     """The pumped brine: a catalogue name (or an inline analysis) and its flow."""

@@ -54,6 +54,8 @@ def _files(tmp: Path) -> dict[str, str]:
         "site.toml": POTASH.replace('site = "qarhan"\n\n', 'site = "atlantis"\n\n', 1),
         "named.toml": POTASH.replace('name = "qarhan-potash"', 'name = "../../x"', 1),
         "nowhere.toml": POTASH.replace('to = "ponds.brine"', 'fate = "waste"', 1),
+        "control.toml": POTASH.replace('name = "KCl"', 'name = "K\\u001eCl"', 1),
+        "control.csv": "name,Na,Cl,unit\nW\x1e1,1,0.1,mol/kgw\n",
         "dupstage.toml": POTASH.replace(
             '["carnallite", "phase:Bischofite"]', '["halite", "phase:Bischofite"]'
         ),
@@ -178,6 +180,12 @@ CASES: dict[str, tuple[list[str], int, str]] = {
         "streams.pumped brine.to",
     ),
     "a duplicated stage": (["run", "{dupstage.toml}"], 2, "a distinct name for each pond"),
+    "a control character in a name (found by the fuzz suite)": (
+        ["run", "{control.toml}"],
+        2,
+        "without control characters",
+    ),
+    "a control character in a CSV row name": (["speciate", "{control.csv}"], 1, "row 1 (W\\x1e1)"),
     # -- paths
     "a scenario name that is a path": (["run", "{named.toml}"], 2, "never a path"),
 }

@@ -46,6 +46,7 @@ __all__ = [
     "err",
     "install_signal_handlers",
     "internal_error",
+    "one_line",
     "out",
     "user_errors",
     "write_json",
@@ -116,8 +117,21 @@ def install_signal_handlers() -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
 
 
+_LINE_BREAKS = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    for c in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)
+    if c != 0x09
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control or line-breaking character escaped (a user's file can put
+    them into names that messages repeat): one message, one line."""
+    return text.translate(_LINE_BREAKS)
+
+
 def _line(text: str) -> None:
-    err.print(text, markup=False, highlight=False, soft_wrap=True)
+    err.print(one_line(text), markup=False, highlight=False, soft_wrap=True)
 
 
 def _state_dir() -> Path:

@@ -20,6 +20,7 @@ from brineworks.cli._common import (
     TempOpt,
     app,
     err,
+    one_line,
     out,
     user_errors,
     write_json,
@@ -213,8 +214,8 @@ def _speciate_csv(
             if r.speciation is None:
                 failed += 1
                 err.print(
-                    f"row {r.row} ({r.name}): {r.error}", markup=False, highlight=False,
-                    soft_wrap=True,
+                    one_line(f"row {r.row} ({r.name}): {r.error}"), markup=False,
+                    highlight=False, soft_wrap=True,
                 )  # fmt: skip
             d = json_ready(r.to_dict())
             if writer is not None:

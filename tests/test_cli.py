@@ -308,3 +308,96 @@ def test_units_lists_kinds_ports_and_sourced_parameters() -> None:
     bad = CliRunner().invoke(app, ["units", "nope"])
     assert bad.exit_code == 2
     assert "KIND" in bad.stderr
+
+
+# ---------------------------------------------------------------------- hardening (issue 17)
+def test_an_internal_error_is_one_line_and_a_report_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug: one line naming a report under the state folder (never the working directory),
+    exit 1, no traceback on the terminal."""
+    import brineworks.cli.chemistry as chemistry
+
+    def broken() -> tuple[object, ...]:
+        raise ZeroDivisionError("a bug")
+
+    state = tmp_path / "state"
+    monkeypatch.setenv("BRINEWORKS_STATE_DIR", str(state))
+    monkeypatch.setattr(chemistry, "catalogue", broken)
+    work = tmp_path / "work"
+    work.mkdir()
+    cwd = os.getcwd()
+    os.chdir(work)
+    try:
+        code, out, err = run("catalogue")
+    finally:
+        os.chdir(cwd)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("internal error (ZeroDivisionError: a bug); please report it and attach")
+    reports = list(state.iterdir())
+    assert len(reports) == 1
+    assert str(reports[0]) in err
+    text = reports[0].read_text()
+    assert "Traceback" in text
+    assert "ZeroDivisionError: a bug" in text
+    assert "brineworks 0.1.0" in text
+    assert list(work.iterdir()) == []
+
+
+def test_ctrl_c_in_a_command_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import brineworks.cli.chemistry as chemistry
+
+    def interrupted() -> tuple[object, ...]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(chemistry, "catalogue", interrupted)
+    code, _out, err = run("catalogue")
+    assert code == 130
+    assert err.strip() == "interrupted"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ponds", "--flow", "lots"), "error: Invalid value for '--flow'"),
+        (("frobnicate",), "error: No such command 'frobnicate'"),
+        (("speciate",), "error: Missing argument 'brine'"),
+        (("speciate", "seawater", "--bogus"), "error: No such option: --bogus"),
+    ],
+)
+def test_usage_errors_are_one_line(args: tuple[str, ...], message: str) -> None:
+    code, _out, err = run(*args)
+    assert code == 2
+    assert err.startswith(message)
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_speciate_csv_streams_to_a_file(tmp_path: Path) -> None:
+    f = tmp_path / "wells.csv"
+    f.write_text("name,Na,K,Cl,unit\nW1,100,5,160,g/L\nW2,1,1,1,ppm\nW3,80,4,128,g/L\n")
+    for fmt in ("jsonl", "csv"):
+        target = tmp_path / f"r.{fmt}"
+        code, out, err = run("speciate", str(f), "--out", str(target), "--backend", "native",
+                             "--chunk", "2")  # fmt: skip
+        assert code == 1  # row 2 failed
+        assert "row 2 (W2)" in err
+        assert out == ""
+        lines = target.read_text().splitlines()
+        if fmt == "jsonl":
+            rows = [json.loads(line) for line in lines]
+            assert [r["row"] for r in rows] == [1, 2, 3]
+            assert "error" in rows[1]
+            assert rows[0]["density_kg_m3"] > 1000
+        else:
+            assert lines[0].startswith("row,name,error,temperature_c")
+            assert "si_Halite" in lines[0]
+            assert len(lines) == 4
+    code, _, err = run("speciate", str(f), "--out", str(tmp_path / "r.jsonl"))
+    assert code == 2
+    assert "pass --force" in err
+    code, _, err = run("speciate", str(f), "--out", str(tmp_path / "r.txt"))
+    assert code == 2
+    assert "--format" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.jsonl", "wells.csv"]

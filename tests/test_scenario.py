@@ -138,7 +138,9 @@ def test_run_writes_only_the_output_directory(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.stdout
     assert [p.name for p in tmp_path.iterdir()] == ["brineworks-out"]
     out = tmp_path / "brineworks-out" / "qarhan-potash"
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "results.json", "results.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json", "report.html", "results.json", "results.xlsx",
+    ]  # fmt: skip
     data = json.loads((out / "results.json").read_text())
     assert {"scenario", "products_t_per_yr", "streams", "indicators", "element_balance"} <= set(
         data
@@ -349,6 +351,7 @@ def test_east_taijinar_electrodialysis_route() -> None:
     ],
 )
 def test_new_unit_options_are_checked(tmp_path: Path, unit: str, field: str) -> None:
+    """Each kind's own options are checked by its options model, when the file is read."""
     text = GOOD.replace('kind = "potash_plant"', unit)
     path = tmp_path / "bad.toml"
     path.write_text(text)
@@ -386,3 +389,97 @@ def test_circular_park_solved_by_both_backends_agrees(circular: SimulationResult
     assert set(mine) == set(ref)
     for product, t in ref.items():
         assert mine[product] == pytest.approx(t, rel=1e-3), product
+
+
+# ---------------------------------------------------------------------- hardening (issue 17)
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (('name = "qarhan-potash"', 'name = "../../x"'), r"name \(.*line 3\).*never a path"),
+        (('name = "qarhan-potash"', 'name = "/tmp/evil"'), "never a path"),
+        (('name = "qarhan-potash"', 'name = ".."'), "never a path"),
+        (('site = "qarhan"', 'site = "atlantis"'), r"site \(.*line 5\).*'atlantis' has no climate"),
+        (('catalogue = "qarhan"', 'catalogue = "qarhan"\nunit = "g/L"\ncomposition = { Na = 1 }'),
+         r"brine \(.*line 7\): got 'a table with catalogue.*not both"),
+        (('catalogue = "qarhan"', 'catalogue = "atlantis"'), "not a built-in brine"),
+        (('catalogue = "qarhan"', 'unit = "g/L"'), "catalogue = NAME, or an inline analysis"),
+        (("flow_m3_per_yr = 1.0e8", "flow_m3_per_yr = inf"), "finite flow of 1 to 1e10"),
+        (("temperature_c = 25", "temperature_c = 150"), "0 to 100 °C"),
+        (('to = "potash.ore"', 'to = "potash.feed"'),
+         r"streams\.carnallite ore\.to \(.*line 30\): got 'potash\.feed'; allowed: one of "
+         r"potash's inlets: ore"),
+        (('from = "potash.kcl"', 'from = "potassium.kcl"'),
+         r"streams\.KCl\.from \(.*line 34\).*a unit of this scenario"),
+        (('from = "ponds.salt_halite"', 'from = "ponds.salt_gypsum"'),
+         r"one of ponds's outlets: salt_halite, salt_carnallite"),
+        (('["carnallite", "phase:Bischofite"]', '["halite", "phase:Bischofite"]'),
+         r"units\.ponds\.stages \(.*line 16\): got 'halite'; allowed: a distinct name"),
+        (('"phase:Bischofite"]', '"density:-3"]'), r"units\.ponds\.stages\.carnallite"),
+        (('site = "qarhan"\nstages', 'site = "mars"\nstages'), r"units\.ponds\.site.*got 'mars'"),
+    ],
+)  # fmt: skip
+def test_references_are_checked_before_anything_is_solved(
+    tmp_path: Path, edit: tuple[str, str], match: str
+) -> None:
+    text = GOOD.replace(edit[0], edit[1], 1)
+    assert text != GOOD
+    with pytest.raises(InputError, match=match):
+        load_scenario(_write(tmp_path, text))
+
+
+def test_errors_name_a_table_without_dumping_it(tmp_path: Path) -> None:
+    text = GOOD.replace('catalogue = "qarhan"', 'catalogue = "qarhan"\nunit = "g/L"', 1)
+    with pytest.raises(InputError) as info:
+        load_scenario(_write(tmp_path, text))
+    assert "flow_m3_per_yr': 1" not in str(info.value)
+    assert len(str(info.value)) < 400
+    missing = GOOD.replace('site = "qarhan"\n\n[brine]', "\n[brine]", 1)
+    with pytest.raises(InputError, match=r"site \(.*\): got None; allowed: Field required"):
+        load_scenario(_write(tmp_path, missing))
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (('vary = "halite split.to_soda_ash"', 'vary = "halite split.to_moon"'),
+         r"specs\.soda ash for the lithium plant\.vary \(.*line 24\).*'splitter\.outlet'"),
+        (('absorb = "stockpile"', 'absorb = "to_soda_ash"'),
+         r"specs\.soda ash for the lithium plant\.absorb"),
+        (('supply = "soda ash"', 'supply = "pixie dust"'), r"supply.*a stream of the scenario"),
+        (('demand = "carbonation: soda ash"', 'demand = "carbonator: soda ash"'),
+         r"demand.*'unit: utility'"),
+        (('baseline = "qarhan-potash"', 'baseline = "qarhan-nothing"'), r"baseline.*built-in"),
+    ],
+)  # fmt: skip
+def test_design_specs_and_baseline_are_checked_at_load(
+    tmp_path: Path, edit: tuple[str, str], match: str
+) -> None:
+    text = builtin_scenarios()["qarhan-circular"].replace(*edit, 1)
+    assert text != builtin_scenarios()["qarhan-circular"]
+    with pytest.raises(InputError, match=match):
+        load_scenario(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize("spec", [None, 3, "", {"name": "x"}])
+def test_load_scenario_needs_a_name_or_a_file(spec: object, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="SCENARIO"):
+        load_scenario(spec)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="a file, not a folder"):
+        load_scenario(str(tmp_path))
+
+
+def test_a_scenario_name_cannot_move_the_outputs(tmp_path: Path) -> None:
+    """A shared scenario named ../../x used to write its report two folders up."""
+    path = _write(tmp_path, GOOD.replace('name = "qarhan-potash"', 'name = "../../x"', 1))
+    cwd = os.getcwd()
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    os.chdir(work)
+    try:
+        res = CliRunner().invoke(app, ["run", path])
+    finally:
+        os.chdir(cwd)
+    assert res.exit_code == 2
+    assert "never a path" in res.stderr
+    assert list(work.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "s.toml"]

@@ -262,7 +262,7 @@ def climate(site: str) -> Climate:
     InputError
         If the site has no data.
     """
-    row = _rows().get(site)
+    row = _rows().get(site) if isinstance(site, str) else None
     if row is None:
         raise InputError("site", site, "one of " + ", ".join(sites()))
 

@@ -14,7 +14,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 import brineworks.process.units  # noqa: F401  (registers every unit kind)
 from brineworks.chemistry.backend import available_backends
@@ -31,6 +38,7 @@ __all__ = [
     "StreamSpec",
     "UnitSpec",
     "builtin_scenarios",
+    "check_references",
     "load_scenario",
 ]
 
@@ -39,6 +47,14 @@ Fate = Literal["product", "reuse", "returned", "waste", "emission"]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("name", check_fields=False)
+    @classmethod
+    def _printable_name(cls, v: str) -> str:
+        """Names of units, streams and specs are labels: not empty, no control characters."""
+        if not v.strip() or any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in v):
+            raise ValueError("a name: not empty, without control characters")
+        return v
 
 
 class BrineSpec(_Strict):
@@ -51,6 +67,38 @@ class BrineSpec(_Strict):
     balance_on: str | None = None
     temperature_c: float = 25.0
     flow_m3_per_yr: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _one_brine(self) -> BrineSpec:
+        """A catalogue brine or an inline analysis, never both; a known catalogue name; a
+        finite flow within the pond train's bounds; a temperature of the database."""
+        import math
+
+        from brineworks.chemistry.brine import catalogue
+
+        inline = {
+            k: getattr(self, k)
+            for k in ("unit", "composition", "density_g_cm3", "balance_on")
+            if getattr(self, k) is not None
+        }
+        if self.catalogue is not None and inline:
+            raise ValueError(
+                f"either catalogue = {self.catalogue!r} or an inline analysis "
+                f"({', '.join(inline)}), not both"
+            )
+        if self.catalogue is None and (self.unit is None or self.composition is None):
+            raise ValueError("catalogue = NAME, or an inline analysis: unit and composition")
+        if self.catalogue is not None:
+            slugs = [e.slug for e in catalogue()]
+            if self.catalogue not in slugs and self.catalogue not in [e.name for e in catalogue()]:
+                raise ValueError(
+                    f"catalogue {self.catalogue!r} is not a built-in brine: " + ", ".join(slugs)
+                )
+        if not (math.isfinite(self.flow_m3_per_yr) and 1.0 <= self.flow_m3_per_yr <= 1e10):
+            raise ValueError("flow_m3_per_yr must be a finite flow of 1 to 1e10 m³/yr")
+        if not (math.isfinite(self.temperature_c) and 0.0 <= self.temperature_c <= 100.0):
+            raise ValueError("temperature_c must be 0 to 100 °C (the database's range)")
+        return self
 
 
 if TYPE_CHECKING:
@@ -169,6 +217,34 @@ class Scenario(_Strict):
     def feed_stream(self) -> str:
         """The one stream from the pumped brine."""
         return next(s.name for s in self.streams if s.source == "brine")
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_label(cls, v: str) -> str:
+        """A scenario's name labels the run; it never becomes a path (no separators, no
+        '..', no control characters)."""
+        text = v.strip()
+        if (
+            not text
+            or len(text) > 100
+            or any(c in text for c in "/\\")
+            or text in (".", "..")
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
+        ):
+            raise ValueError(
+                "name must be a label of 1 to 100 characters without / or \\, '.', '..' or "
+                "control characters (it names the run, never a path)"
+            )
+        return v
+
+    @field_validator("site")
+    @classmethod
+    def _known_site(cls, v: str) -> str:
+        from brineworks.climate import sites
+
+        if v not in sites():
+            raise ValueError(f"site {v!r} has no climate data; known sites: {', '.join(sites())}")
+        return v
 
     def check_structure(self) -> None:
         """Cross-field checks before anything is solved: unique unit names, every stream end a
@@ -300,7 +376,7 @@ def builtin_scenarios() -> dict[str, str]:
     }
 
 
-def load_scenario(spec: str) -> Scenario:
+def load_scenario(spec: str | Path) -> Scenario:
     """A built-in scenario by name, or a scenario TOML file.
 
     Raises
@@ -309,15 +385,19 @@ def load_scenario(spec: str) -> Scenario:
         Naming the field, the value, what is allowed and the line of the table in the file.
     """
     builtin = builtin_scenarios()
-    if spec in builtin:
+    allowed = "a built-in scenario (" + ", ".join(builtin) + ") or a .toml file"
+    if not isinstance(spec, str | Path) or not str(spec).strip():
+        raise InputError("SCENARIO", spec if spec is None or isinstance(spec, str) else
+                         type(spec).__name__, allowed)  # fmt: skip
+    if isinstance(spec, str) and spec in builtin:
         text, origin = builtin[spec], f"built-in {spec}"
     else:
+        from brineworks.io import read_text
+
         path = Path(spec)
-        if not path.exists():
-            raise InputError(
-                "SCENARIO", spec, "a built-in scenario (" + ", ".join(builtin) + ") or a .toml file"
-            )
-        text, origin = path.read_text(encoding="utf-8"), str(path)
+        if not path.exists() and not path.is_symlink():
+            raise InputError("SCENARIO", str(spec), allowed)
+        text, origin = read_text(path, "SCENARIO"), str(path)
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -354,9 +434,80 @@ def load_scenario(spec: str) -> Scenario:
                 shown[1] = name
         loc = ".".join(str(x) for x in shown)
         where = f" ({origin}, line {line})" if line else f" ({origin})"
+        if err.get("type") == "missing":
+            value = None
+        elif isinstance(value, dict | list):
+            value = _summary(value)
         raise InputError(loc + where, value, msg) from None
-    scenario.check_structure()
+    try:
+        scenario.check_structure()
+        check_references(scenario)
+    except InputError as exc:
+        line = _line_of_field(text, exc.field)
+        where = f" ({origin}, line {line})" if line else f" ({origin})"
+        raise InputError(exc.field + where, exc.value, exc.allowed) from None
     return scenario
+
+
+def check_references(scenario: Scenario) -> None:
+    """What :meth:`Scenario.check_structure` does not cover, before anything is solved: one
+    name per stream, an inlet for the pumped brine, and a baseline that exists.
+
+    Raises
+    ------
+    InputError
+        Naming the field, the value and what would be allowed.
+    """
+    names = [s.name for s in scenario.streams]
+    for st in scenario.streams:
+        if names.count(st.name) > 1:
+            raise InputError(f"streams.{st.name}", st.name, "a distinct name for each stream")
+        if st.source == "brine" and st.to is None:
+            raise InputError(
+                f"streams.{st.name}.to", None, "a unit inlet for the pumped brine ('unit.port')"
+            )
+    if scenario.baseline is not None and scenario.baseline != scenario.name:
+        base = scenario.baseline
+        if base not in builtin_scenarios() and not Path(base).is_file():
+            raise InputError(
+                "baseline", base, "a built-in scenario (" + ", ".join(builtin_scenarios())
+                + ") or a scenario file"
+            )  # fmt: skip
+
+
+def _line_of_field(text: str, field: str) -> int | None:
+    """Line (1-based) of the table a check names as ``units.NAME...``, ``streams.NAME...``
+    or ``specs.NAME...``, and of its key where the field names one."""
+    lines = text.splitlines()
+    for table in ("units", "streams", "specs"):
+        if not field.startswith(table + "."):
+            continue
+        rest = field[len(table) + 1 :]
+        headers = [i for i, line in enumerate(lines) if line.strip() == f"[[{table}]]"]
+        for k, start in enumerate(headers):
+            stop = headers[k + 1] if k + 1 < len(headers) else len(lines)
+            for i in range(start + 1, stop):
+                m = re.match(r'^\s*name\s*=\s*"(.*)"\s*(#.*)?$', lines[i])
+                if m and (rest == m.group(1) or rest.startswith(m.group(1) + ".")):
+                    key = rest[len(m.group(1)) + 1 :].split(".")[0]
+                    key = {"source": "from"}.get(key, key)
+                    for j in range(start + 1, stop):
+                        if key and re.match(rf"^\s*{re.escape(key)}\s*=", lines[j]):
+                            return j + 1
+                    return start + 1
+    head = field.split(".")[0]
+    for i, line in enumerate(lines):
+        if re.match(rf"^\s*{re.escape(head)}\s*=", line) or line.strip() == f"[{head}]":
+            return i + 1
+    return None
+
+
+def _summary(value: dict[str, Any] | list[Any]) -> str:
+    """A table or list named by its keys or length, not dumped."""
+    if isinstance(value, dict):
+        keys = ", ".join(str(k) for k in list(value)[:8])
+        return f"a table with {keys}" + (", ..." if len(value) > 8 else "")
+    return f"a list of {len(value)}"
 
 
 def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:

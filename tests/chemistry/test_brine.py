@@ -3,7 +3,7 @@ import json
 import pytest
 
 from brineworks.chemistry.backend import ThermoBackend
-from brineworks.chemistry.brine import UNITS, Brine, catalogue
+from brineworks.chemistry.brine import UNITS, Brine, catalogue, parse_bool, require_brine
 from brineworks.errors import ChargeBalanceError, InputError
 
 NACL = {"Na": 1.0, "Cl": 1.0}
@@ -76,7 +76,7 @@ def test_small_imbalance_accepted() -> None:
 @pytest.mark.parametrize("unit", UNITS)
 def test_balance_on_is_basis_independent(unit: str) -> None:
     amounts = {"Na": 5.0, "Mg": 1.0, "K": 0.5, "Cl": 0.1}
-    b = Brine.from_amounts(amounts, unit, density_g_cm3=1.3, balance_on="Cl")
+    b = Brine.from_amounts(amounts, unit, density_g_cm3=1.3, balance_on="Cl", check_density=False)
     assert b.charge_balance().percent == pytest.approx(0.0, abs=1e-10)
     assert any("balanced on Cl" in n for n in b.notes)
 
@@ -182,3 +182,121 @@ def test_with_temperature_and_element_view() -> None:
     b = Brine.from_amounts({"Na": 1.0, "SO4": 0.5}, "mol/kgw")
     assert b.with_temperature(50).temperature_c == pytest.approx(50)
     assert b.element_molality() == {"Na": 1.0, "S": 0.5}
+
+
+# ---------------------------------------------------------------------- hardening (issue 17)
+def test_a_given_density_must_fit_the_composition(backend: ThermoBackend) -> None:
+    """1.0 g/cm³ with 508 g/L of solutes: the water per litre would be 492 g, the molalities
+    twice too high. Refused, naming the model's density; a close density is accepted."""
+    with pytest.raises(InputError, match=r"density_g_cm3: got 1\.0; .*within 5 % of the model's"):
+        Brine.from_amounts({"Na": 200.0, "Cl": 308.0}, "g/L", density_g_cm3=1.0, backend=backend)
+    computed = Brine.from_amounts({"Na": 100.0, "Cl": 154.2}, "g/L", backend=backend)
+    assert computed.density is not None
+    near = Brine.from_amounts(
+        {"Na": 100.0, "Cl": 154.2}, "g/L", density_g_cm3=computed.density / 1000 * 1.02,
+        backend=backend,
+    )  # fmt: skip
+    assert near.density_source == "given"
+    # wt% and mol/kgw do not use the density to convert: it is not checked against the model.
+    Brine.from_amounts({"Na": 1.0, "Cl": 1.0}, "mol/kgw", density_g_cm3=1.4)
+
+
+@pytest.mark.parametrize(
+    ("composition", "match"),
+    [
+        ({"Na": 1.0, "Na+": 1.0, "Cl": 2.0}, r"'Na' and 'Na\+' are both Na"),
+        ({"sulfate": 1.0, "SO4": 1.0, "Mg": 2.0}, "are both SO4"),
+        ({"Li": 1.0}, r"an anion \(Cl, SO4, \.\.\.\) as well"),
+        ({"Cl": 1.0}, r"a cation \(Na, K, \.\.\.\) as well"),
+        ({}, r"composition: got \{\}; allowed: at least one solute above zero, as solute"),
+        ({1: 2.0}, "solute names as text"),
+    ],
+)
+def test_compositions_that_cannot_be_a_brine(composition: dict[object, float], match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        Brine.from_amounts(composition, "mol/kgw", allow_imbalance=True)  # type: ignore[arg-type]
+
+
+def test_lithium_only_per_volume_names_the_composition(backend: ThermoBackend) -> None:
+    """It used to fail inside the density calculation as "brine: got 'density'"."""
+    with pytest.raises(InputError, match=r"composition: got \{'Li': 1\.0\}"):
+        Brine.from_amounts({"Li": 1.0}, "g/L", backend=backend)
+    with pytest.raises(InputError, match=r"composition: got \{'Li': 1\.0\}"):
+        Brine.from_amounts({"Li": 1.0}, "g/L", allow_imbalance=True, backend=backend)
+
+
+@pytest.mark.parametrize(
+    ("unit", "match"),
+    [("m", "molal .* molar"), ("ppm", "mg per kg of solution"), ("g/kg", "solution or of water"),
+     (None, "one of g/L"), (3, "one of g/L")],
+)  # fmt: skip
+def test_ambiguous_or_wrong_units(unit: object, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        Brine.from_amounts(NACL, unit)  # type: ignore[arg-type]
+
+
+def test_capital_m_is_molar() -> None:
+    b = Brine.from_amounts(NACL, "M", density_g_cm3=1.04, check_density=False)
+    assert b.concentrations("mol/L")["Na"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, True), (False, False), ("false", False), (" FALSE ", False), ("no", False),
+     ("0", False), (0, False), ("true", True), ("Yes", True), ("1", True), (1, True)],
+)  # fmt: skip
+def test_one_rule_for_booleans(value: object, expected: bool) -> None:
+    assert parse_bool("allow_imbalance", value) is expected
+
+
+@pytest.mark.parametrize("value", ["ture", "", "n", 2, 0.5, None, [], "off"])
+def test_booleans_outside_the_rule(value: object) -> None:
+    with pytest.raises(InputError, match="allowed: true or false"):
+        parse_bool("allow_imbalance", value)
+
+
+def test_the_json_string_false_is_false() -> None:
+    data = {"unit": "mol/kgw", "composition": {"Na": 1.0, "Cl": 0.5}, "allow_imbalance": "false"}
+    with pytest.raises(ChargeBalanceError):
+        Brine.from_mapping(data)
+    assert Brine.from_mapping({**data, "allow_imbalance": "true"}).molality["Cl"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        ({"unit": "g/L", "composition": None}, "composition: got None"),
+        ({"unit": None, "composition": NACL}, "unit: got None"),
+        ({"unit": ["g/L"], "composition": NACL}, "unit: got"),
+        ({"unit": "mol/kgw", "composition": NACL, "name": {"x": 1}}, "name: got"),
+        ({"unit": "mol/kgw", "composition": NACL, "temperature_c": "hot"}, "temperature_c"),
+        ({"unit": "mol/kgw", "composition": NACL, "temperature_c": float("nan")}, "finite"),
+        ({"unit": "mol/kgw", "composition": NACL, "pH": True}, "pH: got True"),
+        ({"unit": "mol/kgw", "composition": NACL, "balance_on": 3}, "balance_on: got 3"),
+    ],
+)
+def test_mapping_types_are_checked(data: dict[str, object], match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        Brine.from_mapping(data)
+
+
+@pytest.mark.parametrize("value", [None, {"Na": 1.0}, "seawater", 3])
+def test_api_given_something_else_than_a_brine_or_a_name(
+    value: object, backend: ThermoBackend
+) -> None:
+    with pytest.raises(InputError, match="brine"):
+        backend.speciate(value)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="brine"):
+        require_brine(value)
+    if not isinstance(value, str):
+        with pytest.raises(InputError, match="brine: got"):
+            Brine.from_catalogue(value)  # type: ignore[arg-type]
+    if not isinstance(value, dict):
+        with pytest.raises(InputError, match="molality: got"):
+            Brine(molality=value)  # type: ignore[arg-type]
+
+
+def test_neutralised_names_the_composition() -> None:
+    lonely = Brine(molality={"K": 1.0}, name="potassium only")
+    with pytest.raises(InputError, match=r"potassium only: composition: got \{'K': 1\.0\}"):
+        lonely.neutralised()

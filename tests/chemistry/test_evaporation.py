@@ -161,3 +161,101 @@ def test_imbalanced_start_is_balanced_not_lost(backend: ThermoBackend) -> None:
     assert any("balanced on Cl" in n for n in path.brine.notes)
     assert path.initial["Cl"] == pytest.approx(5.5)
     assert abs(path.balance_error()["Cl"]) < 1e-9
+
+
+# ---------------------------------------------------------------------- hardening (issue 17)
+NACL_2M = Brine(molality={"Na": 2.0, "Cl": 2.0}, name="2 m NaCl")
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("density:-5", "density:G_CM3 above 0.9"),
+        ("density:0", "density:G_CM3 above 0.9"),
+        ("density:2.5", "at most 2"),
+        ("density:nan", "a finite number"),
+        ("density:inf", "a finite number"),
+        ("water:nan", "a finite number"),
+        ("water:1", r"water:F \(0-1\)"),
+        ("conc:Xx:5", "an element of Li, Na"),
+        ("conc:SO4:5", "S for sulfate"),
+        ("conc:Li:-1", "a concentration > 0"),
+        ("conc:Li:nan", "a finite number"),
+        ("phase:", r"phase:NAME"),
+        ("sometime", "water:F"),
+    ],
+)
+def test_stop_conditions_are_parsed_strictly(text: str, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        parse_stop(text)
+
+
+@pytest.mark.parametrize(
+    ("condition", "match"),
+    [
+        (("density", float("nan")), "density"),
+        (("water", 1.5), "0 < F < 1"),
+        (("concentration", 5.0, "Xx"), "an element of"),
+        (("concentration", float("nan"), "Li"), "a concentration > 0"),
+        (("boiling",), "one of water, phase"),
+    ],
+)
+def test_stop_conditions_built_directly_are_checked(
+    condition: tuple[object, ...], match: str
+) -> None:
+    with pytest.raises(InputError, match=match):
+        StopCondition(*condition)  # type: ignore[arg-type]
+
+
+def test_stop_conditions_are_checked_against_the_brine_first(backend: ThermoBackend) -> None:
+    """What the path could only "reach" at 0 % evaporated, or never, is refused before it
+    starts (it used to be reported as reached, or run to dryness, with exit status 0)."""
+    with pytest.raises(InputError, match=r"a density above that of 2 m NaCl at the start"):
+        evaporate(NACL_2M, backend=backend, phases=["Halite"], until=parse_stop("density:1.01"))
+    with pytest.raises(InputError, match="an element of the brine: Na, Cl"):
+        evaporate(NACL_2M, backend=backend, phases=["Halite"], until=parse_stop("conc:Li:5"))
+    with pytest.raises(InputError, match=r"a Na concentration above that of 2 m NaCl"):
+        evaporate(NACL_2M, backend=backend, phases=["Halite"], until=parse_stop("conc:Na:10"))
+    with pytest.raises(InputError, match="max_water_removed"):
+        evaporate(NACL_2M, backend=backend, phases=["Halite"], until=parse_stop("water:0.9999"))
+
+
+def test_an_unreachable_stop_is_flagged(backend: ThermoBackend) -> None:
+    path = evaporate(NACL_2M, backend=backend, phases=["Halite"], until=parse_stop("density:1.6"))
+    assert not path.reached
+    assert path.to_dict()["reached"] is False
+    with pytest.raises(InputError, match=r"a condition 2 m NaCl reaches: its path stopped"):
+        path.require_reached()
+    ok = evaporate(NACL_2M, backend=backend, phases=["Halite"], until="phase:Halite")
+    assert ok.reached
+    ok.require_reached()
+
+
+@pytest.mark.parametrize(
+    ("setting", "match"),
+    [
+        ({"locate_tolerance": 0.0}, "locate_tolerance: got 0.0"),
+        ({"min_step": 0.0}, "min_step: got 0.0"),
+        ({"min_step": float("nan")}, "min_step"),
+        ({"max_step": 0.0}, "max_step"),
+        ({"max_step": 1e-6}, "max_step"),
+        ({"max_concentration": 0.0}, "max_concentration"),
+        ({"max_water_removed": 1.0}, "max_water_removed"),
+        ({"min_step": 0.1, "max_step": 0.05}, "min_step"),
+        ({"phases": "Halite"}, "a list of phase names"),
+        ({"until": 3}, "a StopCondition"),
+        ({"mode": "fast"}, "mode"),
+    ],
+)
+def test_settings_that_would_loop_or_mislead(
+    backend: ThermoBackend, setting: dict[str, object], match: str
+) -> None:
+    """locate_tolerance=0 and min_step=0 used to loop forever."""
+    with pytest.raises(InputError, match=match):
+        evaporate(NACL_2M, backend=backend, **setting)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [None, {"Na": 1.0, "Cl": 1.0}, "seawater"])
+def test_evaporate_needs_a_brine(value: object, backend: ThermoBackend) -> None:
+    with pytest.raises(InputError, match="brine: got"):
+        evaporate(value, backend=backend)  # type: ignore[arg-type]

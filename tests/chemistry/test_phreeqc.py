@@ -1,6 +1,10 @@
 """The PHREEQC backend: protocol, in-memory operation, errors, the pH convention."""
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -191,3 +195,53 @@ def test_added_acid_lowers_ph(backend: ThermoBackend) -> None:
 def test_bad_reagents_are_named(backend: ThermoBackend, added: dict[str, float]) -> None:
     with pytest.raises(InputError, match="added"):
         backend.equilibrate(Brine(molality={"Na": 1.0, "Cl": 1.0}), [], added=added)
+
+
+# ---------------------------------------------------------------------- hardening (issue 17)
+def test_the_working_directory_is_never_changed(tmp_path: Path) -> None:
+    """Run from a folder that was deleted: the job works and the process stays where it was
+    (it used to be left in the scratch folder, so that relative outputs vanished with it)."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    cwd = os.getcwd()
+    os.chdir(gone)
+    gone.rmdir()
+    try:
+        fresh = PhreeqcBackend()
+        fresh.speciate(Brine.from_catalogue("seawater", backend=fresh))
+        here = os.readlink("/proc/self/cwd") if sys.platform.startswith("linux") else ""
+        assert "brineworks-phreeqc" not in here
+        with pytest.raises(FileNotFoundError):
+            os.getcwd()
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread folder on Linux")
+def test_phreeqc_runs_in_its_own_folder_on_linux() -> None:
+    fresh = PhreeqcBackend()
+    assert fresh._worker.isolated
+    assert os.getcwd() != fresh._scratch
+
+
+@pytest.mark.slow
+def test_sigterm_removes_the_scratch_folder(tmp_path: Path) -> None:
+    """The CLI turns SIGTERM into an orderly exit (143): the PHREEQC scratch folder goes."""
+    script = (
+        "import sys; from brineworks.cli import main; "
+        "sys.argv = ['brineworks', 'evaporate', 'seawater', '--until', 'phase:Bischofite']; main()"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    for _ in range(600):
+        if list(tmp_path.glob("brineworks-phreeqc-*")):
+            break
+        time.sleep(0.05)
+    assert list(tmp_path.glob("brineworks-phreeqc-*"))
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert b"Traceback" not in err
+    assert list(tmp_path.glob("brineworks-phreeqc-*")) == []

@@ -182,3 +182,64 @@ def test_losses_replaced_by_the_user() -> None:
     assert "seepage rate set to 0 m/s by the user" in mine.source
     with pytest.raises(InputError, match=r"losses\.entrainment"):
         default.replace(entrainment=1.2)
+
+
+# ---------------------------------------------------------------------- hardening (issue 17)
+NACL = Brine(molality={"Na": 2.0, "Cl": 2.0}, name="2 m NaCl")
+HALITE = (PondStage("halite", StopCondition("phase", target="Halite")),)
+
+
+@pytest.mark.parametrize("flow", [0.0, -1.0, float("inf"), float("nan"), 1e30 / SECONDS_PER_YEAR,
+                                  1e-9, True, "1e8"])  # fmt: skip
+def test_flows_outside_the_stated_bounds(flow: object, backend: ThermoBackend) -> None:
+    """--flow 1e30 used to report 4.7e23 km² of ponds; inf raised a traceback."""
+    with pytest.raises(InputError, match=r"flow: got .*1 to 1e\+10 m³/yr"):
+        simulate_pond_train(NACL, flow, HALITE, climate("qarhan"), backend=backend)  # type: ignore[arg-type]
+
+
+def test_duplicate_pond_names_are_refused(backend: ThermoBackend) -> None:
+    """Two stages with one name used to drop a pond from the routing (shares summed to 8.5 %)."""
+    stages = (PondStage("a", StopCondition("phase", target="Carnallite")),
+              PondStage("a", StopCondition("phase", target="Bischofite")))  # fmt: skip
+    with pytest.raises(InputError, match=r"stages: got 'a'; allowed: a distinct name"):
+        simulate_pond_train(NACL, FLOW, stages, climate("qarhan"), backend=backend)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"brine": None}, "brine: got None"),
+        ({"stages": []}, "at least one PondStage"),
+        ({"stages": [("halite", "phase:Halite")]}, "a PondStage"),
+        ({"climate": "qarhan"}, "a Climate"),
+        ({"losses": {"entrainment": 0.1}}, "PondLosses"),
+        ({"water_flow": -1.0}, "water_flow"),
+    ],
+)
+def test_arguments_of_the_wrong_kind(
+    kwargs: dict[str, object], match: str, backend: ThermoBackend
+) -> None:
+    args: dict[str, object] = {"brine": NACL, "flow": FLOW, "stages": HALITE,
+                               "climate": climate("qarhan"), **kwargs}  # fmt: skip
+    with pytest.raises(InputError, match=match):
+        simulate_pond_train(backend=backend, **args)  # type: ignore[arg-type]
+
+
+def test_stage_names_and_order() -> None:
+    with pytest.raises(InputError, match="a non-empty name"):
+        PondStage(" ", StopCondition("end"))
+    with pytest.raises(InputError, match="a StopCondition"):
+        PondStage("halite", "phase:Halite")  # type: ignore[arg-type]
+    stages = (PondStage("first", StopCondition("end")), *HALITE)
+    with pytest.raises(InputError, match="other than 'end' before the last pond"):
+        simulate_pond_train(NACL, FLOW, stages, climate("qarhan"))
+
+
+def test_areas_beyond_the_sanity_limit(
+    backend: ThermoBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import brineworks.process.ponds as ponds
+
+    monkeypatch.setattr(ponds, "MAX_POND_AREA", 1e3)  # 0.001 km²
+    with pytest.raises(InputError, match=r"pond 'halite' would need .* km²"):
+        simulate_pond_train(NACL, FLOW, HALITE, climate("qarhan"), backend=backend)

@@ -117,7 +117,7 @@ def get_backend(name: str = DEFAULT_BACKEND) -> ThermoBackend:
     >>> get_backend("native").name
     'native'
     """
-    if name not in _REGISTRY:
+    if not isinstance(name, str) or name not in _REGISTRY:
         raise InputError("backend", name, "one of " + ", ".join(sorted(_REGISTRY)))
     if name not in _INSTANCES:
         _INSTANCES[name] = _REGISTRY[name]()

@@ -7,7 +7,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
-from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine
+from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine, require_brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula
 from brineworks.chemistry.results import Speciation
@@ -110,15 +110,21 @@ class DatabaseBackend(ABC):
         carried on its dominant anion so that the pH can follow from electroneutrality (the
         neutral-salt convention); a brine with a pH is used as given.
         """
+        brine = require_brine(brine)
         self._check_temperature(brine.temperature)
         notes: list[str] = list(brine.notes)
         if brine.pH is None:
             balanced = brine.neutralised()
             if balanced is not brine:
                 cb = brine.charge_balance()
+                anion = brine.dominant_anion()
+                assert anion is not None
+                before, after = brine.molality[anion], balanced.molality[anion]
+                factor = f", ×{after / before:.3g}" if before > 0 else ""
                 notes.append(
-                    f"charge imbalance {cb.percent:+.3g} % carried on {brine.dominant_anion()} so "
-                    "that the pH can follow from electroneutrality (neutral-salt convention)"
+                    f"charge imbalance {cb.percent:+.3g} % carried on {anion} "
+                    f"({before:.4g} → {after:.4g} mol/kgw{factor}) so that the pH "
+                    "can follow from electroneutrality (neutral-salt convention)"
                 )
                 brine = balanced
             notes.append("pH from electroneutrality (neutral-salt convention)")

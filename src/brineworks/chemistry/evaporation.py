@@ -26,9 +26,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
-from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.brine import DENSITY_RANGE, Brine, require_brine
 from brineworks.chemistry.ions import atomic_weights
 from brineworks.chemistry.results import Equilibrium
+from brineworks.constants import BRINE_ELEMENTS
 from brineworks.data import read_rows
 from brineworks.errors import BrineworksError, ChemistryError, InputError
 
@@ -66,6 +67,36 @@ class StopCondition:
     value: float = math.nan
     target: str = ""
 
+    def __post_init__(self) -> None:
+        kinds = ("water", "phase", "density", "concentration", "end")
+        if self.kind not in kinds:
+            raise InputError("until", self.kind, "one of " + ", ".join(kinds))
+        value = self.value
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if self.kind == "water" and not (number and 0 < value < 1):
+            raise InputError("until", f"water:{value}", "a fraction of the water, 0 < F < 1")
+        if self.kind == "density":
+            lo, hi = DENSITY_RANGE
+            if not (number and lo < value <= hi):
+                raise InputError(
+                    "until",
+                    f"density:{value / 1000 if number else value} g/cm³",
+                    f"a density above {lo / 1000:g} and at most {hi / 1000:g} g/cm³",
+                )
+        if self.kind == "phase" and not (isinstance(self.target, str) and self.target.strip()):
+            raise InputError("until", f"phase:{self.target}", "phase:NAME, e.g. phase:Halite")
+        if self.kind == "concentration":
+            if self.target not in BRINE_ELEMENTS:
+                raise InputError(
+                    "until",
+                    f"conc:{self.target}",
+                    "conc:ELEMENT:G_L with an element of "
+                    + ", ".join(BRINE_ELEMENTS)
+                    + " (concentrations are of elements: S for sulfate, C for carbonate)",
+                )
+            if not (number and math.isfinite(value) and value > 0):
+                raise InputError("until", f"conc:{self.target}:{value}", "a concentration > 0 g/L")
+
     def describe(self) -> str:
         """Human-readable form."""
         if self.kind == "water":
@@ -90,24 +121,52 @@ def parse_stop(text: str) -> StopCondition:
         For any other form.
     """
     allowed = "water:F (0-1), phase:NAME, density:G_CM3, conc:ELEMENT:G_L, or end"
-    parts = text.strip().split(":")
-    try:
-        if parts == ["end"]:
-            return StopCondition("end")
-        if parts[0] == "water" and len(parts) == 2:
-            value = float(parts[1])
-            if not 0 < value < 1:
-                raise InputError("--until", text, allowed)
-            return StopCondition("water", value)
-        if parts[0] == "phase" and len(parts) == 2 and parts[1]:
-            return StopCondition("phase", target=parts[1])
-        if parts[0] == "density" and len(parts) == 2:
-            return StopCondition("density", float(parts[1]) * 1000.0)
-        if parts[0] in ("conc", "concentration") and len(parts) == 3:
-            return StopCondition("concentration", float(parts[2]), parts[1])
-    except ValueError:
-        pass
+    if not isinstance(text, str):
+        raise InputError("--until", text, allowed)
+    parts = [p.strip() for p in text.strip().split(":")]
+    number: float | None = None
+    if parts[0] in ("water", "density") and len(parts) == 2:
+        number = _finite(parts[1], text, allowed)
+    if parts[0] in ("conc", "concentration") and len(parts) == 3:
+        number = _finite(parts[2], text, allowed)
+    if parts == ["end"]:
+        return StopCondition("end")
+    if parts[0] == "water" and number is not None:
+        if not 0 < number < 1:
+            raise InputError("--until", text, allowed)
+        return StopCondition("water", number)
+    if parts[0] == "phase" and len(parts) == 2 and parts[1]:
+        return StopCondition("phase", target=parts[1])
+    if parts[0] == "density" and number is not None:
+        lo, hi = DENSITY_RANGE
+        if not lo / 1000 < number <= hi / 1000:
+            raise InputError(
+                "--until", text, f"density:G_CM3 above {lo / 1000:g} and at most {hi / 1000:g}"
+            )
+        return StopCondition("density", number * 1000.0)
+    if parts[0] in ("conc", "concentration") and number is not None:
+        element = parts[1]
+        if element not in BRINE_ELEMENTS:
+            raise InputError(
+                "--until",
+                text,
+                "conc:ELEMENT:G_L with an element of " + ", ".join(BRINE_ELEMENTS)
+                + " (concentrations are of elements: S for sulfate, C for carbonate)",
+            )  # fmt: skip
+        if not number > 0:
+            raise InputError("--until", text, "conc:ELEMENT:G_L with a concentration > 0 g/L")
+        return StopCondition("concentration", number, element)
     raise InputError("--until", text, allowed)
+
+
+def _finite(text: str, whole: str, allowed: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise InputError("--until", whole, allowed) from None
+    if not math.isfinite(number):
+        raise InputError("--until", whole, allowed + " (a finite number)")
+    return number
 
 
 @dataclass(frozen=True)
@@ -219,6 +278,31 @@ class EvaporationPath:
     appearance: dict[str, float]
     initial: dict[str, float]
     phase_formulas: dict[str, dict[str, float]] = field(repr=False)
+    until: StopCondition = field(default_factory=lambda: StopCondition("end"))
+
+    @property
+    def reached(self) -> bool:
+        """Whether the path met its stop condition (always, for ``end``)."""
+        return self.until.kind == "end" or self.stop_reason.startswith("reached")
+
+    def require_reached(self, field_name: str = "until") -> None:
+        """Raise unless the path met its stop condition.
+
+        Raises
+        ------
+        InputError
+            Naming the condition, where the path stopped instead, and why.
+        """
+        if self.reached:
+            return
+        f = self.final
+        raise InputError(
+            field_name,
+            self.until.describe(),
+            f"a condition {self.brine.name} reaches: its path stopped after "
+            f"{100 * f.water_removed:.2f} % of the water, at {f.density / 1000:.4g} g/cm³ "
+            f"({self.stop_reason})",
+        )
 
     @property
     def final(self) -> EvaporationStep:
@@ -300,6 +384,7 @@ class EvaporationPath:
             "steps": [s.to_dict() for s in self.steps],
             "appearance_water_removed": dict(self.appearance),
             "stop_reason": self.stop_reason,
+            "reached": self.reached,
         }
 
 
@@ -360,13 +445,15 @@ def evaporate(
     max_water_removed
         Never remove more than this fraction of the initial water. [-]
     max_step
-        Largest step, as a fraction of the initial water. [-]
+        Largest step, as a fraction of the initial water, 0.001 to 0.5. [-]
     max_concentration
-        Largest relative rise of concentration in one step (limits the step near the end). [-]
+        Largest relative rise of concentration in one step (limits the step near the end),
+        0.001 to 1. [-]
     locate_tolerance
-        Precision with which a solid's first appearance is located, in water removed. [-]
+        Precision with which a solid's first appearance is located, in water removed, 1e-9 to
+        0.1. [-]
     min_step
-        Smallest step tried before a failing step stops the path. [-]
+        Smallest step tried before a failing step stops the path, 1e-9 to ``max_step``. [-]
 
     Returns
     -------
@@ -376,18 +463,47 @@ def evaporate(
     Raises
     ------
     InputError
-        For an unknown mode, phase or a bad step setting.
+        For something other than a brine, an unknown mode or phase, a bad step setting, or a
+        stop condition the path cannot meet as asked: an element the brine lacks, more water
+        than ``max_water_removed``, or a density or concentration at or below the brine's own
+        (checked on the starting state, before any step). A condition that is valid but not met
+        before the path ends is not an error here: see :attr:`EvaporationPath.reached` and
+        :meth:`EvaporationPath.require_reached`.
     """
+    brine = require_brine(brine)
     be = backend if backend is not None else get_backend()
     if mode not in ("fractional", "equilibrium"):
         raise InputError("mode", mode, "'fractional' or 'equilibrium'")
-    if not 0 < max_step <= 0.5 or not 0 < max_water_removed < 1:
-        raise InputError("max_step/max_water_removed", (max_step, max_water_removed), "0 < x < 1")
+    _check_fraction("max_step", max_step, _SMALLEST_LIMIT, 0.5, low_closed=True)
+    _check_fraction("max_water_removed", max_water_removed, 0.0, 1.0, closed=False)
+    _check_fraction("max_concentration", max_concentration, _SMALLEST_LIMIT, 1.0, low_closed=True)
+    _check_fraction("locate_tolerance", locate_tolerance, _SMALLEST_STEP, 0.1, low_closed=True)
+    _check_fraction("min_step", min_step, _SMALLEST_STEP, max_step, low_closed=True)
+    if isinstance(until, str):
+        until = parse_stop(until)
+    if until is not None and not isinstance(until, StopCondition):
+        raise InputError("until", until, "a StopCondition or its text form, e.g. 'phase:Halite'")
     stop = until if until is not None else StopCondition("end")
+    if isinstance(phases, str) or (
+        phases is not None and not all(isinstance(p, str) for p in phases)
+    ):
+        raise InputError("phases", phases, "a list of phase names, e.g. ['Halite', 'Sylvite']")
     cands = tuple(phases) if phases is not None else candidate_phases(brine, be)
     formulas = {p: be.phase_formula(p) for p in cands}
     if stop.kind == "phase" and stop.target not in formulas:
         raise InputError("until", stop.target, "one of the candidate solids: " + ", ".join(cands))
+    if stop.kind == "concentration" and stop.target not in brine.element_molality():
+        raise InputError(
+            "until",
+            stop.describe(),
+            "an element of the brine: " + ", ".join(brine.element_molality()),
+        )
+    if stop.kind == "water" and stop.value > max_water_removed:
+        raise InputError(
+            "until",
+            stop.describe(),
+            f"at most {100 * max_water_removed:g} % of the water (max_water_removed)",
+        )
 
     brine = _neutral_start(brine)
     initial = dict(brine.element_molality())
@@ -465,6 +581,7 @@ def evaporate(
             f"the starting brine {brine.name!r} cannot be equilibrated: {exc}"
         ) from exc
     commit(0.0, eq0, w0)
+    _check_not_reached_at_start(stop, steps[0], brine.name)
 
     stop_reason = ""
     while True:
@@ -535,7 +652,58 @@ def evaporate(
         appearance=appearance,
         initial=initial,
         phase_formulas=formulas,
+        until=stop,
     )
+
+
+_SMALLEST_STEP = 1e-9
+"""Smallest ``min_step`` and ``locate_tolerance`` accepted (a step of zero never ends). [-]"""
+
+_SMALLEST_LIMIT = 1e-3
+"""Smallest ``max_step`` and ``max_concentration`` accepted: a path then takes at most some
+thousands of steps. [-]"""
+
+
+def _check_fraction(
+    name: str,
+    value: object,
+    low: float,
+    high: float,
+    *,
+    closed: bool = True,
+    low_closed: bool = False,
+) -> None:
+    """``value`` a finite number in (low, high] (``[low`` with ``low_closed``, ``high)``
+    without ``closed``)."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if ok:
+        assert isinstance(value, int | float)
+        ok = (value >= low if low_closed else value > low) and (
+            value <= high if closed else value < high
+        )
+    if not ok:
+        left = "[" if low_closed else "("
+        right = "]" if closed else ")"
+        raise InputError(name, value, f"a number in {left}{low:g}, {high:g}{right}")
+
+
+def _check_not_reached_at_start(stop: StopCondition, start: EvaporationStep, name: str) -> None:
+    """A density or concentration target at or below the brine's own is not a path: refused
+    rather than "reached" at 0 % evaporated."""
+    if stop.kind == "density" and start.density >= stop.value:
+        raise InputError(
+            "until",
+            stop.describe(),
+            f"a density above that of {name} at the start ({start.density / 1000:.4g} g/cm³)",
+        )
+    if stop.kind == "concentration":
+        c0 = start.concentration.get(stop.target, 0.0)
+        if c0 >= stop.value:
+            raise InputError(
+                "until",
+                stop.describe(),
+                f"a {stop.target} concentration above that of {name} at the start ({c0:.4g} g/L)",
+            )
 
 
 def _neutral_start(brine: Brine) -> Brine:

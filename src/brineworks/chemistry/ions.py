@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 from brineworks.errors import InputError
@@ -44,7 +44,7 @@ class Ion:
     element: str
     aliases: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def molar_mass(self) -> float:
         """Molar mass of the formula unit. [g/mol]"""
         weights = atomic_weights()
@@ -84,6 +84,8 @@ for _ion in _IONS:
     for _alias in _ion.aliases:
         _BY_NAME[_alias.lower()] = _ion
 
+_BY_KEY: dict[str, Ion] = {i.key: i for i in _IONS}
+
 ION_KEYS: tuple[str, ...] = tuple(i.key for i in _IONS)
 """Canonical solute names, in the order results list them."""
 
@@ -118,6 +120,9 @@ def normalise_ion(name: str, field: str = "composition") -> str:
     >>> normalise_ion("Mg2+"), normalise_ion("sulphate")
     ('Mg', 'SO4')
     """
+    exact = _BY_KEY.get(name) if isinstance(name, str) else None
+    if exact is not None:
+        return exact.key
     found = _BY_NAME.get(str(name).strip().lower())
     if found is None:
         raise InputError(f"{field}.{name}", name, "one of " + ", ".join(ION_KEYS))
@@ -126,4 +131,7 @@ def normalise_ion(name: str, field: str = "composition") -> str:
 
 def ion(key: str) -> Ion:
     """Return the :class:`Ion` for a canonical key or any accepted alias."""
+    exact = _BY_KEY.get(key) if isinstance(key, str) else None
+    if exact is not None:
+        return exact
     return _BY_NAME[normalise_ion(key).lower()]

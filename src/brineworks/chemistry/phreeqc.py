@@ -11,9 +11,13 @@ Conventions (see ``docs/chemistry.md``):
   independent of the solver's start (with PHREEQC's default pH 7, a 7 mol/kg MgCl2 brine
   carries 0.9 mol/kg of MgOH+);
 * PHREEQC writes ``error.inp`` into the *current directory* whenever a reaction step fails on
-  every set of convergence parameters, and no option turns that off; each run therefore happens
-  with the process's working directory switched to a private scratch directory (under a lock,
-  restored afterwards), so nothing lands in the user's directory;
+  every set of convergence parameters, and neither an option nor a file name turns that off.
+  The process's working directory is never changed: every run is handed to one worker thread
+  per backend whose own working directory (Linux: ``unshare(CLONE_FS)``, a per-thread
+  filesystem context) is a private scratch folder; elsewhere the run happens in the caller's
+  thread and a dump it leaves in the working directory is removed if it was not there before.
+  The scratch folder is removed when the backend is collected or the process exits (the CLI
+  turns SIGTERM into an orderly exit, so that happens on SIGTERM too);
 * when PHREEQC fails, the same input is retried with the standard convergence remedies
   (``KNOBS``: more iterations, smaller steps, diagonal scaling) before a :class:`ChemistryError`
   with PHREEQC's own message and the input is raised.
@@ -21,15 +25,20 @@ Conventions (see ``docs/chemistry.md``):
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import math
 import os
+import queue
 import shutil
+import sys
 import tempfile
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from phreeqc import Phreeqc
 
@@ -58,8 +67,88 @@ _KNOBS = (
     " -convergence_tolerance 1e-10\n",
 )
 _MISSING = -999.0
-_CWD_LOCK = threading.Lock()
 _ELEMENTS = BRINE_ELEMENTS
+_CLONE_FS = 0x00000200
+
+
+class _ScratchWorker:
+    """One daemon thread that runs callables with its own working directory ``folder``.
+
+    On Linux the thread leaves the process's shared filesystem context (``unshare(CLONE_FS)``)
+    and enters ``folder``; the process's working directory is untouched. Where that is not
+    possible, :attr:`isolated` is false and callables run in the caller's thread.
+    """
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], queue.SimpleQueue[Any]] | None]
+        self._jobs = queue.SimpleQueue()
+        ready: queue.SimpleQueue[bool] = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=self._main, args=(ready,), name="brineworks-phreeqc", daemon=True
+        )
+        self.isolated = False
+        self._lock = threading.Lock()
+        if sys.platform.startswith("linux"):
+            self._thread.start()
+            self.isolated = ready.get()
+
+    def _main(self, ready: queue.SimpleQueue[bool]) -> None:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.unshare(_CLONE_FS) != 0:
+                raise OSError(ctypes.get_errno(), "unshare(CLONE_FS) refused")
+            os.chdir(self.folder)
+        except (OSError, AttributeError) as exc:
+            log.info("PHREEQC runs in the caller's thread (no per-thread folder: %s)", exc)
+            ready.put(False)
+            return
+        ready.put(True)
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            func, reply = job
+            try:
+                reply.put((True, func()))
+            except BaseException as exc:  # handed back to the caller
+                reply.put((False, exc))
+
+    def run(self, func: Callable[[], Any]) -> Any:
+        """``func()`` in the worker's folder (or here, when the worker is not isolated)."""
+        if not self.isolated:
+            with self._lock:
+                return _outside_worker(func)
+        reply: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
+        self._jobs.put((func, reply))
+        ok, value = reply.get()
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        if self.isolated:
+            self._jobs.put(None)
+
+
+def _outside_worker(func: Callable[[], Any]) -> Any:
+    """Run ``func()`` in this thread; remove an ``error.inp`` PHREEQC dumps into the working
+    directory, unless one was there before (then it is the user's, and left alone)."""
+    try:
+        before = os.path.exists("error.inp")
+    except OSError:
+        before = True
+    try:
+        return func()
+    finally:
+        if not before:
+            with contextlib.suppress(OSError):
+                os.remove("error.inp")
+
+
+def _cleanup(worker: _ScratchWorker, folder: str) -> None:
+    worker.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class PhreeqcBackend(DatabaseBackend):
@@ -82,7 +171,8 @@ class PhreeqcBackend(DatabaseBackend):
     def __init__(self, database: Database | None = None) -> None:
         super().__init__(database)
         self._scratch = tempfile.mkdtemp(prefix="brineworks-phreeqc-")
-        weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+        self._worker = _ScratchWorker(self._scratch)
+        weakref.finalize(self, _cleanup, self._worker, self._scratch)
         self._phreeqc = self._new_instance()
 
     def _new_instance(self) -> Phreeqc:
@@ -370,11 +460,23 @@ class PhreeqcBackend(DatabaseBackend):
         )
 
     def _run(self, deck: str) -> list[dict[str, float]]:
-        """Run a PHREEQC input, retrying with convergence remedies; rows of selected output."""
+        """Run a PHREEQC input, retrying with convergence remedies; rows of selected output.
+
+        The whole exchange with IPhreeqc happens in the backend's worker (one run at a time,
+        in the scratch folder: see the module docstring)."""
+        rows: list[dict[str, float]] = self._worker.run(lambda: self._run_here(deck))
+        return rows
+
+    def _run_here(self, deck: str) -> list[dict[str, float]]:
         last_error = ""
         for attempt, knobs in enumerate(_KNOBS):
             text = knobs + deck
-            errors = self._run_in_scratch(text)
+            try:
+                errors = int(self._phreeqc.RunString(text))
+            finally:
+                dump = os.path.join(self._scratch, "error.inp")
+                if os.path.exists(dump):
+                    os.remove(dump)
             if errors == 0:
                 if attempt:
                     log.info("PHREEQC converged on retry %d", attempt)
@@ -388,23 +490,6 @@ class PhreeqcBackend(DatabaseBackend):
             last_error,
             deck,
         )
-
-    def _run_in_scratch(self, text: str) -> int:
-        """``RunString`` with the working directory in the private scratch directory."""
-        with _CWD_LOCK:
-            try:
-                previous: str | None = os.getcwd()
-            except FileNotFoundError:
-                previous = None
-            os.chdir(self._scratch)
-            try:
-                return int(self._phreeqc.RunString(text))
-            finally:
-                dump = os.path.join(self._scratch, "error.inp")
-                if os.path.exists(dump):
-                    os.remove(dump)
-                if previous is not None:
-                    os.chdir(previous)
 
     def _rows(self) -> list[dict[str, float]]:
         pq = self._phreeqc

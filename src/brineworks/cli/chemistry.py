@@ -4,13 +4,14 @@ validate."""
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from brineworks import Brine, Speciation, ThermoBackend
+from brineworks import ThermoBackend
 from brineworks.chemistry.backend import get_backend
 from brineworks.chemistry.brine import catalogue
 from brineworks.cli._common import (
@@ -19,14 +20,14 @@ from brineworks.cli._common import (
     TempOpt,
     app,
     err,
+    one_line,
     out,
     user_errors,
     write_json,
 )
 from brineworks.constants import KELVIN_OFFSET
-from brineworks.errors import BrineworksError
 from brineworks.errors import InputError as BrineworksInputError
-from brineworks.io import brines_from_csv, load_brine
+from brineworks.io import load_brine
 
 SALT_LAKE_MINERALS = (
     "Halite", "Sylvite", "Carnallite", "Bischofite", "Kainite", "Polyhalite", "Glaserite",
@@ -82,21 +83,6 @@ def saturate(
     )
 
 
-def _speciate_batch(backend: ThermoBackend, brines: list[Brine]) -> list[Speciation]:
-    """All brines at once where the backend can (native), else an empty list.
-
-    One bad row makes the batch fail as a whole; the rows are then done one by one, so each
-    error is reported against its own row.
-    """
-    many = getattr(backend, "speciate_many", None)
-    if many is None or not brines:
-        return []
-    try:
-        return list(many(brines))
-    except BrineworksError:
-        return []
-
-
 @app.command()
 @user_errors
 def speciate(
@@ -105,55 +91,180 @@ def speciate(
     unit: Annotated[str | None, typer.Option(help="Unit of a CSV without a 'unit' column.")] = None,
     as_json: JsonOpt = False,
     backend_name: BackendOpt = "phreeqc",
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="CSV input: write the results to this file as they come (see --format)."
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="With --out: jsonl or csv (default: from the file's suffix)."
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="CSV input: its encoding when not UTF-8/UTF-16, e.g. latin-1."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
+    chunk: Annotated[int, typer.Option(help="CSV input: rows solved per batch.")] = 500,
 ) -> None:
-    """Speciation, saturation indices, density and water activity of a brine (or a CSV of many)."""
+    """Speciation, saturation indices, density and water activity of a brine (or a CSV of many,
+    streamed in chunks)."""
     backend = get_backend(backend_name)
     if Path(brine).suffix.lower() == ".csv":
-        results: list[dict[str, Any]] = []
-        failed = 0
-        rows = list(brines_from_csv(brine, unit=unit, temperature_c=temp, backend=backend))
-        batch = iter(_speciate_batch(backend, [r.brine for r in rows if r.brine is not None]))
-        for row in rows:
-            if row.brine is None:
-                failed += 1
-                err.print(f"row {row.row} ({row.name}): {row.error}", markup=False, highlight=False)
-                results.append({"row": row.row, "name": row.name, "error": row.error})
-                continue
-            try:
-                state = next(batch, None) or backend.speciate(row.brine)
-                d = state.to_dict()
-            except BrineworksError as exc:
-                failed += 1
-                err.print(f"row {row.row} ({row.name}): {exc}", markup=False, highlight=False)
-                results.append({"row": row.row, "name": row.name, "error": str(exc)})
-                continue
-            results.append({"row": row.row, "name": row.name, "solids": {}, **d})
-        if as_json:
-            write_json(results)
-        else:
-            table = Table("row", "name", "density kg/m³", "I mol/kg", "a_w", "most supersaturated")
-            for r in results:
-                if "error" in r:
-                    table.add_row(str(r["row"]), r["name"], "error", "", "", r["error"])
-                else:
-                    top = max(
-                        r["saturation_index"].items(), key=lambda kv: kv[1], default=("", 0.0)
-                    )
-                    table.add_row(
-                        str(r["row"]), r["name"], f"{r['density_kg_m3']:.1f}",
-                        f"{r['ionic_strength']:.3g}", f"{r['water_activity']:.3f}",
-                        f"{top[0]} {top[1]:+.2f}",
-                    )  # fmt: skip
-            out.print(table)
-        if failed:
-            raise typer.Exit(1)
+        _speciate_csv(brine, backend, temp, unit, as_json, out_file, fmt, encoding, force, chunk)
         return
+    for option, value in (("--unit", unit), ("--out", out_file), ("--format", fmt),
+                          ("--encoding", encoding)):  # fmt: skip
+        if value is not None:
+            raise BrineworksInputError(
+                option, str(value), "no value: this option is for a CSV of analyses (a brine "
+                "file states its own unit and a catalogue brine is in its own)",
+            )  # fmt: skip
     b = load_brine(brine, temperature_c=temp, backend=backend)
     s = backend.speciate(b)
     if as_json:
         write_json({"name": b.name, "solids": {}, **s.to_dict()})
         return
     _print_speciation(b.name, s)
+
+
+_CSV_FIELDS = ("row", "name", "error", "temperature_c", "pH", "ionic_strength",
+               "water_activity", "density_kg_m3", "charge_balance_percent")  # fmt: skip
+
+
+def _speciate_csv(
+    path: str,
+    backend: ThermoBackend,
+    temp: float | None,
+    unit: str | None,
+    as_json: bool,
+    out_file: Path | None,
+    fmt: str | None,
+    encoding: str | None,
+    force: bool,
+    chunk: int,
+) -> None:
+    """Stream a CSV of analyses: rows solved ``chunk`` at a time and written as they come, to
+    ``--out`` (JSON Lines or CSV, renamed into place at the end), or to stdout (a JSON list or
+    tables); progress on a terminal; exit 1 if any row failed."""
+    import contextlib
+    import csv
+    import json
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from brineworks.chemistry.ions import ion
+    from brineworks.io import open_csv, speciate_csv
+    from brineworks.report import json_ready
+    from brineworks.report.files import atomic_file
+
+    if fmt is not None and out_file is None:
+        raise BrineworksInputError("--format", fmt, "--format together with --out FILE")
+    kind = fmt or (out_file.suffix.lower().lstrip(".") if out_file is not None else "")
+    if out_file is not None:
+        kind = {"json": "jsonl", "ndjson": "jsonl"}.get(kind, kind)
+        if kind not in ("jsonl", "csv"):
+            raise BrineworksInputError(
+                "--format",
+                fmt or str(out_file),
+                "jsonl or csv (or an --out file ending .jsonl/.csv)",
+            )
+        if as_json:
+            raise BrineworksInputError("--json", True, "no --json with --out (use --format)")
+    if isinstance(chunk, bool) or not 1 <= chunk <= 100_000:
+        raise BrineworksInputError("--chunk", chunk, "1 to 100000 rows")
+    with open_csv(path, encoding=encoding) as table:
+        total = table.rows_estimate
+        elements = sorted({ion(k).element for k in table.solutes.values()})
+    if getattr(backend, "speciate_many", None) is None and total > 2000:
+        err.print(
+            f"note: about {total} rows, solved one by one by the {backend.name} backend; "
+            "--backend native solves them in batches, about ten times faster",
+            highlight=False, markup=False, soft_wrap=True,
+        )  # fmt: skip
+    database = getattr(backend, "database", None)
+    phases = list(database.phases_for(set(elements))) if database is not None else []
+    columns = [*_CSV_FIELDS, *(f"molality_{e}" for e in elements), *(f"si_{p}" for p in phases)]
+
+    failed = 0
+    show = err.is_terminal and (out_file is not None or not out.is_terminal)
+    progress = Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=err, transient=True, disable=not show,
+    )  # fmt: skip
+    rows = speciate_csv(path, backend=backend, unit=unit, temperature_c=temp,
+                        encoding=encoding, chunk_size=chunk)  # fmt: skip
+    sink = (
+        atomic_file(out_file, force=force)
+        if out_file is not None
+        else contextlib.nullcontext(sys.stdout)
+    )
+    with sink as fh, progress:
+        task = progress.add_task("speciating", total=total)
+        writer = csv.writer(fh) if kind == "csv" else None
+        if writer is not None:
+            writer.writerow(columns)
+        if as_json:
+            fh.write("[")
+        pending: list[Any] = []
+        for k, r in enumerate(rows):
+            if r.speciation is None:
+                failed += 1
+                err.print(
+                    one_line(f"row {r.row} ({r.name}): {r.error}"), markup=False,
+                    highlight=False, soft_wrap=True,
+                )  # fmt: skip
+            d = json_ready(r.to_dict())
+            if writer is not None:
+                writer.writerow(_csv_cells(d, elements, phases))
+            elif kind == "jsonl":
+                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+            elif as_json:
+                fh.write(("\n  " if k == 0 else ",\n  ") + json.dumps(d, ensure_ascii=False))
+            else:
+                pending.append(d)
+                if len(pending) >= chunk:
+                    _print_rows(pending)
+                    pending = []
+            progress.advance(task)
+        if as_json:
+            fh.write("\n]\n")
+        if pending:
+            _print_rows(pending)
+    if out_file is not None:
+        err.print(f"wrote {out_file}", highlight=False, markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _csv_cells(d: dict[str, Any], elements: list[str], phases: list[str]) -> list[Any]:
+    def cell(v: Any) -> Any:
+        return "" if v is None else v
+
+    cells = [cell(d.get(k)) for k in _CSV_FIELDS]
+    molality = d.get("molality", {})
+    si = d.get("saturation_index", {})
+    cells += [cell(molality.get(e)) for e in elements]
+    cells += [cell(si.get(p)) for p in phases]
+    return cells
+
+
+def _print_rows(rows: list[dict[str, Any]]) -> None:
+    table = Table("row", "name", "density kg/m³", "I mol/kg", "a_w", "most supersaturated")
+    for r in rows:
+        if "error" in r:
+            table.add_row(str(r["row"]), r["name"], "error", "", "", r["error"])
+            continue
+        si = {k: v for k, v in r["saturation_index"].items() if v is not None}
+        top = max(si.items(), key=lambda kv: kv[1], default=("", 0.0))
+        table.add_row(
+            str(r["row"]), r["name"], f"{r['density_kg_m3']:.1f}", f"{r['ionic_strength']:.3g}",
+            f"{r['water_activity']:.3f}", f"{top[0]} {top[1]:+.2f}",
+        )  # fmt: skip
+    out.print(table)
 
 
 def _print_speciation(name: str, s: Any) -> None:
@@ -169,6 +280,10 @@ def _print_speciation(name: str, s: Any) -> None:
     for p, v in sorted(s.saturation_index.items(), key=lambda kv: -kv[1])[:12]:
         si.add_row(p, f"{v:+.3f}")
     out.print(si)
+    # What was done to the analysis (balancing, an imbalance carried on an anion): said in the
+    # table output as it is in the JSON, since it can change the composition a lot.
+    for note in s.notes:
+        out.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -229,9 +344,13 @@ def summary(
         )
     from brineworks.chemistry.evaporation import StopCondition, evaporate
 
-    path = evaporate(b, backend=backend, until=StopCondition("phase", target="Bischofite"))
+    # To bischofite saturation where the brine has magnesium; otherwise as far as the model goes.
+    to_bischofite = "Mg" in b.element_molality()
+    stop = StopCondition("phase", target="Bischofite") if to_bischofite else StopCondition("end")
+    path = evaporate(b, backend=backend, until=stop)
+    where = "to bischofite saturation" if to_bischofite else "to the last representable state"
     seq = Table("solid", "appears at % water evaporated", "kg per m³ of brine",
-                title="On evaporation (fractional, to bischofite saturation)")  # fmt: skip
+                title=f"On evaporation (fractional, {where})")  # fmt: skip
     volume = (1.0 + b.dissolved_mass()) / s.density  # m³ per kg water
     mass = path.solids_mass()
     for p, f in path.appearance.items():
@@ -274,26 +393,22 @@ def evaporate(
 
     backend = get_backend(backend_name)
     stop = parse_stop(until)
-    b = load_brine(brine, temperature_c=temp, backend=backend)
     if mode not in ("fractional", "equilibrium"):
         raise BrineworksInputError("--mode", mode, "fractional or equilibrium")
+    _check_plot_folder(plot)
+    b = load_brine(brine, temperature_c=temp, backend=backend)
     path = run_path(b, backend=backend, mode=mode, until=stop)  # type: ignore[arg-type]
-    written: list[Path] = []
+    path.require_reached("--until")
     if plot is not None:
         from brineworks.report import figures
 
-        written += figures.write_figure(
-            figures.evaporation_concentrations(path), plot / "evaporation_concentrations", png=png
-        )
-        written += figures.write_figure(
-            figures.evaporation_solids(path), plot / "evaporation_solids", png=png
-        )
+        figs = {
+            "evaporation_concentrations": figures.evaporation_concentrations(path),
+            "evaporation_solids": figures.evaporation_solids(path),
+        }
         if {"K", "Mg", "S"} & set(path.initial):
-            written += figures.write_figure(
-                figures.janecke_k2_mg_so4(path), plot / "janecke_k2_mg_so4", png=png
-            )
-        for written_file in written:
-            err.print(f"wrote {written_file}", highlight=False, markup=False)
+            figs["janecke_k2_mg_so4"] = figures.janecke_k2_mg_so4(path)
+        _write_figures(figs, plot, png)
     if as_json:
         write_json(path.to_dict())
         return
@@ -313,6 +428,43 @@ def evaporate(
     conc = ", ".join(f"{k} {v:.4g}" for k, v in f.concentration.items())
     out.print(f"final liquid [g/L]: {conc}", highlight=False, markup=False)
     out.print(f"stop: {path.stop_reason}", highlight=False, markup=False)
+
+
+def _check_plot_folder(plot: Path | None) -> None:
+    """A --plot target is a folder (made if missing), never an existing file."""
+    if plot is None:
+        return
+    if plot.exists() and not plot.is_dir():
+        raise BrineworksInputError("--plot", str(plot), "a folder for the figures (this is a file)")
+    if not str(plot).strip():
+        raise BrineworksInputError("--plot", str(plot), "a folder for the figures")
+
+
+def _write_figures(figs: dict[str, Any], folder: Path, png: bool) -> None:
+    """Each figure as self-contained HTML (and PNG if asked), each file whole or not at all
+    (figures of an earlier call are replaced)."""
+    from brineworks.errors import BrineworksError
+    from brineworks.report.files import atomic_file
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise BrineworksInputError(
+            "--plot", str(folder), "a folder path (a file is in the way)"
+        ) from None
+    for name, fig in figs.items():
+        target = folder / f"{name}.html"
+        with atomic_file(target, force=True, option="--plot") as fh:
+            fig.write_html(fh, include_plotlyjs=True, full_html=True)
+        err.print(f"wrote {target}", highlight=False, markup=False)
+        if png:
+            image = folder / f"{name}.png"
+            try:
+                with atomic_file(image, force=True, option="--plot", binary=True) as fh:
+                    fh.write(fig.to_image(format="png", width=1000, height=650, scale=1))
+            except (ValueError, RuntimeError) as exc:  # kaleido missing or failing
+                raise BrineworksError(f"PNG export failed ({exc}); the HTML was written") from None
+            err.print(f"wrote {image}", highlight=False, markup=False)
 
 
 DEFAULT_STAGES = ("halite=phase:Carnallite", "carnallite=phase:Bischofite")
@@ -348,14 +500,17 @@ def ponds(
     from brineworks.constants import SECONDS_PER_YEAR
     from brineworks.process.ponds import PondLosses, PondStage, simulate_pond_train
 
-    stages = []
+    stages: list[PondStage] = []
     for text in stage or list(DEFAULT_STAGES):
         name, sep, until = text.partition("=")
-        if not sep or not name:
+        if not sep or not name.strip():
             raise BrineworksInputError("--stage", text, "NAME=UNTIL, e.g. halite=phase:Carnallite")
-        stages.append(PondStage(name, parse_stop(until)))
-    if not flow > 0:
-        raise BrineworksInputError("--flow", flow, "a brine flow above 0 m³/yr")
+        if name.strip() in [s.name for s in stages]:
+            raise BrineworksInputError("--stage", text, "a distinct NAME for each pond")
+        stages.append(PondStage(name.strip(), parse_stop(until)))
+    if not (math.isfinite(flow) and 1.0 <= flow <= 1e10):
+        raise BrineworksInputError("--flow", flow, "a pumped brine flow of 1 to 1e10 m³/yr")
+    _check_plot_folder(plot)
     backend = get_backend(backend_name)
     b = load_brine(brine, temperature_c=temp, backend=backend)
     if entrainment is not None and not 0 <= entrainment < 1:
@@ -372,10 +527,7 @@ def ponds(
     if plot is not None:
         from brineworks.report import figures
 
-        for f in figures.write_figure(
-            figures.pond_train_salts(result), plot / "pond_salts", png=png
-        ):
-            err.print(f"wrote {f}", highlight=False, markup=False)
+        _write_figures({"pond_salts": figures.pond_train_salts(result)}, plot, png)
     d = result.to_dict()
     if as_json:
         write_json(d)
@@ -438,13 +590,21 @@ def validate(
 ) -> None:
     """Compare the chemistry with published experimental solubilities."""
     from brineworks.chemistry.validation import run_validation, summarise, to_markdown
+    from brineworks.report.files import atomic_file
 
     backend = get_backend(backend_name)
+    if markdown is not None and not markdown.parent.is_dir():
+        raise BrineworksInputError(
+            "--markdown",
+            str(markdown),
+            f"a file in an existing folder ({markdown.parent} is not one)",
+        )
     results = run_validation(backend)
     if markdown is not None:
         database = getattr(backend, "database", None)
         label = str(getattr(database, "name", backend.name))
-        markdown.write_text(to_markdown(results, label), encoding="utf-8")
+        with atomic_file(markdown, force=True, option="--markdown") as fh:
+            fh.write(to_markdown(results, label))
     if as_json:
         write_json(
             [

@@ -20,7 +20,8 @@ def run(
         "qarhan-lithium"
     ),
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Output directory (default ./brineworks-out/NAME).")
+        Path | None,
+        typer.Option("--out", help="Output directory (default ./brineworks-out/NAME)."),
     ] = None,
     backend_name: Annotated[
         str | None,
@@ -28,9 +29,17 @@ def run(
             "--backend", help="Chemistry backend, overriding the scenario's: phreeqc or native."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the outputs of an earlier run in the folder."),
+    ] = False,
 ) -> None:
-    """Solve a scenario and write report.html, results.xlsx and results.json."""
-    from brineworks.report.outputs import write_outputs
+    """Solve a scenario and write report.html, results.xlsx and results.json (with a
+    manifest.json naming the run), whole or not at all."""
+    import sys
+
+    from brineworks.report.files import OutputFolder, RunIdentity, default_output_folder
+    from brineworks.report.outputs import OUTPUT_NAMES, write_outputs
     from brineworks.report.results import results_dict
     from brineworks.scenario import load_scenario
     from brineworks.simulate import simulate
@@ -39,11 +48,19 @@ def run(
     if backend_name is not None:
         get_backend(backend_name)  # an unknown name is a clear error here
         sc = sc.model_copy(update={"backend": backend_name})
-    target = out_dir if out_dir is not None else Path("brineworks-out") / sc.name
-    with out.status(f"solving {sc.name}") as status:
-        result = simulate(sc, progress=lambda msg: status.update(msg))
-    data = results_dict(result)
-    paths = write_outputs(result, target, data)
+    target = out_dir if out_dir is not None else default_output_folder(sc.name)
+    identity = RunIdentity.new(
+        sc.name,
+        scenario_file=sc.source_file,
+        chemistry_backend=sc.backend,
+        command=["brineworks", *sys.argv[1:]],
+    )
+    # The folder is locked and checked before the solve: a clash is known at once.
+    with OutputFolder(target, identity, force=force, expected=OUTPUT_NAMES) as folder:
+        with out.status(f"solving {sc.name}") as status:
+            result = simulate(sc, progress=lambda msg: status.update(msg))
+        data = results_dict(result)
+        paths = write_outputs(result, folder, data)
     ind, energy = data["indicators"], data["energy"]
     table = Table("product", "t/yr", title=f"{sc.name}: products")
     for k, v in data["products_t_per_yr"].items():

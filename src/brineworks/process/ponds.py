@@ -19,21 +19,40 @@ Element balance: pumped = salts + entrained + seepage + brine out, per element.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
-from brineworks.chemistry.brine import Brine
+from brineworks.chemistry.brine import Brine, require_brine
 from brineworks.chemistry.evaporation import EvaporationPath, StopCondition, evaporate
 from brineworks.climate import Climate
 from brineworks.constants import KELVIN_OFFSET, SECONDS_PER_YEAR
 from brineworks.data import read_rows
 from brineworks.errors import ChemistryError, InputError
 
-__all__ = ["PondLosses", "PondResult", "PondStage", "PondTrainResult", "simulate_pond_train"]
+__all__ = [
+    "FLOW_RANGE",
+    "MAX_POND_AREA",
+    "PondLosses",
+    "PondResult",
+    "PondStage",
+    "PondTrainResult",
+    "simulate_pond_train",
+]
 
 _WATER_DENSITY = 1000.0  # evaporated water counted as fresh water [kg/m³]
+
+FLOW_RANGE: tuple[float, float] = (1.0 / SECONDS_PER_YEAR, 1e10 / SECONDS_PER_YEAR)
+"""Pumped brine flows accepted: 1 m³/yr to 1e10 m³/yr. [m³/s] The upper bound is a sanity
+limit (an assumption), some thirty times the largest brine pumping reported for a salt lake
+(Qarhan, a few 1e8 m³/yr): beyond it a result is a typing error, not a plan."""
+
+MAX_POND_AREA = 1e10
+"""Largest evaporating area of one pond accepted: 10,000 km². [m²] A sanity limit (an
+assumption), larger than the whole Qarhan playa (5,856 km²); a pond that needs more is refused
+with the flow that asked for it."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,14 @@ class PondStage:
 
     name: str
     until: StopCondition
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise InputError("stage name", self.name, "a non-empty name, e.g. 'halite'")
+        if not isinstance(self.until, StopCondition):
+            raise InputError(
+                f"stage {self.name}.until", self.until, "a StopCondition (parse_stop('phase:...'))"
+            )
 
 
 @dataclass(frozen=True)
@@ -71,6 +98,10 @@ class PondLosses:
     source: str = ""
 
     def __post_init__(self) -> None:
+        for name in ("entrainment", "seepage_rate"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InputError(f"losses.{name}", value, "a number")
         if not 0 <= self.entrainment < 1:
             raise InputError("losses.entrainment", self.entrainment, "0 ≤ kg brine/kg salt < 1")
         if not 0 <= self.seepage_rate < 1e-6:
@@ -319,10 +350,48 @@ def simulate_pond_train(
         If a pond's brine does not evaporate at the site (net rate ≤ 0) or a pond cannot reach
         its stop condition.
     """
-    if not flow > 0:
-        raise InputError("flow", flow, "a brine flow above 0 m³/s")
-    if not stages:
-        raise InputError("stages", stages, "at least one pond stage")
+    brine = require_brine(brine)
+    lo, hi = FLOW_RANGE
+    if (
+        isinstance(flow, bool)
+        or not isinstance(flow, int | float)
+        or not math.isfinite(flow)
+        or not lo <= flow <= hi
+    ):
+        raise InputError(
+            "flow",
+            flow,
+            f"a pumped brine flow of {lo:.3g} to {hi:.3g} m³/s "
+            f"({lo * SECONDS_PER_YEAR:g} to {hi * SECONDS_PER_YEAR:g} m³/yr)",
+        )
+    if water_flow is not None and not (
+        isinstance(water_flow, int | float) and math.isfinite(water_flow) and water_flow > 0
+    ):
+        raise InputError("water_flow", water_flow, "a water flow above 0 kg/s")
+    if isinstance(stages, str | PondStage) or not stages:
+        raise InputError("stages", stages, "a list of at least one PondStage")
+    names: dict[str, int] = {}
+    for k, stage in enumerate(stages):
+        if not isinstance(stage, PondStage):
+            raise InputError(f"stages[{k}]", stage, "a PondStage(name, until)")
+        if stage.name in names:
+            raise InputError(
+                "stages",
+                stage.name,
+                f"a distinct name for each pond ({stage.name!r} is pond {names[stage.name] + 1} "
+                f"and pond {k + 1})",
+            )
+        names[stage.name] = k
+        if stage.until.kind == "end" and k < len(stages) - 1:
+            raise InputError(
+                f"stage {stage.name}.until",
+                "end",
+                "a condition other than 'end' before the last pond",
+            )
+    if not isinstance(climate, Climate):
+        raise InputError("climate", climate, "a Climate (brineworks.climate.climate(site))")
+    if losses is not None and not isinstance(losses, PondLosses):
+        raise InputError("losses", losses, "PondLosses, or None for the defaults")
     be = backend if backend is not None else get_backend()
     loss = losses if losses is not None else PondLosses.default()
     a_ref = 1.0
@@ -340,8 +409,11 @@ def simulate_pond_train(
     ponds: list[PondResult] = []
     current = start
     for stage in stages:
-        path = evaporate(current, backend=be, until=stage.until)
-        if stage.until.kind != "end" and not path.stop_reason.startswith("reached"):
+        try:
+            path = evaporate(current, backend=be, until=stage.until)
+        except InputError as exc:
+            raise InputError(f"pond {stage.name}: {exc.field}", exc.value, exc.allowed) from None
+        if not path.reached:
             raise ChemistryError(
                 f"pond {stage.name!r} cannot reach {stage.until.describe()}: {path.stop_reason}"
             )
@@ -362,6 +434,13 @@ def simulate_pond_train(
         kept = inflow_mass / (inflow_mass + seep_coeff * water_in) if e > 0 else 1.0
         water = water_in * kept
         area = e * water / (_WATER_DENSITY * net)
+        if not (math.isfinite(area) and area <= MAX_POND_AREA):
+            raise InputError(
+                "flow",
+                f"{flow * SECONDS_PER_YEAR:.4g} m³/yr",
+                f"a flow whose ponds fit the sanity limit of {MAX_POND_AREA / 1e6:,.0f} km² each "
+                f"(pond {stage.name!r} would need {area / 1e6:.4g} km²)",
+            )
         seep_mass = inflow_mass * (1.0 - kept)
         elements_seep = {el: n * (1.0 - kept) for el, n in elements_in.items()}
 

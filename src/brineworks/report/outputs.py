@@ -2,7 +2,8 @@
 (rendered from the Jinja2 template ``templates/report.html.j2``; plotly.js is loaded once, in the
 page head, before any figure).
 
-Only the output directory the user names (or ``./brineworks-out/<scenario>/``) is written.
+Only the output directory the user names (or ``./brineworks-out/<scenario>/``) is written, through
+:class:`~brineworks.report.files.OutputFolder`: whole or not at all, with a manifest.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from brineworks.chemistry.ions import atomic_weights
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.process.ponds import PondTrainResult
 from brineworks.report import figures, json_ready
+from brineworks.report.files import OutputFolder, RunIdentity
 from brineworks.report.results import results_dict
 from brineworks.simulate import SimulationResult
 
-__all__ = ["element_sankey", "write_outputs"]
+__all__ = ["OUTPUT_NAMES", "element_sankey", "write_outputs"]
 
 _FATE_COLOURS = {
     "product": "#2a9d8f",
@@ -83,21 +85,43 @@ def element_sankey(result: SimulationResult, element: str) -> go.Figure:
     return fig
 
 
-def write_outputs(
-    result: SimulationResult, out_dir: Path, data: dict[str, Any] | None = None
-) -> list[Path]:
-    """Write results.json, results.xlsx and report.html into ``out_dir`` (created).
+OUTPUT_NAMES = ("results.json", "results.xlsx", "report.html")
+"""The files a run writes (besides ``manifest.json``)."""
 
-    ``data`` is :func:`~brineworks.report.results.results_dict` of the result if the caller
-    already has it.
+
+def write_outputs(
+    result: SimulationResult,
+    out_dir: Path | OutputFolder,
+    data: dict[str, Any] | None = None,
+    *,
+    force: bool = False,
+) -> list[Path]:
+    """Write results.json, results.xlsx and report.html into ``out_dir``, whole or not at all.
+
+    ``out_dir`` is a folder (created; opened here as an :class:`OutputFolder`, with a
+    manifest naming the run) or an :class:`OutputFolder` the caller holds open (the files are
+    then committed when the caller's ``with`` block ends). ``data`` is the result's
+    :func:`~brineworks.report.results.results_dict` if the caller already has it. ``force``
+    replaces an earlier run's outputs.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     data = json_ready(data if data is not None else results_dict(result))
-    paths = [out_dir / "results.json", out_dir / "results.xlsx", out_dir / "report.html"]
-    paths[0].write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    _write_excel(data, paths[1])
-    _write_html(result, data, paths[2])
-    return paths
+    if isinstance(out_dir, OutputFolder):
+        return _write_into(out_dir, result, data)
+    identity = RunIdentity.new(
+        data["scenario"],
+        scenario_file=result.scenario.source_file,
+        chemistry_backend=data.get("chemistry_backend"),
+    )
+    with OutputFolder(out_dir, identity, force=force, expected=OUTPUT_NAMES) as folder:
+        return _write_into(folder, result, data)
+
+
+def _write_into(folder: OutputFolder, result: SimulationResult, data: dict[str, Any]) -> list[Path]:
+    return [
+        folder.write_text("results.json", json.dumps(data, indent=2, ensure_ascii=False)),
+        folder.write_with("results.xlsx", lambda path: _write_excel(data, path)),
+        folder.write_with("report.html", lambda path: _write_html(result, data, path)),
+    ]
 
 
 def _write_excel(data: dict[str, Any], path: Path) -> None:

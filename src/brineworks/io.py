@@ -36,6 +36,14 @@ from brineworks.chemistry.brine import (
 from brineworks.chemistry.ions import ion, normalise_ion
 from brineworks.chemistry.results import Speciation
 from brineworks.errors import BrineworksError, InputError
+from brineworks.textfiles import (
+    MAX_TEXT_FILE_BYTES,
+    decode_text,
+    encoding_of,
+    file_argument,
+    read_text,
+    undecodable_error,
+)
 
 __all__ = [
     "MAX_TEXT_FILE_BYTES",
@@ -50,9 +58,6 @@ __all__ = [
     "speciate_csv",
 ]
 
-MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024
-"""Largest brine or scenario file read whole. [bytes] (A CSV is streamed and has no limit.)"""
-
 _CSV_META = {
     "name": "name",
     "unit": "unit",
@@ -66,139 +71,8 @@ _CSV_META = {
 _WATER = {"h2o", "water"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_SAVE_AS = "in Excel, save as 'CSV UTF-8'; or name the encoding (--encoding latin-1)"
 
 
-# ---------------------------------------------------------------------- text files
-def _path(path: object, what: str) -> Path:
-    """A path the user named, checked to be a readable regular file."""
-    if isinstance(path, Path):
-        p = path
-    elif isinstance(path, str):
-        if not path.strip():
-            raise InputError(what, path, "a file name")
-        p = Path(path)
-    else:
-        raise InputError(what, path, "a file name (text or pathlib.Path)")
-    if p.is_dir():
-        raise InputError(what, str(p), "a file, not a folder")
-    if not p.exists():
-        raise InputError(what, str(p), "a readable file (No such file or directory)")
-    if not p.is_file():
-        raise InputError(what, str(p), "a regular file (not a device, pipe or socket)")
-    return p
-
-
-def _encoding_of(head: bytes) -> str:
-    """The codec of a file from its first bytes, for the encodings read without being named:
-    UTF-8 (byte-order mark optional), UTF-16/32 with a byte-order mark (each codec drops its
-    own mark)."""
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            return codec
-    return "utf-8"
-
-
-def _refuse_undecodable(
-    data: bytes, exc: UnicodeDecodeError, what: str, name: str, lines_before: int = 0
-) -> InputError:
-    sample = data[: max(exc.start, 0)]
-    line = lines_before + sample.count(b"\n") + 1
-    control = sum(1 for b in data[:4096] if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
-    if b"\x00" in data[:4096] or control > 0.02 * min(len(data), 4096):
-        return InputError(what, name, "a text file (this one holds binary data)")
-    byte = data[exc.start] if exc.start < len(data) else 0
-    return InputError(
-        what,
-        name,
-        f"UTF-8 text (byte 0x{byte:02X} on line {line} is not UTF-8: the file is in an 8-bit "
-        f"encoding such as Latin-1/Windows-1252 or GBK; {_SAVE_AS})",
-    )
-
-
-def decode_text(data: bytes, what: str, name: str, encoding: str | None = None) -> str:
-    """Text of a file's bytes, or an error naming the problem.
-
-    UTF-8 (with or without a byte-order mark) and UTF-16/UTF-32 with a byte-order mark are
-    read without being named; any other encoding must be named (``encoding``); binary data
-    (NUL bytes, control characters) is refused.
-
-    Raises
-    ------
-    InputError
-        For binary data, or text that is not in the encoding found or named.
-    """
-    if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InputError(
-                "encoding", encoding, "an encoding Python knows, e.g. latin-1"
-            ) from None
-        codec = encoding
-    else:
-        codec = _encoding_of(data[:4])
-    if codec == "utf-8" and b"\x00" in data[:4096]:
-        raise InputError(what, name, "a text file (this one holds binary data, or UTF-16 "
-                         "without a byte-order mark)")  # fmt: skip
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        if encoding is not None:
-            raise InputError(what, name, f"text in {encoding} ({exc.reason} at byte "
-                             f"{exc.start})") from None  # fmt: skip
-        if codec != "utf-8":
-            raise InputError(what, name, f"valid {codec.upper()} text ({exc.reason})") from None
-        raise _refuse_undecodable(data, exc, what, name) from None
-    text = text.removeprefix("\ufeff")
-    bad = sum(1 for ch in text[:4096] if ord(ch) < 0x20 and ch not in "\t\n\r\f")
-    if "\x00" in text or (bad >= 8 and bad > 0.02 * max(len(text[:4096]), 1)):
-        raise InputError(what, name, "a text file (this one holds binary data)")
-    return text
-
-
-def read_text(
-    path: object, what: str = "file", *, encoding: str | None = None, limit: int | None = None
-) -> str:
-    """Read a whole text file the user named (see :func:`decode_text` for the encodings).
-
-    Parameters
-    ----------
-    path
-        The file (text or :class:`~pathlib.Path`).
-    what
-        What the file is, for error messages (``"brine file"``, ``"SCENARIO"``).
-    encoding
-        Read in this encoding instead of finding it.
-    limit
-        Largest size read. [bytes] Default :data:`MAX_TEXT_FILE_BYTES`.
-
-    Raises
-    ------
-    InputError
-        For an empty name, a folder, a missing, unreadable, too large or binary file, or an
-        encoding that is not UTF-8/UTF-16 and not named.
-    """
-    p = _path(path, what)
-    cap = MAX_TEXT_FILE_BYTES if limit is None else limit
-    try:
-        size = p.stat().st_size
-        if size > cap:
-            raise InputError(what, str(p), f"a file under {cap // (1024 * 1024)} MiB")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(what, str(p), f"a readable file ({exc.strerror})") from None
-    return decode_text(data, what, str(p), encoding)
-
-
-# ---------------------------------------------------------------------- brines
 def load_brine(
     spec: str | Path, *, temperature_c: float | None = None, backend: ThermoBackend | None = None
 ) -> Brine:
@@ -389,7 +263,7 @@ def open_csv(path: object, *, encoding: str | None = None) -> CsvTable:
         column, an empty, repeated or unknown column name, a solute given twice (``Na`` and
         ``Na+``), or no data rows.
     """
-    p = _path(path, "BRINE")
+    p = file_argument(path, "BRINE")
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -400,7 +274,7 @@ def open_csv(path: object, *, encoding: str | None = None) -> CsvTable:
     try:
         with p.open("rb") as fh:
             head = fh.read(65536)
-            codec = encoding if encoding is not None else _encoding_of(head[:4])
+            codec = encoding if encoding is not None else encoding_of(head[:4])
             lines = _check_whole_file(fh, head, codec, str(p), named=encoding is not None)
     except OSError as exc:
         raise InputError("BRINE", str(p), f"a readable CSV file ({exc.strerror})") from None
@@ -449,7 +323,7 @@ def _check_whole_file(fh: IO[bytes], head: bytes, codec: str, name: str, *, name
         except UnicodeDecodeError as exc:
             if named or codec != "utf-8":
                 raise InputError("BRINE", name, f"valid {codec} text ({exc.reason})") from None
-            raise _refuse_undecodable(chunk, exc, "BRINE", name, lines) from None
+            raise undecodable_error(chunk, exc, "BRINE", name, lines) from None
         if first:
             bad = sum(1 for ch in text[:4096] if ord(ch) < 0x20 and ch not in "\t\n\r\f")
             if bad >= 8 and bad > 0.02 * max(len(text[:4096]), 1):

@@ -261,6 +261,11 @@ class Scenario(_Strict):
         for n in names:
             if names.count(n) > 1:
                 raise InputError("units.name", n, "unique unit names")
+        for st in self.streams:
+            if st.source == "brine" and st.to is None:
+                raise InputError(
+                    f"streams.{st.name}.to", None, "a unit inlet for the pumped brine ('unit.port')"
+                )
         kinds = unit_types()
         ports = {u.name: kinds[u.kind].ports(u) for u in self.units}
         piles = {p.name: p for p in self.stockpiles}
@@ -451,7 +456,7 @@ def load_scenario(spec: str | Path) -> Scenario:
 
 def check_references(scenario: Scenario) -> None:
     """What :meth:`Scenario.check_structure` does not cover, before anything is solved: one
-    name per stream, an inlet for the pumped brine, and a baseline that exists.
+    name per stream and a baseline that exists.
 
     Raises
     ------
@@ -462,10 +467,6 @@ def check_references(scenario: Scenario) -> None:
     for st in scenario.streams:
         if names.count(st.name) > 1:
             raise InputError(f"streams.{st.name}", st.name, "a distinct name for each stream")
-        if st.source == "brine" and st.to is None:
-            raise InputError(
-                f"streams.{st.name}.to", None, "a unit inlet for the pumped brine ('unit.port')"
-            )
     if scenario.baseline is not None and scenario.baseline != scenario.name:
         base = scenario.baseline
         if base not in builtin_scenarios() and not Path(base).is_file():

@@ -53,7 +53,7 @@ def _files(tmp: Path) -> dict[str, str]:
         "both.toml": POTASH.replace('catalogue = "qarhan"', 'catalogue = "qarhan"\nunit = "g/L"'),
         "site.toml": POTASH.replace('site = "qarhan"\n\n', 'site = "atlantis"\n\n', 1),
         "named.toml": POTASH.replace('name = "qarhan-potash"', 'name = "../../x"', 1),
-        "nowhere.toml": POTASH.replace('to = "ponds.brine"', 'fate = "waste"', 1),
+        "nowhere.toml": POTASH.replace('to = "pumping.in"', 'fate = "waste"', 1),
         "control.toml": POTASH.replace('name = "KCl"', 'name = "K\\u001eCl"', 1),
         "control.csv": "name,Na,Cl,unit\nW\x1e1,1,0.1,mol/kgw\n",
         "dupstage.toml": POTASH.replace(

@@ -23,6 +23,7 @@ from brineworks.chemistry.ions import ION_KEYS, ion, normalise_ion
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.data import read_rows
 from brineworks.errors import BrineworksError, ChargeBalanceError, ChemistryError, InputError
+from brineworks.textfiles import read_text
 
 if TYPE_CHECKING:
     from brineworks.chemistry.results import Speciation
@@ -467,8 +468,6 @@ class Brine:
 
         ``temperature_c`` [°C] is used when the file gives none.
         """
-        from brineworks.io import read_text
-
         p = Path(path) if isinstance(path, str | Path) else path
         text = read_text(p, "brine file")
         assert isinstance(p, Path)

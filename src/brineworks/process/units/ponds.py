@@ -41,8 +41,8 @@ class PondTrainOptions(UnitOptions):
     def _stages(cls, v: list[tuple[str, str]]) -> list[tuple[str, str]]:
         names = [n for n, _ in v]
         for n in names:
-            if not n or names.count(n) > 1:
-                raise ValueError(f"pond names non-empty and unique, got {names}")
+            if not n.strip() or names.count(n) > 1:
+                raise ValueError(f"a distinct name for each pond, got {names}")
         for _, until in v:
             try:
                 parse_stop(until)

@@ -22,6 +22,7 @@ from brineworks.constants import BRINE_ELEMENTS
 from brineworks.errors import ChemistryError, InputError
 
 __all__ = [
+    "CHARGE",
     "Parcel",
     "Reaction",
     "ZoneState",
@@ -45,6 +46,10 @@ _CHECK_WATER = 1e-3
 
 M_WATER = 0.018015
 """Molar mass of water. [kg/mol]"""
+
+CHARGE = {"Li": 1, "Na": 1, "K": 1, "Mg": 2, "Ca": 2, "Sr": 2, "Cl": -1, "Br": -1, "S": -2}
+"""Nominal charge each element carries in a brine (S as sulfate; B and C left out: boron is
+neutral and carbon splits between carbonate and bicarbonate)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,27 @@ class Parcel:
         for p in parcels:
             out = out.plus(p)
         return out
+
+    def nominal_charge(self) -> float:
+        """Cation minus anion equivalents (B and C left out). [eq]"""
+        return sum(CHARGE.get(el, 0) * n for el, n in self.solutes.items())
+
+    def neutralised(self, target: float = 0.0) -> Parcel:
+        """The parcel with its Cl set so that its nominal charge is ``target`` [eq] (0:
+        neutral; B and C aside).
+
+        Raises
+        ------
+        InputError
+            If that would need negative chloride.
+        """
+        excess = self.nominal_charge() - target
+        if excess == 0.0:
+            return self
+        cl = self.solutes.get("Cl", 0.0) + excess
+        if cl < 0:
+            raise InputError("parcel Cl", cl, "a parcel that chloride can neutralise")
+        return Parcel(self.water, {**self.solutes, "Cl": cl})
 
     def brine(self, temperature: float, name: str = "brine") -> Brine:
         """The parcel as a brine at ``temperature``. [K]

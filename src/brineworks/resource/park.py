@@ -128,6 +128,11 @@ class ScenarioPark:
         from brineworks.scenario import BrineSpec
         from brineworks.simulate import simulate
 
+        if abs(brine.charge_balance().percent) > 1e-9:
+            # Returned acid or base leaves the lake brine a trace off neutral; the park's
+            # feed must be neutral, so its Cl absorbs it (the lake's books are not touched).
+            log.debug("park feed balanced on Cl: %s", brine.charge_balance())
+            brine = brine.balanced("Cl")
         spec = BrineSpec(
             unit="mol/kgw",
             composition=dict(brine.molality),
@@ -158,7 +163,8 @@ def _key_element(component: str, received: Parcel) -> str | None:
         formula = component_formula(component)
     except InputError:
         return None
-    found = [el for el in formula if received.solutes.get(el, 0.0) > 0]
+    # Carbon is left out: it comes with reagents (soda ash), not with the brine.
+    found = [el for el in formula if el != "C" and received.solutes.get(el, 0.0) > 0]
     return min(found, key=lambda el: received.solutes[el]) if found else None
 
 
@@ -166,7 +172,8 @@ def scale_park_year(solved: ParkYear, fed: Parcel) -> ParkYear:
     """The park's year for the brine ``fed``, from the last solve: each returned element is
     the same fraction of the same element fed (an element the feed lacked keeps its amount),
     returned water the same fraction of the water fed, and each product component the same
-    ratio to the element it is made from.
+    ratio to the element it is made from. Each returned parcel's Cl is then set so that its
+    nominal charge excess (acid or base) is the solved one's in proportion to its water.
 
     Returns
     -------
@@ -185,7 +192,10 @@ def scale_park_year(solved: ParkYear, fed: Parcel) -> ParkYear:
         for el, n in p.solutes.items():
             r = ratio(el)
             solutes[el] = n * r if r is not None else n
-        returns[name] = Parcel(p.water * water_ratio, solutes)
+        # Ratios differ per element: the scaled parcel's Cl is set to keep its charge excess
+        # (its acid or base) in proportion to its water, as in the solved parcel.
+        target = p.nominal_charge() * water_ratio
+        returns[name] = Parcel(p.water * water_ratio, solutes).neutralised(target)
     products: dict[str, dict[str, float]] = {}
     for name, comps in solved.products.items():
         products[name] = {}

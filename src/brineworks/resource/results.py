@@ -44,6 +44,8 @@ class ZoneYear:
         Mass of each solid phase in the bed and the ore. [t]
     converted_t
         Element dissolved from the ore by the conversion in the year (negative: deposited). [t]
+    density_kg_m3
+        Density of the brine. [kg/m³]
     """
 
     year: int
@@ -58,6 +60,13 @@ class ZoneYear:
     level_m: float = 0.0
     solids_t: Mapping[str, float] = field(default_factory=dict)
     converted_t: Mapping[str, float] = field(default_factory=dict)
+    density_kg_m3: float = 0.0
+
+    def kcl_wt_percent(self) -> float:
+        """KCl grade of the brine, as potash deposits are graded. [wt%]"""
+        if self.density_kg_m3 <= 0:
+            return float("nan")
+        return 100.0 * self.grade_g_per_l.get("K", 0.0) * 74.551 / 39.098 / self.density_kg_m3
 
     def to_dict(self) -> dict[str, Any]:
         """The row of ``reservoir.json`` (the issue's keys only)."""

@@ -126,7 +126,7 @@ def simulate_reservoir(
     years: int,
     backend: ThermoBackend,
     park: Park | None = None,
-    pumping_m3_per_yr: float | None = None,
+    pumping_m3_per_yr: float | Mapping[int, float] | None = None,
     returns: bool = True,
     conversion: bool = True,
     every: int = 1,
@@ -145,7 +145,8 @@ def simulate_reservoir(
     park
         The park fed with the pumped brine (none: the brine just leaves).
     pumping_m3_per_yr
-        Brine pumped each year, overriding ``spec.pumping_m3_per_yr``. [m³/yr]
+        Brine pumped each year, overriding ``spec.pumping_m3_per_yr``; or a schedule, calendar
+        year → pumping, with every year of the run. [m³/yr]
     returns
         Send the park's returned streams back to the zones ``spec.returns`` names (else they
         leave the lake).
@@ -153,7 +154,8 @@ def simulate_reservoir(
         Run the solid–liquid conversion (else its streams mix unreacted and no dilution water
         is added).
     every
-        Solve the park every ``every`` years; scale the last solve in between.
+        Solve the park in the first year and in every year that is a multiple of ``every``
+        (years 1, K, 2K, …); scale the last solve in between.
     progress
         Called with a line of text as the run goes.
 
@@ -170,9 +172,8 @@ def simulate_reservoir(
         raise InputError("years", years, "a number of years ≥ 0")
     if every < 1:
         raise InputError("every", every, "a number of years ≥ 1")
-    pumping = pumping_m3_per_yr if pumping_m3_per_yr is not None else spec.pumping_m3_per_yr
-    if pumping is None or pumping < 0:
-        raise InputError("reservoir.pumping_m3_per_yr", pumping, "a pumping rate ≥ 0 m³/yr")
+    given = pumping_m3_per_yr if pumping_m3_per_yr is not None else spec.pumping_m3_per_yr
+    schedule = _schedule(given, spec.start_year, years)
     the_park: Park = park if park is not None else NoPark()
     started = time.perf_counter()
     t = spec.temperature_c + KELVIN_OFFSET
@@ -215,6 +216,7 @@ def simulate_reservoir(
             returned_m3=flows.get("returned", 0.0), recharge_m3=flows.get("recharge", 0.0),
             level_m=(vol - volume0[s.name]) / (z.area_km2 * 1e6 * z.specific_yield),
             solids_t=solids_t, converted_t={el: v * w[el] / 1e6 for el, v in converted.items()},
+            density_kg_m3=s.density,
         )  # fmt: skip
 
     rows = [row(spec.start_year, s, {}, {}) for s in states.values()]
@@ -223,6 +225,7 @@ def simulate_reservoir(
     for i in range(1, years + 1):
         year = spec.start_year + i
         # --- pumping and the park
+        pumping = schedule[year]
         pumped_by_zone = {zn: share * pumping for zn, share in spec.pumped.items()}
         fed_parts = []
         for zn, v in pumped_by_zone.items():
@@ -234,7 +237,7 @@ def simulate_reservoir(
         grade: dict[str, float] = {}
         if fed.water > 0 and pumping > 0:
             grade = {el: amount * w[el] / 1000.0 / pumping for el, amount in fed.solutes.items()}
-            if basis is None or (i - 1) % every == 0:
+            if basis is None or i % every == 0:
                 say(f"year {year}: solving the park")
                 basis = the_park.solve(fed.brine(t, "pumped brine"), pumping)
                 park_year = basis
@@ -312,11 +315,37 @@ def simulate_reservoir(
     solves = sum(1 for r in records if r.solved and r.products_t) if park is not None else 0
     options: dict[str, Any] = {
         "years": years, "every": every, "returns": returns, "conversion": conversion,
-        "pumping_m3_per_yr": pumping, "park_solves": solves,
+        "pumping_m3_per_yr": schedule, "park_solves": solves,
         "seconds": time.perf_counter() - started, "backend": backend.name,
     }  # fmt: skip
     return ReservoirResult(tuple(spec.describe()), tuple(rows), tuple(records), depletion,
                            balance, options)  # fmt: skip
+
+
+def _schedule(
+    given: float | Mapping[int, float] | None, start: int, years: int
+) -> dict[int, float]:
+    """Calendar year → pumping [m³/yr] for every year of the run.
+
+    Raises
+    ------
+    InputError
+        If no pumping is given, one is negative, or a year of the run is missing.
+    """
+    if given is None:
+        raise InputError("reservoir.pumping_m3_per_yr", None, "a pumping rate ≥ 0 m³/yr")
+    if isinstance(given, Mapping):
+        out = {}
+        for y in range(start + 1, start + years + 1):
+            if y not in given:
+                raise InputError("pumping schedule", y, "a pumping for every year of the run")
+            out[y] = float(given[y])
+    else:
+        out = {y: float(given) for y in range(start + 1, start + years + 1)}
+    for y, v in out.items():
+        if not v >= 0:
+            raise InputError(f"pumping in {y}", v, "a pumping rate ≥ 0 m³/yr")
+    return out
 
 
 def _volume(parcel: Parcel, temperature: float, backend: ThermoBackend) -> float:

@@ -74,7 +74,8 @@ class ZoneSpec(_Composition):
 
 class InflowSpec(_Composition):
     """Water or brine entering a zone every year: a fixed volume plus, optionally, a volume
-    induced by the zone's drawdown (lateral inflow towards a pumped cone)."""
+    induced by the zone's drawdown (lateral inflow towards a pumped cone). Without a
+    composition it is pure water."""
 
     name: str
     zone: str
@@ -108,7 +109,7 @@ class ReservoirSpec(_Strict):
     temperature_c: float = 25.0
     start_year: int = 0
     pumped: dict[str, float]
-    pumping_m3_per_yr: float | None = Field(default=None, gt=0)
+    pumping_m3_per_yr: float | None = Field(default=None, ge=0)
     zones: list[ZoneSpec]
     inflows: list[InflowSpec] = Field(default_factory=list)
     returns: list[ReturnSpec] = Field(default_factory=list)
@@ -155,7 +156,7 @@ class ReservoirSpec(_Strict):
         for f in self.inflows:
             if f.zone not in names:
                 raise InputError(f"reservoir.inflows.{f.name}.zone", f.zone, f"one of: {known}")
-            f._check_composition(f"reservoir.inflows.{f.name}", required=True)
+            f._check_composition(f"reservoir.inflows.{f.name}", required=False)
         streams = [r.stream for r in self.returns]
         for r in self.returns:
             if r.zone not in names:

@@ -53,3 +53,20 @@ def toy_spec(**over: Any) -> ReservoirSpec:
 @pytest.fixture
 def toy_park(backend: ThermoBackend) -> ToyPark:
     return ToyPark(backend)
+
+
+class CurvedPark(ToyPark):
+    """The toy park with a K recovery that rises with the brine's Mg/K (as the pond train's
+    does): its transfer ratios change with the brine, so scaling between solves has an
+    error."""
+
+    def solve(self, brine: Brine, volume_m3: float) -> ParkYear:
+        base = super().solve(brine, volume_m3)
+        s = base.received.solutes
+        recovery = min(0.95, 0.3 + 0.08 * s.get("Mg", 0.0) / s["K"])
+        old = dict(base.returns["old brine"].solutes)
+        old["K"] = (1.0 - recovery) * s["K"]
+        old["Cl"] = 0.0
+        returned = Parcel(base.returns["old brine"].water, old).neutralised()
+        kcl_t = recovery * s["K"] * 74.551e-6
+        return ParkYear(base.received, {"old brine": returned}, {"KCl": {"KCl": kcl_t}})

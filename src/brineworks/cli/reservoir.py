@@ -10,13 +10,14 @@ from rich.table import Table
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.cli._common import app, out, user_errors
+from brineworks.errors import InputError
 
 
 @app.command()
 @user_errors
 def reservoir(
     scenario: Annotated[
-        str, typer.Argument(help="Built-in scenario or scenario TOML file with a [reservoir].")
+        str, typer.Argument(help="Built-in scenario or scenario TOML file with a reservoir table.")
     ],
     years: Annotated[int, typer.Option("--years", help="Years to run.")] = 30,
     out_dir: Annotated[
@@ -34,6 +35,12 @@ def reservoir(
         int,
         typer.Option("--every", help="Solve the park every K years (scaled in between)."),
     ] = 1,
+    interpolation: Annotated[
+        str,
+        typer.Option(
+            "--interpolation", help="Between solves: linear (blend the solves around) or hold."
+        ),
+    ] = "linear",
     backend_name: Annotated[
         str | None,
         typer.Option("--backend", help="Chemistry backend, overriding the scenario's."),
@@ -44,6 +51,8 @@ def reservoir(
     from brineworks.resource import run_scenario, write_reservoir_outputs
     from brineworks.scenario import load_scenario
 
+    if interpolation not in ("linear", "hold"):
+        raise InputError("--interpolation", interpolation, "linear or hold")
     sc = load_scenario(scenario)
     backend = get_backend(backend_name or sc.backend)
     target = out_dir if out_dir is not None else Path("brineworks-out") / f"{sc.name}-reservoir"
@@ -51,6 +60,7 @@ def reservoir(
         result = run_scenario(
             sc, years=years, backend=backend, returns=not no_return,
             conversion=not no_conversion, every=every,
+            interpolation="hold" if interpolation == "hold" else "linear",
             progress=lambda msg: status.update(msg),
         )  # fmt: skip
     paths = write_reservoir_outputs(result, target)

@@ -23,7 +23,15 @@ from brineworks.resource.model import M_WATER, Parcel, hydration_water
 if TYPE_CHECKING:
     from brineworks.scenario import Scenario
 
-__all__ = ["NoPark", "Park", "ParkYear", "ScenarioPark", "scale_park_year", "stream_parcel"]
+__all__ = [
+    "NoPark",
+    "Park",
+    "ParkYear",
+    "ScenarioPark",
+    "interpolate_park_year",
+    "scale_park_year",
+    "stream_parcel",
+]
 
 log = logging.getLogger(__name__)
 
@@ -203,4 +211,33 @@ def scale_park_year(solved: ParkYear, fed: Parcel) -> ParkYear:
             key = _key_element(comp, solved.received)
             factor = ratio(key) if key is not None else None
             products[name][comp] = t * (factor if factor is not None else water_ratio)
+    return ParkYear(fed, returns, products, solved=False)
+
+
+def interpolate_park_year(
+    before: ParkYear, after: ParkYear, weight: float, fed: Parcel
+) -> ParkYear:
+    """The park's year for the brine ``fed`` between two solves: the two solves scaled to
+    ``fed`` (:func:`scale_park_year`) and blended, ``weight`` of the way from ``before`` to
+    ``after`` (linear interpolation of the transfer ratios).
+
+    Raises
+    ------
+    InputError
+        If ``weight`` is outside [0, 1].
+    """
+    if not 0.0 <= weight <= 1.0:
+        raise InputError("weight", weight, "a number from 0 to 1")
+    a, b = scale_park_year(before, fed), scale_park_year(after, fed)
+    returns = {}
+    for name in {*a.returns, *b.returns}:
+        pa = a.returns.get(name, Parcel()).scaled(1.0 - weight)
+        pb = b.returns.get(name, Parcel()).scaled(weight)
+        returns[name] = pa.plus(pb)
+    products: dict[str, dict[str, float]] = {}
+    for name in {*a.products, *b.products}:
+        ca, cb = a.products.get(name, {}), b.products.get(name, {})
+        products[name] = {
+            c: (1.0 - weight) * ca.get(c, 0.0) + weight * cb.get(c, 0.0) for c in {*ca, *cb}
+        }
     return ParkYear(fed, returns, products, solved=False)

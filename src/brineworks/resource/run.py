@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
@@ -30,7 +31,14 @@ from brineworks.resource.model import (
     react,
     step_zone,
 )
-from brineworks.resource.park import NoPark, Park, ParkYear, ScenarioPark, scale_park_year
+from brineworks.resource.park import (
+    NoPark,
+    Park,
+    ParkYear,
+    ScenarioPark,
+    interpolate_park_year,
+    scale_park_year,
+)
 from brineworks.resource.results import ElementBalance, ParkRecord, ReservoirResult, ZoneYear
 from brineworks.resource.spec import ReservoirSpec, _Composition
 
@@ -39,6 +47,43 @@ __all__ = ["initial_states", "run_scenario", "simulate_reservoir"]
 log = logging.getLogger(__name__)
 
 _WATER = "H2O"
+
+
+@dataclass(frozen=True)
+class _ParkFor:
+    """The park's year for a brine: ``exact`` as solved; else the solve ``before`` scaled to
+    the brine, blended ``weight`` of the way to the solve ``after``; none without a solve.
+    ``solved`` marks the year as one the park was solved for."""
+
+    before: ParkYear | None
+    after: ParkYear | None = None
+    weight: float = 0.0
+    solved: bool = False
+    exact: ParkYear | None = None
+
+    def __call__(self, fed: Parcel) -> ParkYear | None:
+        if self.exact is not None:
+            return self.exact
+        if self.before is None:
+            return None
+        if self.after is None or self.weight == 0.0:
+            year = scale_park_year(self.before, fed)
+        else:
+            year = interpolate_park_year(self.before, self.after, self.weight, fed)
+        if self.solved:
+            return ParkYear(year.received, year.returns, year.products, solved=True)
+        return year
+
+
+@dataclass
+class _Year:
+    """What one year of the lake produced: the park's record, the zones' rows, and the flows
+    in and out (elements in mol, water in kg)."""
+
+    record: ParkRecord
+    rows: list[ZoneYear]
+    inflow: dict[str, float]
+    outflow: dict[str, float]
 
 
 def _brine(c: _Composition, temperature_c: float, backend: ThermoBackend, name: str) -> Brine:
@@ -130,6 +175,7 @@ def simulate_reservoir(
     returns: bool = True,
     conversion: bool = True,
     every: int = 1,
+    interpolation: Literal["linear", "hold"] = "linear",
     progress: Callable[[str], None] | None = None,
 ) -> ReservoirResult:
     """Run the lake for ``years`` years.
@@ -155,7 +201,11 @@ def simulate_reservoir(
         is added).
     every
         Solve the park in the first year and in every year that is a multiple of ``every``
-        (years 1, K, 2K, …); scale the last solve in between.
+        (years 1, K, 2K, …).
+    interpolation
+        Between two solves: ``"linear"`` blends the transfer ratios of the solves before and
+        after (the brine of the next solve is first reached holding the ratios of the one
+        before: predictor, then corrector); ``"hold"`` keeps the ratios of the solve before.
     progress
         Called with a line of text as the run goes.
 
@@ -221,55 +271,63 @@ def simulate_reservoir(
 
     rows = [row(spec.start_year, s, {}, {}) for s in states.values()]
     records: list[ParkRecord] = []
-    basis: ParkYear | None = None
-    for i in range(1, years + 1):
-        year = spec.start_year + i
-        # --- pumping and the park
+
+    def feed(current: Mapping[str, ZoneState], year: int) -> tuple[Parcel, dict[str, float]]:
+        """The brine pumped in ``year`` from the zones as they are, and each zone's share."""
         pumping = schedule[year]
-        pumped_by_zone = {zn: share * pumping for zn, share in spec.pumped.items()}
-        fed_parts = []
-        for zn, v in pumped_by_zone.items():
-            vol = states[zn].volume(t)
+        by_zone = {zn: share * pumping for zn, share in spec.pumped.items()}
+        parts = []
+        for zn, v in by_zone.items():
+            vol = current[zn].volume(t)
             if v >= vol:
                 raise InputError(f"pumping from {zn} in {year}", v, f"less than its {vol:.4g} m³")
-            fed_parts.append(states[zn].liquid.scaled(v / vol) if v > 0 else Parcel())
-        fed = Parcel.total(fed_parts)
-        grade: dict[str, float] = {}
-        if fed.water > 0 and pumping > 0:
-            grade = {el: amount * w[el] / 1000.0 / pumping for el, amount in fed.solutes.items()}
-            if basis is None or i % every == 0:
-                say(f"year {year}: solving the park")
-                basis = the_park.solve(fed.brine(t, "pumped brine"), pumping)
-                park_year = basis
-            else:
-                park_year = scale_park_year(basis, fed)
-        else:
+            parts.append(current[zn].liquid.scaled(v / vol) if v > 0 else Parcel())
+        return Parcel.total(parts), by_zone
+
+    def solve(current: Mapping[str, ZoneState], year: int) -> ParkYear | None:
+        fed, _ = feed(current, year)
+        if fed.water <= 0 or schedule[year] <= 0:
+            return None
+        say(f"year {year}: solving the park")
+        return the_park.solve(fed.brine(t, "pumped brine"), schedule[year])
+
+    def advance(
+        current: dict[str, ZoneState], year: int, park_for: Callable[[Parcel], ParkYear | None]
+    ) -> tuple[dict[str, ZoneState], _Year]:
+        """One year of every zone, with the park's year for the brine fed."""
+        fed, pumped_by_zone = feed(current, year)
+        pumping = schedule[year]
+        park_year = park_for(fed) if fed.water > 0 and pumping > 0 else None
+        if park_year is None:
             park_year = ParkYear(Parcel(), {}, {})
-        records.append(ParkRecord(year, park_year.solved, pumping, grade,
-                                  {k: dict(v) for k, v in park_year.products.items()}))  # fmt: skip
-        # --- what each zone receives
+        grade = (
+            {el: amount * w[el] / 1000.0 / pumping for el, amount in fed.solutes.items()}
+            if fed.water > 0 and pumping > 0
+            else {}
+        )
+        record = ParkRecord(year, park_year.solved, pumping, grade,
+                            {k: dict(v) for k, v in park_year.products.items()})  # fmt: skip
         added: dict[str, list[Parcel]] = {zn: [] for zn in zones}
         solvent: dict[str, list[Parcel]] = {zn: [] for zn in zones}
         returned_m3 = dict.fromkeys(zones, 0.0)
         recharge_m3 = dict.fromkeys(zones, 0.0)
-        if returns and park_year.returns is not None and spec.returns:
+        if returns and spec.returns:
             for r in spec.returns:
                 if r.stream not in park_year.returns:
-                    if isinstance(the_park, NoPark):
+                    if isinstance(the_park, NoPark) or not park_year.returns:
                         continue
                     raise InputError(
                         "reservoir.returns.stream", r.stream,
-                        "a stream the park returns: " + (", ".join(park_year.returns) or "none"),
+                        "a stream the park returns: " + ", ".join(park_year.returns),
                     )  # fmt: skip
                 parcel = park_year.returns[r.stream]
                 into = solvent if (r.conversion and conv is not None) else added
                 into[r.zone].append(parcel)
                 returned_m3[r.zone] += _volume(parcel, t, backend)
         for f in spec.inflows:
-            s = states[f.zone]
             z = zones[f.zone]
             storage = z.area_km2 * 1e6 * z.specific_yield
-            drawdown = max(0.0, -(s.volume(t) - volume0[f.zone]) / storage)
+            drawdown = max(0.0, -(current[f.zone].volume(t) - volume0[f.zone]) / storage)
             v = f.m3_per_yr + f.m3_per_yr_per_m * drawdown
             if v > 0:
                 added[f.zone].append(inflow_unit[f.name].scaled(v))
@@ -277,30 +335,76 @@ def simulate_reservoir(
         if conv is not None and not dilution.empty:
             solvent[conv.zone].append(dilution)
             recharge_m3[conv.zone] += conv.water_m3_per_yr
-        # --- each zone's year
+        new_states = dict(current)
+        out = _Year(record, [], {}, {})
         for zn, z in zones.items():
             a = Parcel.total(added[zn])
             sv = Parcel.total(solvent[zn])
             new, flows = step_zone(
-                states[zn], pumped_m3=pumped_by_zone.get(zn, 0.0), added=a, solvent=sv,
+                current[zn], pumped_m3=pumped_by_zone.get(zn, 0.0), added=a, solvent=sv,
                 contact=conv.contact if (conv is not None and conv.zone == zn) else 0.0,
                 evaporation_kg=z.evaporation_m_per_yr * z.area_km2 * 1e6 * 1000.0,
                 bed_phases=spec.bed_phases, backend=backend, temperature=t,
             )  # fmt: skip
-            _add_to(inflow_total, a)
-            _add_to(inflow_total, sv)
-            _add_to(outflow_total, flows.pumped)
-            outflow_total[_WATER] = outflow_total.get(_WATER, 0.0) + flows.evaporated
+            _add_to(out.inflow, a)
+            _add_to(out.inflow, sv)
+            _add_to(out.outflow, flows.pumped)
+            out.outflow[_WATER] = out.outflow.get(_WATER, 0.0) + flows.evaporated
             converted: dict[str, float] = {}
             for phase, d in flows.conversion_change.items():
                 if phase == "Halite":
                     continue
                 for el, c in phase_solutes(backend.phase_formula(phase), phase).items():
                     converted[el] = converted.get(el, 0.0) - d * c
-            states[zn] = new
-            rows.append(row(year, new, {"pumped": pumped_by_zone.get(zn, 0.0),
-                                        "returned": returned_m3[zn], "recharge": recharge_m3[zn]},
-                            converted))  # fmt: skip
+            new_states[zn] = new
+            out.rows.append(row(year, new, {"pumped": pumped_by_zone.get(zn, 0.0),
+                                            "returned": returned_m3[zn],
+                                            "recharge": recharge_m3[zn]}, converted))  # fmt: skip
+        return new_states, out
+
+    def keep(year_out: _Year) -> None:
+        records.append(year_out.record)
+        rows.extend(year_out.rows)
+        for k, v in year_out.inflow.items():
+            inflow_total[k] = inflow_total.get(k, 0.0) + v
+        for k, v in year_out.outflow.items():
+            outflow_total[k] = outflow_total.get(k, 0.0) + v
+
+    start = spec.start_year
+    solve_years = sorted({1, *range(every, years + 1, every)}) if years >= 1 else []
+    basis: ParkYear | None = None
+    done = 0  # years run so far
+    for solve_at in solve_years:
+        between = range(done + 1, solve_at)  # years scaled from the solves around them
+        if basis is not None and between and interpolation == "linear":
+            # predictor: hold the solve before to reach the brine of the next solve
+            ahead = states
+            for i in between:
+                ahead, _ = advance(ahead, start + i, _ParkFor(basis))
+            after = solve(ahead, start + solve_at)
+            # corrector: the transfer ratios interpolated between the two solves
+            for i in between:
+                weight = (i - done) / (solve_at - done)
+                states, year_out = advance(states, start + i, _ParkFor(basis, after, weight))
+                keep(year_out)
+            # the solve year: the new solve, scaled to the corrected brine
+            states, year_out = advance(
+                states, start + solve_at, _ParkFor(after, solved=True) if after else _ParkFor(None)
+            )
+            keep(year_out)
+            basis = after if after is not None else basis
+        else:
+            for i in between:
+                states, year_out = advance(states, start + i, _ParkFor(basis))
+                keep(year_out)
+            solved_now = solve(states, start + solve_at)
+            states, year_out = advance(states, start + solve_at, _ParkFor(None, exact=solved_now))
+            keep(year_out)
+            basis = solved_now if solved_now is not None else basis
+        done = solve_at
+    for i in range(done + 1, years + 1):  # years after the last solve: held
+        states, year_out = advance(states, start + i, _ParkFor(basis))
+        keep(year_out)
     final_total: dict[str, float] = {}
     for s in states.values():
         for el, n in _inventory(s, backend).items():
@@ -314,7 +418,8 @@ def simulate_reservoir(
     depletion = _depletion(spec, rows, records)
     solves = sum(1 for r in records if r.solved and r.products_t) if park is not None else 0
     options: dict[str, Any] = {
-        "years": years, "every": every, "returns": returns, "conversion": conversion,
+        "years": years, "every": every, "interpolation": interpolation, "returns": returns,
+        "conversion": conversion,
         "pumping_m3_per_yr": schedule, "park_solves": solves,
         "seconds": time.perf_counter() - started, "backend": backend.name,
     }  # fmt: skip
@@ -387,6 +492,7 @@ def run_scenario(
     returns: bool = True,
     conversion: bool = True,
     every: int = 1,
+    interpolation: Literal["linear", "hold"] = "linear",
     progress: Callable[[str], None] | None = None,
 ) -> ReservoirResult:
     """Run a scenario's ``[reservoir]`` with its park, pumping the scenario's brine flow (or
@@ -410,5 +516,6 @@ def run_scenario(
     park = ScenarioPark(scenario, backend, progress=progress)
     return simulate_reservoir(
         spec, years=years, backend=backend, park=park, pumping_m3_per_yr=pumping,
-        returns=returns, conversion=conversion, every=every, progress=progress,
+        returns=returns, conversion=conversion, every=every, interpolation=interpolation,
+        progress=progress,
     )  # fmt: skip

@@ -14,8 +14,9 @@ from brineworks.resource.model import parcel_of_volume
 
 class ToyPark:
     """A cheap park that is a real function of the brine it is fed: ponds take 60 % of the
-    water and 95 % of the Na out as halite, the plant makes KCl from 70 % of the K, and the
-    rest leaves as an MgCl2-rich old brine (all the Mg, Li, B and sulfate; its Cl balances it)."""
+    water (less where the old brine would pass bischofite saturation) and 95 % of the Na out
+    as halite, the plant makes KCl from 70 % of the K, and the rest leaves as an MgCl2-rich
+    old brine (all the Mg, Li, B and sulfate; its Cl balances it)."""
 
     def __init__(self, backend: ThermoBackend) -> None:
         self.backend = backend
@@ -29,7 +30,9 @@ class ToyPark:
         old["K"] = 0.3 * s.get("K", 0.0)
         old["Na"] = 0.05 * s.get("Na", 0.0)
         old["Cl"] = 0.0
-        returned = Parcel(0.4 * fed.water, old).neutralised()
+        # as much water as keeps the old brine below bischofite saturation (~5.8 mol/kg Mg)
+        water = max(0.4 * fed.water, old.get("Mg", 0.0) / 4.5)
+        returned = Parcel(water, old).neutralised()
         kcl_t = 0.7 * s.get("K", 0.0) * 74.551e-6
         return ParkYear(fed, {"old brine": returned}, {"KCl": {"KCl": kcl_t}})
 

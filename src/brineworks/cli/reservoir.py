@@ -78,9 +78,9 @@ def reservoir(
     out.print(grades)
     products = sorted({name for p in result.park for name in p.products_t})
     if products:
-        made = Table("product [t/yr]", *[str(p.year) for p in shown], title="products")
+        made = Table("product [kt/yr]", *[str(p.year) for p in shown], title="products")
         for name in products:
-            made.add_row(name, *[f"{p.product(name):.3g}" for p in shown])
+            made.add_row(name, *[f"{p.product(name) / 1000.0:.4g}" for p in shown])
         out.print(made)
     out.print("* the park scaled from its last solve", highlight=False)
     dep = ", ".join(

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from brineworks.chemistry.backend import ThermoBackend
-from brineworks.errors import InputError
-from brineworks.resource import simulate_reservoir, write_reservoir_outputs
+from brineworks.chemistry.brine import Brine
+from brineworks.errors import BrineworksError, InputError
+from brineworks.resource import ParkYear, simulate_reservoir, write_reservoir_outputs
 
 from .conftest import CurvedPark, ToyPark, toy_spec
 
@@ -139,3 +140,25 @@ def test_interpolating_between_solves_beats_holding_the_last_one(backend: Thermo
         errors[how] = max(abs(made[y] / true[y] - 1.0) for y in true)
     assert errors["hold"] > 1e-3
     assert errors["linear"] < 0.5 * errors["hold"]
+
+
+class _FailingPark(ToyPark):
+    """The toy park whose second solve fails as a unit balance check would."""
+
+    def solve(self, brine: Brine, volume_m3: float) -> ParkYear:
+        if self.solves == 1:
+            self.solves += 1
+            raise BrineworksError("unit 'ponds' does not conserve O")
+        return super().solve(brine, volume_m3)
+
+
+def test_a_failed_park_solve_raises_or_is_held_and_reported(backend: ThermoBackend) -> None:
+    spec = toy_spec()
+    with pytest.raises(BrineworksError, match="conserve O"):
+        simulate_reservoir(spec, years=4, backend=backend, park=_FailingPark(backend), every=2)
+    r = simulate_reservoir(spec, years=4, backend=backend, park=_FailingPark(backend), every=2,
+                           on_park_failure="hold")  # fmt: skip
+    assert r.options["park_failures"] == [{"year": 2, "error": "unit 'ponds' does not conserve O"}]
+    kcl = r.products("KCl", "KCl")
+    assert kcl[2] > 0
+    assert r.max_relative_imbalance() < 1e-9

@@ -41,6 +41,13 @@ def reservoir(
             "--interpolation", help="Between solves: linear (blend the solves around) or hold."
         ),
     ] = "linear",
+    on_park_failure: Annotated[
+        str,
+        typer.Option(
+            "--on-park-failure",
+            help="A failed park solve: raise, or hold the solve before (reported).",
+        ),
+    ] = "raise",
     backend_name: Annotated[
         str | None,
         typer.Option("--backend", help="Chemistry backend, overriding the scenario's."),
@@ -53,6 +60,8 @@ def reservoir(
 
     if interpolation not in ("linear", "hold"):
         raise InputError("--interpolation", interpolation, "linear or hold")
+    if on_park_failure not in ("raise", "hold"):
+        raise InputError("--on-park-failure", on_park_failure, "raise or hold")
     sc = load_scenario(scenario)
     backend = get_backend(backend_name or sc.backend)
     target = out_dir if out_dir is not None else Path("brineworks-out") / f"{sc.name}-reservoir"
@@ -61,6 +70,7 @@ def reservoir(
             sc, years=years, backend=backend, returns=not no_return,
             conversion=not no_conversion, every=every,
             interpolation="hold" if interpolation == "hold" else "linear",
+            on_park_failure="hold" if on_park_failure == "hold" else "raise",
             progress=lambda msg: status.update(msg),
         )  # fmt: skip
     paths = write_reservoir_outputs(result, target)
@@ -93,4 +103,7 @@ def reservoir(
         f"{opts['seconds']:.1f} s",
         highlight=False,
     )
+    for f in opts.get("park_failures", []):
+        out.print(f"park solve failed in {f['year']}, held from the solve before: {f['error']}",
+                  highlight=False, markup=False)  # fmt: skip
     out.print(f"written: {', '.join(str(p) for p in paths)}", highlight=False, markup=False)

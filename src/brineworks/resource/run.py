@@ -20,7 +20,7 @@ from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.ions import atomic_weights
 from brineworks.constants import KELVIN_OFFSET
-from brineworks.errors import InputError
+from brineworks.errors import BrineworksError, InputError
 from brineworks.resource.data import resource_brine
 from brineworks.resource.model import (
     M_WATER,
@@ -176,6 +176,7 @@ def simulate_reservoir(
     conversion: bool = True,
     every: int = 1,
     interpolation: Literal["linear", "hold"] = "linear",
+    on_park_failure: Literal["raise", "hold"] = "raise",
     progress: Callable[[str], None] | None = None,
 ) -> ReservoirResult:
     """Run the lake for ``years`` years.
@@ -206,6 +207,9 @@ def simulate_reservoir(
         Between two solves: ``"linear"`` blends the transfer ratios of the solves before and
         after (the brine of the next solve is first reached holding the ratios of the one
         before: predictor, then corrector); ``"hold"`` keeps the ratios of the solve before.
+    on_park_failure
+        A park solve that fails (after the first) raises (``"raise"``), or is recorded in
+        ``options["park_failures"]`` and its years held from the solve before (``"hold"``).
     progress
         Called with a line of text as the run goes.
 
@@ -284,12 +288,23 @@ def simulate_reservoir(
             parts.append(current[zn].liquid.scaled(v / vol) if v > 0 else Parcel())
         return Parcel.total(parts), by_zone
 
-    def solve(current: Mapping[str, ZoneState], year: int) -> ParkYear | None:
+    failures: list[dict[str, Any]] = []
+
+    def solve(current: Mapping[str, ZoneState], year: int) -> tuple[ParkYear | None, bool]:
+        """The park solved for the brine of ``year``, and whether the solve failed (and was
+        let go: ``on_park_failure = "hold"``)."""
         fed, _ = feed(current, year)
         if fed.water <= 0 or schedule[year] <= 0:
-            return None
+            return None, False
         say(f"year {year}: solving the park")
-        return the_park.solve(fed.brine(t, "pumped brine"), schedule[year])
+        try:
+            return the_park.solve(fed.brine(t, "pumped brine"), schedule[year]), False
+        except BrineworksError as exc:
+            if on_park_failure == "raise" or basis is None:
+                raise
+            log.warning("park solve failed in %s (%s): held from the solve before", year, exc)
+            failures.append({"year": year, "error": str(exc)})
+            return None, True
 
     def advance(
         current: dict[str, ZoneState], year: int, park_for: Callable[[Parcel], ParkYear | None]
@@ -381,24 +396,28 @@ def simulate_reservoir(
             ahead = states
             for i in between:
                 ahead, _ = advance(ahead, start + i, _ParkFor(basis))
-            after = solve(ahead, start + solve_at)
+            after, failed = solve(ahead, start + solve_at)
             # corrector: the transfer ratios interpolated between the two solves
             for i in between:
                 weight = (i - done) / (solve_at - done)
-                states, year_out = advance(states, start + i, _ParkFor(basis, after, weight))
+                how = _ParkFor(basis) if failed else _ParkFor(basis, after, weight)
+                states, year_out = advance(states, start + i, how)
                 keep(year_out)
             # the solve year: the new solve, scaled to the corrected brine
-            states, year_out = advance(
-                states, start + solve_at, _ParkFor(after, solved=True) if after else _ParkFor(None)
-            )
+            if failed:
+                how = _ParkFor(basis)
+            else:
+                how = _ParkFor(after, solved=True) if after else _ParkFor(None)
+            states, year_out = advance(states, start + solve_at, how)
             keep(year_out)
             basis = after if after is not None else basis
         else:
             for i in between:
                 states, year_out = advance(states, start + i, _ParkFor(basis))
                 keep(year_out)
-            solved_now = solve(states, start + solve_at)
-            states, year_out = advance(states, start + solve_at, _ParkFor(None, exact=solved_now))
+            solved_now, failed = solve(states, start + solve_at)
+            how = _ParkFor(basis) if failed else _ParkFor(None, exact=solved_now)
+            states, year_out = advance(states, start + solve_at, how)
             keep(year_out)
             basis = solved_now if solved_now is not None else basis
         done = solve_at
@@ -419,7 +438,7 @@ def simulate_reservoir(
     solves = sum(1 for r in records if r.solved and r.products_t) if park is not None else 0
     options: dict[str, Any] = {
         "years": years, "every": every, "interpolation": interpolation, "returns": returns,
-        "conversion": conversion,
+        "conversion": conversion, "park_failures": failures,
         "pumping_m3_per_yr": schedule, "park_solves": solves,
         "seconds": time.perf_counter() - started, "backend": backend.name,
     }  # fmt: skip
@@ -493,6 +512,7 @@ def run_scenario(
     conversion: bool = True,
     every: int = 1,
     interpolation: Literal["linear", "hold"] = "linear",
+    on_park_failure: Literal["raise", "hold"] = "raise",
     progress: Callable[[str], None] | None = None,
 ) -> ReservoirResult:
     """Run a scenario's ``[reservoir]`` with its park, pumping the scenario's brine flow (or
@@ -517,5 +537,5 @@ def run_scenario(
     return simulate_reservoir(
         spec, years=years, backend=backend, park=park, pumping_m3_per_yr=pumping,
         returns=returns, conversion=conversion, every=every, interpolation=interpolation,
-        progress=progress,
+        on_park_failure=on_park_failure, progress=progress,
     )  # fmt: skip

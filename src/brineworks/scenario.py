@@ -28,6 +28,7 @@ from brineworks.chemistry.backend import available_backends
 from brineworks.errors import InputError
 from brineworks.process.stream import known_component
 from brineworks.process.unit import UnitOptions, unit_types, validation_message
+from brineworks.resource.spec import ReservoirSpec
 
 __all__ = [
     "STOCKPILE",
@@ -204,6 +205,7 @@ class Scenario(_Strict):
     specs: list[DesignSpec] = Field(default_factory=list)
     stockpiles: list[StockpileSpec] = Field(default_factory=list)
     backend: str = "phreeqc"
+    reservoir: ReservoirSpec | None = None
     source_file: str = ""
 
     @field_validator("backend")

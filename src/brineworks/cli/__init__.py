@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from brineworks.cli import chemistry, economics, impact, park, plan  # noqa: F401  (register)
+from brineworks.cli import chemistry, economics, impact, park, plan, reservoir  # noqa: F401
 from brineworks.cli._common import (
     EXIT_INTERRUPTED,
     Terminated,

@@ -1,0 +1,43 @@
+"""Properties of the lake over 50 years, for random pumping, inflows, evaporation, returns and
+conversion (slow: 50 years of equilibria per example)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from brineworks.chemistry.backend import get_backend
+from brineworks.resource import simulate_reservoir
+
+from .conftest import ToyPark, toy_spec
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pumping=st.floats(0.0, 8.0e4),
+    inflow=st.floats(0.0, 3.0e4),
+    contact=st.floats(0.0, 1.0),
+    water=st.floats(0.0, 2.0e4),
+    evaporation=st.floats(0.0, 0.003),
+    returns=st.booleans(),
+    every=st.integers(1, 7),
+)
+def test_every_element_is_conserved_over_fifty_years(
+    pumping: float, inflow: float, contact: float, water: float, evaporation: float,
+    returns: bool, every: int,
+) -> None:  # fmt: skip
+    backend = get_backend("phreeqc")
+    spec = toy_spec(
+        inflows=[{"name": "river", "zone": "toy", "m3_per_yr": inflow,
+                  "catalogue": "golmud-river"}],
+        conversion={"zone": "toy", "contact": contact, "water_m3_per_yr": water},
+        returns=[{"stream": "old brine", "zone": "toy", "conversion": True}],
+    )  # fmt: skip
+    zone = spec.zones[0].model_copy(update={"evaporation_m_per_yr": evaporation})
+    spec = spec.model_copy(update={"zones": [zone]})
+    r = simulate_reservoir(spec, years=50, backend=backend, park=ToyPark(backend),
+                           pumping_m3_per_yr=pumping, returns=returns, every=every)  # fmt: skip
+    assert r.max_relative_imbalance() < 1e-9
+    assert len(r.rows) == 51

@@ -107,6 +107,7 @@ class Scenario(_Strict):
     specs: list[DesignSpec] = Field(default_factory=list)
     backend: str = "phreeqc"
     source_file: str = ""
+    lang: Literal["zh", "en"] | None = None
 
     @field_validator("backend")
     @classmethod

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -11,6 +12,10 @@ from rich.table import Table
 from brineworks.chemistry.backend import get_backend
 from brineworks.cli._common import JsonOpt, app, out, user_errors, write_json
 from brineworks.errors import InputError as BrineworksInputError
+from brineworks.report.summary import INDICATORS
+
+if TYPE_CHECKING:
+    from brineworks.report.i18n import Catalogue
 
 
 @app.command()
@@ -28,58 +33,86 @@ def run(
             "--backend", help="Chemistry backend, overriding the scenario's: phreeqc or native."
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the report, workbook and this summary: zh (简体中文) or en "
+            "(default: the scenario's 'lang', else $BRINEWORKS_LANG, else en).",
+        ),
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also write report.pdf (A4; needs Chromium).")
+    ] = False,
 ) -> None:
-    """Solve a scenario and write report.html, results.xlsx and results.json."""
+    """Solve a scenario and write report.html, results.xlsx and results.json (and report.pdf)."""
+    from brineworks.report.formatting import check_lang
+    from brineworks.report.i18n import catalogue
     from brineworks.report.outputs import write_outputs
     from brineworks.report.results import results_dict
     from brineworks.scenario import load_scenario
     from brineworks.simulate import simulate
 
+    if lang is not None:
+        check_lang(lang)  # a wrong language is an error before the solve
     sc = load_scenario(scenario)
     if backend_name is not None:
         get_backend(backend_name)  # an unknown name is a clear error here
         sc = sc.model_copy(update={"backend": backend_name})
+    code = check_lang(lang or sc.lang or os.environ.get("BRINEWORKS_LANG") or "en")
+    if pdf:
+        from brineworks.report.pdf import find_chromium
+
+        find_chromium()  # no browser: say so before the solve
     target = out_dir if out_dir is not None else Path("brineworks-out") / sc.name
     with out.status(f"solving {sc.name}") as status:
         result = simulate(sc, progress=lambda msg: status.update(msg))
     data = results_dict(result)
-    paths = write_outputs(result, target, data)
+    paths = write_outputs(result, target, data, lang=code, pdf=pdf)
+    _print_summary(data, catalogue(code))
+    out.print(catalogue(code)("report: {path}", path=paths[2]), highlight=False, markup=False)
+    if pdf:
+        out.print(catalogue(code)("PDF: {path}", path=paths[3]), highlight=False, markup=False)
+
+
+def _print_summary(data: dict[str, Any], cat: Catalogue) -> None:
+    """The run's summary on the terminal, in the catalogue's language and number formats."""
+    f = cat.fmt
     ind, energy = data["indicators"], data["energy"]
-    table = Table("product", "t/yr", title=f"{sc.name}: products")
+    table = Table(cat("product"), cat("output"),
+                  title=cat("{scenario}: products", scenario=data["scenario"]))  # fmt: skip
     for k, v in data["products_t_per_yr"].items():
-        table.add_row(k, f"{v:.4g}")
+        table.add_row(cat.name("product", k), f.mass(v))
     out.print(table)
     out.print(
-        "comprehensive utilisation "
-        f"{100 * ind['comprehensive_utilisation_by_mass']:.2f} % by mass; "
-        f"waste solids {ind['waste_solids_t_per_yr']:.4g} t/yr; fresh water "
-        f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr",
+        cat("comprehensive utilisation {mass} by mass, {value} by value; waste solids {waste}; "
+            "fresh water {water}", mass=f.percent(ind["comprehensive_utilisation_by_mass"], 2),
+            value=f.percent(ind["comprehensive_utilisation_by_value"], 2),
+            waste=f.mass(ind["waste_solids_t_per_yr"]),
+            water=f.volume(ind["fresh_water_m3_per_yr"])),
         highlight=False,
-    )
+    )  # fmt: skip
     if energy["electricity_mwh_per_yr"] > 0:
+        co2 = energy["indirect_co2_t_per_yr"]
+        co2_text = f.mass(co2) if co2 is not None else cat("unknown (no grid factor for this site)")
+        missing = ", ".join(energy["units_without_energy_data"]) or "-"
+        power = f.electricity(energy["electricity_mwh_per_yr"])
         out.print(
-            f"electricity {energy['electricity_mwh_per_yr']:.4g} MWh/yr, indirect CO2 "
-            + (
-                f"{energy['indirect_co2_t_per_yr']:.4g} t/yr"
-                if energy["indirect_co2_t_per_yr"] is not None
-                else "unknown (no grid factor for this site)"
-            )
-            + " (plants with sourced factors; "
-            f"none yet for: {', '.join(energy['units_without_energy_data']) or '-'})",
+            cat("electricity {electricity}, indirect CO2 {co2} (plants with sourced factors; "
+                "none yet for: {missing})", electricity=power, co2=co2_text, missing=missing),
             highlight=False,
-        )
+        )  # fmt: skip
     comparison = data["comparison"]
     if comparison:
-        base = next(k for k in comparison["comprehensive_utilisation_by_mass"] if k != sc.name)
-        line = []
-        for key, label in (("comprehensive_utilisation_by_mass", "utilisation by mass"),
-                           ("comprehensive_utilisation_by_value", "by value")):  # fmt: skip
+        me = data["scenario"]
+        base = next(k for k in comparison["comprehensive_utilisation_by_mass"] if k != me)
+        parts = []
+        for key in ("comprehensive_utilisation_by_mass", "comprehensive_utilisation_by_value"):
             row = comparison[key]
-            line.append(
-                f"{label} {100 * (row[base] or 0):.2f} % → {100 * (row[sc.name] or 0):.2f} %"
-            )
-        out.print(f"against {base}: " + "; ".join(line), highlight=False)
-    out.print(f"report: {paths[2]}", highlight=False, markup=False)
+            label = cat(INDICATORS[key][0])
+            parts.append(f"{label} {f.percent(row[base], 2)} → {f.percent(row[me], 2)}")
+        out.print(cat("against {baseline}: {changes}", baseline=base, changes="; ".join(parts)),
+                  highlight=False)  # fmt: skip
 
 
 def _option(f: Any) -> dict[str, Any]:

@@ -61,7 +61,8 @@ def _wrap(text: str, size: float, width: float, lines: int = 2) -> list[str]:
             cur = tok
     out.append(cur.rstrip())
     if len(out) > lines:
-        out = [*out[: lines - 1], "".join(out[lines - 1 :])]
+        sep = "" if ord(out[lines - 1][-1]) >= 0x2E80 else " "
+        out = [*out[: lines - 1], sep.join(out[lines - 1 :])]
     return [o for o in out if o]
 
 
@@ -144,9 +145,9 @@ def sankey(result: SimulationResult, quantity: str, cat: Catalogue, *, share: fl
         ins[ln.target] += ln.value
     for n in nodes:
         through[n] = max(ins[n], outs[n])
-    pad = 22.0
+    pad = 26.0
     busiest = max(len(c) for c in cols)
-    height = max(300.0, 80.0 + 40.0 * busiest)
+    height = max(300.0, 80.0 + 46.0 * busiest)
     inner = height - 40.0
     column_totals = [sum(through[n] for n in c) for c in cols]
     scale = min((inner - pad * (len(c) - 1)) / t for c, t in zip(cols, column_totals, strict=True)
@@ -183,7 +184,7 @@ def sankey(result: SimulationResult, quantity: str, cat: Catalogue, *, share: fl
             f"<title>{escape(tip)}</title></path>"
         )
         says_more = ln.value < 0.98 * min(through[ln.source], through[ln.target])
-        if ln.value >= 0.01 * total_in and x1 > x0 and says_more:
+        if ln.value >= 0.02 * total_in and x1 > x0 and says_more:
             xm = (x0 + x1) / 2
             ym = (y0 + y1) / 2 + w / 2
             labels.append(_halo(xm, ym, fmt.mass(ln.value), 10, colour="#333"))

@@ -63,7 +63,7 @@ def style(fig: go.Figure, height: int = 420) -> go.Figure:
         height=height,
         separators=".,",
     )
-    fig.update_xaxes(tickformat=",~r", automargin=True)
+    fig.update_xaxes(automargin=True)
     fig.update_yaxes(tickformat=",~r", automargin=True)
     return fig
 

@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -33,6 +34,7 @@ __all__ = [
     "money",
     "number",
     "percent",
+    "plain_text",
     "price",
     "scaled",
     "volume_rate",
@@ -164,6 +166,26 @@ def percent(fraction: float | None, lang: Lang, decimals: int = 1) -> str:
     if fraction is None or not math.isfinite(fraction):
         return DASH
     return f"{100 * fraction:,.{decimals}f}%"
+
+
+_E_NOTATION = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)[eE]([+-]?)0*(\d+)(?![\w.])")
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def plain_text(text: str) -> str:
+    """Free text (a model's note) with each e-notation number written as a power of ten.
+
+    Examples
+    --------
+    >>> plain_text("seepage_rate: 1e-9 m/s, flow 2.5E+06 t")
+    'seepage_rate: 1×10⁻⁹ m/s, flow 2.5×10⁶ t'
+    """
+
+    def power(m: re.Match[str]) -> str:
+        sign = "-" if m.group(2) == "-" else ""
+        return f"{m.group(1)}×10{(sign + m.group(3)).translate(_SUPERSCRIPT)}"
+
+    return _E_NOTATION.sub(power, text)
 
 
 def area_km2(m2: float | None, lang: Lang) -> str:

@@ -23,7 +23,7 @@ from brineworks.assess.circularity import element_prices
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.process.ponds import PondTrainResult
 from brineworks.report import diagram, figures
-from brineworks.report.formatting import Lang
+from brineworks.report.formatting import Lang, plain_text
 from brineworks.report.i18n import Catalogue, catalogue
 from brineworks.report.summary import INDICATORS, indicator_rows, summarise
 from brineworks.simulate import SimulationResult
@@ -33,9 +33,19 @@ __all__ = ["assumed_parameters", "render_html"]
 FATES = ("product", "reuse", "returned", "waste", "emission")
 SANKEY_QUANTITIES = ("K", "Li", "Mg", "Na", "B", "Cl", "water")
 
+
+def _finalize(value: Any) -> Any:
+    """Every text the template prints: e-notation in the model's notes made readable."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return plain_text(value)
+    return value
+
+
 _ENV = Environment(
+    finalize=_finalize,
     loader=PackageLoader("brineworks.report", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
+    extensions=["jinja2.ext.do"],
     trim_blocks=True,
     lstrip_blocks=True,
 )

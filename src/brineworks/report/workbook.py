@@ -16,6 +16,7 @@ from typing import Any
 
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.process.ponds import PondTrainResult
+from brineworks.report.formatting import plain_text
 from brineworks.report.i18n import Catalogue, catalogue
 from brineworks.report.summary import INDICATORS, indicator_rows
 from brineworks.simulate import SimulationResult
@@ -63,7 +64,8 @@ def _sheet(wb: Any, title: str, header: Sequence[str], rows: Sequence[Sequence[C
     ws = wb.create_sheet(title[:31])
     ws.append(list(header))
     for r in rows:
-        ws.append([None if isinstance(v, float) and not math.isfinite(v) else v for v in r])
+        ws.append([None if isinstance(v, float) and not math.isfinite(v)
+                   else plain_text(v) if isinstance(v, str) else v for v in r])  # fmt: skip
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DCE6F0")
     for cell in ws[1]:
         cell.font, cell.fill = bold, fill

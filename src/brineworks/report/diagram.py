@@ -145,10 +145,10 @@ def sankey(result: SimulationResult, quantity: str, cat: Catalogue, *, share: fl
         ins[ln.target] += ln.value
     for n in nodes:
         through[n] = max(ins[n], outs[n])
-    pad = 26.0
+    pad = 32.0
     busiest = max(len(c) for c in cols)
-    height = max(300.0, 80.0 + 46.0 * busiest)
-    inner = height - 40.0
+    height = max(300.0, 80.0 + 50.0 * busiest)
+    inner = height - 46.0
     column_totals = [sum(through[n] for n in c) for c in cols]
     scale = min((inner - pad * (len(c) - 1)) / t for c, t in zip(cols, column_totals, strict=True)
                 if t > 0)  # fmt: skip
@@ -157,7 +157,7 @@ def sankey(result: SimulationResult, quantity: str, cat: Catalogue, *, share: fl
     node_w, left, right = 12.0, 8.0, 190.0
     xs = _columns_x(len(cols), node_w, left, right)
     x = {n: xs[rank[n]] for n in nodes}
-    y = {n: tops[n] + 24.0 for n in nodes}
+    y = {n: tops[n] + 30.0 for n in nodes}
     # stack the bands on each side, sorted by the other end's height
     out_off = dict.fromkeys(nodes, 0.0)
     in_off = dict.fromkeys(nodes, 0.0)
@@ -174,6 +174,8 @@ def sankey(result: SimulationResult, quantity: str, cat: Catalogue, *, share: fl
         final.append((ln, y0, y1, w))
     body: list[str] = []
     labels: list[str] = []
+    boxes: list[tuple[float, float, float, float]] = []  # label boxes placed: x0, y0, x1, y1
+    wanted: list[tuple[float, float, float, float, float]] = []  # link labels: value, ends
     for ln, y0, y1, w in final:
         colour = (FATE_COLOURS.get(g.exits[ln.target][1], "#888") if ln.target in g.exits
                   else _REAGENT if ln.source == REAGENTS else "#7d8fa3")  # fmt: skip
@@ -185,9 +187,7 @@ def sankey(result: SimulationResult, quantity: str, cat: Catalogue, *, share: fl
         )
         says_more = ln.value < 0.98 * min(through[ln.source], through[ln.target])
         if ln.value >= 0.02 * total_in and x1 > x0 and says_more:
-            xm = (x0 + x1) / 2
-            ym = (y0 + y1) / 2 + w / 2
-            labels.append(_halo(xm, ym, fmt.mass(ln.value), 10, colour="#333"))
+            wanted.append((ln.value, x0, x1, y0 + w / 2, y1 + w / 2))
     for n in nodes:
         fate = g.exits.get(n, ("", ""))[1]
         colour = (_SOURCE if n == BRINE else _REAGENT if n == REAGENTS
@@ -198,17 +198,37 @@ def sankey(result: SimulationResult, quantity: str, cat: Catalogue, *, share: fl
         )
         name = node_label(n, g, cat)
         value = fmt.mass(through[n])
+        boxes.append((x[n], y[n] - 26, x[n] + _text_width(f"{name} {value}", 11) + 4, y[n]))
         if rank[n] == len(cols) - 1:  # the fates: beside the bar
             cy = y[n] + heights[n] / 2
             labels.append(_halo(x[n] + node_w + 6, cy - 7, name, 12, "start", "bold"))
             labels.append(_halo(x[n] + node_w + 6, cy + 8, value, 11, "start"))
-        else:  # above the bar, in the gap between nodes
-            labels.append(
-                f'<text x="{x[n]:.1f}" y="{y[n] - 7:.1f}" font-size="11" fill="#222" '
-                f'stroke="#fff" stroke-width="3" paint-order="stroke">'
-                f'<tspan font-weight="bold">{escape(name)}</tspan> '
-                f'<tspan fill="#555">{escape(value)}</tspan></text>'
-            )
+        else:  # above the bar, in the gap between nodes; on two lines where one is too long
+            room = xs[1] - xs[0] - 8 if len(xs) > 1 else WIDTH
+            two = _text_width(f"{name} {value}", 11) > room
+            if two:
+                labels.append(_halo(x[n], y[n] - 19, name, 11, "start", "bold"))
+                labels.append(_halo(x[n], y[n] - 6, value, 11, "start", colour="#555"))
+            else:
+                labels.append(
+                    f'<text x="{x[n]:.1f}" y="{y[n] - 7:.1f}" font-size="11" fill="#222" '
+                    f'stroke="#fff" stroke-width="3" paint-order="stroke">'
+                    f'<tspan font-weight="bold">{escape(name)}</tspan> '
+                    f'<tspan fill="#555">{escape(value)}</tspan></text>'
+                )
+    # a flow's value on the flow where it clashes with no other label (else in its tooltip)
+    for amount, x0, x1, ya, yb in sorted(wanted, reverse=True):
+        text = fmt.mass(amount)
+        half = _text_width(text, 10) / 2 + 2
+        for t in (0.5, 0.35, 0.65, 0.25, 0.75):
+            xm = x0 + (x1 - x0) * t
+            ym = ya + (yb - ya) * (3 * t * t - 2 * t * t * t)  # the band's centre line
+            box = (xm - half, ym - 7, xm + half, ym + 7)
+            if not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3]
+                       for b in boxes):  # fmt: skip
+                boxes.append(box)
+                labels.append(_halo(xm, ym, text, 10, colour="#333"))
+                break
     title = cat("{what}: where it goes", what=_quantity_name(quantity, cat))
     return _svg(height, title, body + labels), total_in
 

@@ -101,7 +101,7 @@ def evaporation_concentrations(
         title=c(
             "Evaporation of {brine} at {temp} °C ({mode})",
             brine=path.brine.name,
-            temp=f"{path.brine.temperature_c:g}",
+            temp=c.fmt.number(path.brine.temperature_c, 3),
             mode=c(path.mode),
         ),
         xaxis_title=c("water removed [% of initial]"),

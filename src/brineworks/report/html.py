@@ -157,7 +157,7 @@ def _economics(econ: Mapping[str, Any], cat: Catalogue) -> dict[str, Any]:
         [u["unit"], f.mass(u["capacity_t_per_yr"]), f.money(u["capex_cny"]),
          f.money(sum(u["fixed_opex_cny_per_yr"].values()) + sum(
              u["variable_opex_cny_per_yr"].values()), per_year=True),
-         f.number(u["jobs"], 3)]
+         f"{u['jobs']:,.0f}"]
         for u in econ.get("unit_costs", [])
     ]  # fmt: skip
     taxes = [[cat(k.replace("_", " ")), f.money(v["total"]), f.money(v["present_value"])]

@@ -147,10 +147,10 @@ def test_run_writes_only_the_output_directory(tmp_path: Path) -> None:
     )
     assert set(data["element_balance"]["K"]) >= {"in", "product", "reuse", "returned", "waste"}
     wb = load_workbook(out / "results.xlsx")
-    assert {"products", "indicators", "element_balance", "streams"} <= set(wb.sheetnames)
+    assert {"Products", "Indicators", "Element balance", "Streams"} <= set(wb.sheetnames)
     page = (out / "report.html").read_text()
-    assert "Key figures" in page
-    assert "ASSUMPTION" in page
+    assert "<h2>Summary</h2>" in page
+    assert "The Qarhan brine is an assumption" in page
     assert "plotly" in page.lower()
 
 
@@ -226,7 +226,9 @@ def test_circular_report_compares_with_its_baseline(
                 "resource_output_rate_cny_per_t", "material_circularity_indicator"):  # fmt: skip
         assert comp[key]["qarhan-circular"] > comp[key]["qarhan-potash"], key
     assert comp["Li share to products"]["qarhan-potash"] < 1e-3
-    assert "against qarhan-potash: K utilisation 48.0 % →" in " ".join(res.stdout.split())
+    assert "against qarhan-potash: comprehensive utilisation rate of K rises from 48.0% to" in (
+        " ".join(res.stdout.split())
+    )
     page = (tmp_path / "report.html").read_text()
     assert "Against the baseline" in page
     assert "Salts harvested per pond" in page

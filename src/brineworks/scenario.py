@@ -207,6 +207,7 @@ class Scenario(_Strict):
     backend: str = "phreeqc"
     reservoir: ReservoirSpec | None = None
     source_file: str = ""
+    lang: Literal["zh", "en"] | None = None
 
     @field_validator("backend")
     @classmethod

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from brineworks.chemistry.backend import get_backend
 from brineworks.cli._common import JsonOpt, app, out, user_errors, write_json
 from brineworks.errors import InputError as BrineworksInputError
+
+if TYPE_CHECKING:
+    from brineworks.report.i18n import Catalogue
 
 
 @app.command()
@@ -20,8 +25,7 @@ def run(
         "qarhan-lithium"
     ),
     out_dir: Annotated[
-        Path | None,
-        typer.Option("--out", help="Output directory (default ./brineworks-out/NAME)."),
+        Path | None, typer.Option("--out", help="Output directory (default ./brineworks-out/NAME).")
     ] = None,
     backend_name: Annotated[
         str | None,
@@ -29,25 +33,45 @@ def run(
             "--backend", help="Chemistry backend, overriding the scenario's: phreeqc or native."
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the report, workbook and this summary: zh (简体中文) or en "
+            "(default: the scenario's 'lang', else $BRINEWORKS_LANG, else en).",
+        ),
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also write report.pdf (A4; needs Chromium).")
+    ] = False,
     force: Annotated[
         bool,
         typer.Option("--force", help="Replace the outputs of an earlier run in the folder."),
     ] = False,
 ) -> None:
-    """Solve a scenario and write report.html, results.xlsx and results.json (with a
-    manifest.json naming the run), whole or not at all."""
+    """Solve a scenario and write report.html, results.xlsx and results.json (and report.pdf),
+    with a manifest.json naming the run, whole or not at all."""
     import sys
 
     from brineworks.report.files import OutputFolder, RunIdentity, default_output_folder
-    from brineworks.report.outputs import OUTPUT_NAMES, write_outputs
+    from brineworks.report.formatting import check_lang
+    from brineworks.report.i18n import catalogue
+    from brineworks.report.outputs import OUTPUT_NAMES, with_economics, write_outputs
     from brineworks.report.results import results_dict
     from brineworks.scenario import load_scenario
     from brineworks.simulate import simulate
 
+    if lang is not None:
+        check_lang(lang)  # a wrong language is an error before the solve
     sc = load_scenario(scenario)
     if backend_name is not None:
         get_backend(backend_name)  # an unknown name is a clear error here
         sc = sc.model_copy(update={"backend": backend_name})
+    code = check_lang(lang or sc.lang or os.environ.get("BRINEWORKS_LANG") or "en")
+    if pdf:
+        from brineworks.report.pdf import find_chromium
+
+        find_chromium()  # no browser: say so before the solve
     target = out_dir if out_dir is not None else default_output_folder(sc.name)
     identity = RunIdentity.new(
         sc.name,
@@ -55,59 +79,42 @@ def run(
         chemistry_backend=sc.backend,
         command=["brineworks", *sys.argv[1:]],
     )
+    names = (*OUTPUT_NAMES, "report.pdf") if pdf else OUTPUT_NAMES
     # The folder is locked and checked before the solve: a clash is known at once.
-    with OutputFolder(target, identity, force=force, expected=OUTPUT_NAMES) as folder:
+    with OutputFolder(target, identity, force=force, expected=names) as folder:
         with out.status(f"solving {sc.name}") as status:
             result = simulate(sc, progress=lambda msg: status.update(msg))
-        data = results_dict(result)
-        paths = write_outputs(result, folder, data)
-    ind, energy = data["indicators"], data["energy"]
-    table = Table("product", "t/yr", title=f"{sc.name}: products")
+        # the economics with its NPV tornado: the summary ranks the assumptions by it
+        data = with_economics(results_dict(result), result)
+        paths = write_outputs(result, folder, data, lang=code, pdf=pdf)
+    _print_summary(data, catalogue(code))
+    out.print(catalogue(code)("report: {path}", path=paths[2]), highlight=False, markup=False)
+    if pdf:
+        out.print(catalogue(code)("PDF: {path}", path=paths[3]), highlight=False, markup=False)
+
+
+def _print_summary(data: dict[str, Any], cat: Catalogue) -> None:
+    """The run's summary on the terminal, in the catalogue's language and number formats: the
+    products, the headline indicators of the report's summary, what changed against the
+    baseline."""
+    from brineworks.report.summary import baseline_changes, headline_rows
+
+    f = cat.fmt
+    table = Table(cat("product"), cat("output"),
+                  title=cat("{scenario}: products", scenario=data["scenario"]))  # fmt: skip
     for k, v in data["products_t_per_yr"].items():
-        table.add_row(k, f"{v:.4g}")
+        table.add_row(cat.name("product", k), f.mass(v))
     out.print(table)
-    rates = ", ".join(
-        f"{el} {100 * r['comprehensive_utilisation']:.1f} %"
-        for el, r in ind["three_rates"].items()
-        if r["comprehensive_utilisation"]
-    )
-    waste = ind["solid_waste"]
-    out.print(
-        f"comprehensive utilisation (综合利用率) {rates}; solid-waste utilisation "
-        f"{100 * (waste['utilisation_rate'] or 0):.1f} %; resource output "
-        f"{ind['resource_output_rate_cny_per_t'] or 0:.4g} CNY/t; fresh water "
-        f"{ind['fresh_water_m3_per_yr']:.4g} m³/yr",
-        highlight=False,
-    )
-    if energy["electricity_mwh_per_yr"] > 0:
-        out.print(
-            f"electricity {energy['electricity_mwh_per_yr']:.4g} MWh/yr, indirect CO2 "
-            + (
-                f"{energy['indirect_co2_t_per_yr']:.4g} t/yr"
-                if energy["indirect_co2_t_per_yr"] is not None
-                else "unknown (no grid factor for this site)"
-            )
-            + " (plants with sourced factors; "
-            f"none yet for: {', '.join(energy['units_without_energy_data']) or '-'})",
-            highlight=False,
-        )
-    comparison = data["comparison"]
-    if comparison:
-        base = next(k for k in comparison["solid-waste utilisation rate"] if k != sc.name)
-        line = []
-        for key, label in (
-            ("K comprehensive utilisation", "K utilisation"),
-            ("solid-waste utilisation rate", "solid-waste utilisation"),
-        ):
-            row = comparison.get(key, {})
-            if row:
-                line.append(
-                    f"{label} {100 * (row[base] or 0):.1f} % → {100 * (row[sc.name] or 0):.1f} %"
-                )
-        row = comparison["resource_output_rate_cny_per_t"]
-        line.append(f"resource output {row[base] or 0:.4g} → {row[sc.name] or 0:.4g} CNY/t")
-        out.print(f"against {base}: " + "; ".join(line), highlight=False)
-    out.print(f"report: {paths[2]}", highlight=False, markup=False)
+    table = Table(cat("indicator"), cat("value"), cat("official minimum or reference"),
+                  title=cat("Indicators that matter"))  # fmt: skip
+    for row in headline_rows(data, cat):
+        table.add_row(*(Text(cell) for cell in row))
+    out.print(table)
+    changes = baseline_changes(data, cat)
+    if changes:
+        base = next(k for k in data["comparison"]["products_t_per_yr"] if k != data["scenario"])
+        out.print(cat("against {baseline}: {changes}", baseline=base, changes="; ".join(changes)),
+                  highlight=False, markup=False)  # fmt: skip
 
 
 def _option(f: Any) -> dict[str, Any]:

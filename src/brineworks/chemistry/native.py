@@ -34,7 +34,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,9 +44,10 @@ from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula, species_charge
 from brineworks.chemistry.ions import ion
-from brineworks.chemistry.newton import SolutionState, merge_rows, newton, subset_rows
-from brineworks.chemistry.pitzer import M_WATER, PitzerModel, parse_pitzer_block
+from brineworks.chemistry.newton import SolutionState, merge_rows, subset_rows
+from brineworks.chemistry.pitzer import PitzerModel, j_table, parse_pitzer_block
 from brineworks.chemistry.reactions import (
+    LogKTable,
     Reaction,
     phase_reactions,
     species_reactions,
@@ -94,18 +95,57 @@ class _System:
 
     def ln_k(self, temperature: FloatArray) -> FloatArray:
         """ln K of each species at each temperature, shape (N, S) (0 for basis species)."""
-        out = np.zeros((len(temperature), len(self.species)))
-        for s, reaction in enumerate(self.log_k):
-            if reaction is not None:
-                out[:, s] = reaction.log_k(temperature) * LN10
-        return out
+        return _per_temperature(self._species_table, self._ln_k_cache, temperature)
 
     def ln_k_phases(self, temperature: FloatArray) -> FloatArray:
         """ln K of each phase, shape (N, P)."""
-        out = np.zeros((len(temperature), len(self.phases)))
-        for p, reaction in enumerate(self.phase_reactions):
-            out[:, p] = reaction.log_k(temperature) * LN10
-        return out
+        return _per_temperature(self._phase_table, self._ln_k_phase_cache, temperature)
+
+    @cached_property
+    def _species_table(self) -> LogKTable:
+        return LogKTable.of([None if r is None else r.log_k for r in self.log_k])
+
+    @cached_property
+    def _phase_table(self) -> LogKTable:
+        return LogKTable.of([r.log_k for r in self.phase_reactions])
+
+    @cached_property
+    def _ln_k_cache(self) -> dict[float, FloatArray]:
+        return {}
+
+    @cached_property
+    def _ln_k_phase_cache(self) -> dict[float, FloatArray]:
+        return {}
+
+    @cached_property
+    def arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """(element matrix, charges, ν, ν_w) as contiguous arrays for the compiled kernels."""
+        return (
+            np.ascontiguousarray(self.element_matrix, dtype=np.float64),
+            np.ascontiguousarray(self.charge, dtype=np.float64),
+            np.ascontiguousarray(self.nu, dtype=np.float64),
+            np.ascontiguousarray(self.nu_w, dtype=np.float64),
+        )
+
+    @cached_property
+    def cl_index(self) -> int:
+        """Index of Cl- among the species, −1 if the system has none."""
+        return self.species.index("Cl-") if "Cl-" in self.species else -1
+
+
+def _per_temperature(
+    table: LogKTable, cache: dict[float, FloatArray], temperature: FloatArray
+) -> FloatArray:
+    """ln K from ``table`` at each temperature; a single temperature is remembered."""
+    t = np.asarray(temperature, dtype=float).reshape(-1)
+    if len(t) != 1:
+        return np.asarray(table(t) * LN10)
+    key = float(t[0])
+    if key not in cache:
+        if len(cache) > 512:
+            cache.clear()
+        cache[key] = np.asarray(table(t) * LN10)
+    return cache[key].copy()
 
 
 class NativeBackend(DatabaseBackend):
@@ -370,94 +410,69 @@ class NativeBackend(DatabaseBackend):
         return totals, brine.pH, notes
 
     # ------------------------------------------------------------------ solvers
-    def _evaluate(
-        self, system: _System, ln_m: FloatArray, t: FloatArray, water: FloatArray
-    ) -> SolutionState:
-        """Activity coefficients and water activity of the solutions ``exp(ln_m)``."""
-        m = np.exp(np.clip(ln_m, -600.0, 50.0))
-        act = system.model.activity(m, t)
-        return SolutionState(m, act.ln_gamma, act.ln_water_activity, act.ionic_strength, water)
-
-    @staticmethod
-    def _mass_action(
-        system: _System, ln_m: FloatArray, st: SolutionState, ln_k: FloatArray
-    ) -> FloatArray:
-        """Residual of the mass-action law of each secondary species, shape (N, S − B)."""
-        nb = len(system.basis)
-        ln_a = ln_m + st.ln_gamma
-        predicted = ln_k[:, nb:] + ln_a[:, :nb] @ system.nu[nb:].T
-        predicted += st.ln_aw[:, None] * system.nu_w[nb:]
-        return np.asarray(ln_a[:, nb:] - predicted)
+    def _context(self, system: _System, t: FloatArray) -> tuple[Any, ...]:
+        """Arguments of the compiled kernels for solutions of ``system`` at temperatures ``t``:
+        (ν and element arrays, the model's index structure, its parameters at each row's
+        temperature, the J table, the MacInnes reference models)."""
+        use = bool(self._pitzer.get("OPTIONS", {}).get(("MACINNES",), (1.0,))[0])
+        kcl = self._kcl
+        cl = system.chloride_model if system.chloride_model is not None else kcl
+        kcl_par = kcl.parameters_at(t)
+        cl_par = cl.parameters_at(t) if system.chloride_model is not None else kcl_par
+        mac = (use, system.cl_index, kcl.compiled, kcl_par, cl.compiled, cl_par)
+        return system.arrays, system.model.compiled, system.model.parameters_at(t), j_table(), mac
 
     def _macinnes_shift(self, system: _System, state: SolutionState, t: FloatArray) -> FloatArray:
         """δ per solution: ln γ_i(MacInnes) = ln γ_i − z_i δ, so that γ(Cl-) = γ±(KCl, I).
 
-        Zero where the database says ``-MacInnes false``.
+        Zero where the database says ``-MacInnes false``. Without Cl- in the solution, ln γ of
+        Cl- at zero molality, as PHREEQC adds it.
         """
-        if not self._pitzer.get("OPTIONS", {}).get(("MACINNES",), (1.0,))[0]:
-            return np.zeros(len(t))
-        kcl = self._kcl
-        i = state.ionic_strength
-        mean = kcl.activity(np.stack([i, i], axis=1), t).ln_gamma.mean(axis=1)
-        if system.chloride_model is None:
-            ln_g_cl = state.ln_gamma[:, system.species.index("Cl-")]
-        else:  # Cl- at zero molality, as PHREEQC adds it
-            padded = np.concatenate([state.m, np.zeros((len(t), 1))], axis=1)
-            ln_g_cl = system.chloride_model.activity(padded, t).ln_gamma[:, -1]
-        return np.asarray(mean - ln_g_cl)
+        from brineworks.chemistry import kernels
+
+        _, _, _, jt, mac = self._context(system, t)
+        return np.asarray(
+            kernels.macinnes_rows(
+                np.ascontiguousarray(state.ionic_strength, dtype=np.float64),
+                np.ascontiguousarray(state.m, dtype=np.float64),
+                np.ascontiguousarray(state.ln_gamma, dtype=np.float64),
+                mac,
+                jt,
+            )
+        )
 
     def _solve_speciation(
         self, system: _System, totals: FloatArray, t: FloatArray, ph: FloatArray
     ) -> tuple[SolutionState, NDArray[np.bool_]]:
         """Newton on ln m of every species: mass action, element balances, electroneutrality
-        (or the given pH)."""
-        n_el = totals.shape[1]
-        nb = len(system.basis)
-        fixed_ph = np.array([p is not None for p in ph])
+        (or the given pH), with the activity coefficients held at each iterate (an exact
+        Jacobian; compiled, ``kernels.speciation_newton``).
+
+        Speciation couples the activity coefficients only weakly to the unknowns (the major
+        ions are fixed by their balances), so Newton with γ held at each iterate converges.
+        """
+        from brineworks.chemistry import kernels
+
+        fixed_ph = np.array([p is not None for p in ph], dtype=np.bool_)
         ph_values = np.array([p if p is not None else 7.0 for p in ph], dtype=float)
         x0 = _initial_guess(system, totals, t, np.where(fixed_ph, ph_values, 7.0))
         ln_k = system.ln_k(t)
         u0 = _ideal_secondary(system, x0, ln_k)
-
-        def residual(u: FloatArray, rows: NDArray[np.intp]) -> tuple[FloatArray, SolutionState]:
-            st = self._evaluate(system, u, t[rows], np.ones(len(rows)))
-            res = np.empty_like(u)
-            res[:, :n_el] = (st.m @ system.element_matrix.T) / totals[rows] - 1.0
-            scale = (st.m * np.abs(system.charge)).sum(axis=1)
-            res[:, n_el] = (st.m @ system.charge) / scale
-            fixed = fixed_ph[rows]
-            if np.any(fixed):
-                delta = self._macinnes_shift(system, st, t[rows])
-                ln_a_h = u[:, nb - 1] + st.ln_gamma[:, nb - 1]
-                target = -ph_values[rows] * LN10 + delta
-                res[fixed, n_el] = (ln_a_h - target)[fixed]
-            res[:, nb:] = self._mass_action(system, u, st, ln_k[rows])
-            return res, st
-
-        # Mass-action rows with the activity coefficients held: ∂/∂ln m_j = 1, ∂/∂ln m_b = −ν_jb
-        n_s = len(system.species)
-        mass_action = np.zeros((n_s - nb, n_s))
-        mass_action[:, nb:] = np.eye(n_s - nb)
-        mass_action[:, :nb] = -system.nu[nb:]
-
-        def jacobian(u: FloatArray, st: SolutionState, rows: NDArray[np.intp]) -> FloatArray:
-            jac = np.zeros((len(u), n_s, n_s))
-            jac[:, :n_el, :] = (
-                st.m[:, None, :] * system.element_matrix[None] / totals[rows][..., None]
-            )
-            scale = (st.m * np.abs(system.charge)).sum(axis=1)
-            jac[:, n_el, :] = st.m * system.charge / scale[:, None]
-            fixed = fixed_ph[rows]
-            if np.any(fixed):
-                jac[fixed, n_el, :] = 0.0
-                jac[fixed, n_el, nb - 1] = 1.0
-            jac[:, nb:, :] = mass_action[None]
-            return jac
-
-        # Speciation couples the activity coefficients only weakly to the unknowns (the major
-        # ions are fixed by their balances), so Newton with γ held at each iterate converges.
-        _, state, ok = newton(residual, u0, jacobian, full=True, strict=False)
-        return state, ok
+        sysarr, static, tpar, jt, mac = self._context(system, t)
+        _, m, ln_g, ln_aw, ionic, ok = kernels.speciation_newton(
+            np.ascontiguousarray(u0),
+            sysarr,
+            static,
+            tpar,
+            jt,
+            mac,
+            np.ascontiguousarray(ln_k),
+            np.ascontiguousarray(totals, dtype=np.float64),
+            fixed_ph,
+            ph_values,
+            100,
+        )
+        return SolutionState(m, ln_g, ln_aw, ionic, np.ones(len(t))), ok
 
     # ------------------------------------------------------------------ equilibrium
     def equilibrate_many(
@@ -568,8 +583,7 @@ class NativeBackend(DatabaseBackend):
             dissolved=dissolved,
             available=available,
             ph=np.array([np.nan if p is None else p for p in ph], dtype=float),
-            shift=self._macinnes_shift,
-            evaluate=self._evaluate,
+            context=self._context(system, temperature),
         )
         present = n0 > 0
         start = None
@@ -824,19 +838,8 @@ class _Equilibria:
     dissolved: FloatArray  # (N, E) dissolved element amounts at the start
     available: FloatArray  # (N, E) dissolved + in the solids
     ph: FloatArray  # (N,) NaN where the pH follows from electroneutrality
-    shift: Callable[[_System, SolutionState, FloatArray], FloatArray]
-    evaluate: Callable[[_System, FloatArray, FloatArray, FloatArray], SolutionState]
+    context: tuple[Any, ...]  # arguments of the compiled kernels (NativeBackend._context)
     nonideality: float = 1.0  # λ: ln γ scaled by λ and φ by 1 + λ(φ − 1); 1 is the model
-
-    def state(self, ln_m: FloatArray, t: FloatArray, water: FloatArray) -> SolutionState:
-        """The model's state, or with λ < 1 one between the ideal solution and the model."""
-        st = self.evaluate(self.system, ln_m, t, water)
-        lam = self.nonideality
-        if lam < 1.0:
-            ideal_ln_aw = -M_WATER * st.m.sum(axis=1)
-            st.ln_gamma = lam * st.ln_gamma
-            st.ln_aw = ideal_ln_aw + lam * (st.ln_aw - ideal_ln_aw)
-        return st
 
     def si(self, rows: NDArray[np.intp], lnm: FloatArray, st: SolutionState) -> FloatArray:
         """log10 SI of the candidate solids, shape (len(rows), P)."""
@@ -851,53 +854,31 @@ class _Equilibria:
         lnm: FloatArray,
         xi: FloatArray,
     ) -> tuple[FloatArray, FloatArray, SolutionState, NDArray[np.bool_]]:
-        """Newton for the given rows and active sets; returns ln m, ξ, state, converged."""
-        system = self.system
-        n_s = len(system.species)
-        nb = len(system.basis)
-        n_el = len(self.el_p[0]) if len(self.el_p) else self.dissolved.shape[1]
-        fixed_ph = np.isfinite(self.ph)
+        """Newton for the given rows and active sets; returns ln m, ξ, state, converged.
 
-        def residual(u: FloatArray, local: NDArray[np.intp]) -> tuple[FloatArray, SolutionState]:
-            g = rows[local]
-            x = u[:, n_s:]
-            water = 1.0 - M_WATER * (x @ self.h2o)
-            st = self.state(u[:, :n_s], self.t[g], water)
-            res = np.empty_like(u)
-            dis = (st.m @ system.element_matrix.T) * water[:, None]
-            res[:, :n_el] = (dis + x @ self.el_p - self.dissolved[g]) / self.available[g]
-            scale = (st.m * np.abs(system.charge)).sum(axis=1)
-            res[:, n_el] = (st.m @ system.charge) / scale
-            pinned = fixed_ph[g]
-            if np.any(pinned):
-                delta = self.shift(system, st, self.t[g])
-                ln_a_h = u[:, nb - 1] + st.ln_gamma[:, nb - 1]
-                res[pinned, n_el] = (ln_a_h - (-self.ph[g] * LN10 + delta))[pinned]
-            res[:, nb:n_s] = NativeBackend._mass_action(system, u[:, :n_s], st, self.ln_k[g])
-            si = self.si(g, u[:, :n_s], st) * LN10
-            res[:, n_s:] = np.where(active[local], si, x - held[local])
-            return res, st
+        Unknowns ln m and ξ; equations: element balances (exact derivatives), electroneutrality
+        or the pH, mass action and, per solid, SI = 0 when active or ξ = held (forward
+        differences in the ln m columns). Compiled: ``kernels.equilibria_newton``.
+        """
+        from brineworks.chemistry import kernels
 
-        def linear(u: FloatArray, st: SolutionState, local: NDArray[np.intp]) -> FloatArray:
-            g = rows[local]
-            dim = u.shape[1]
-            jac = np.zeros((len(u), dim, dim))
-            # ξ enters only the balances (below) and the held rows: ∂(ξ − held)/∂ξ = 1
-            p_idx = np.arange(n_s, dim)
-            jac[:, p_idx, p_idx] = np.where(active[local], 0.0, 1.0)
-            jac[:, :n_el, :n_s] = st.water[:, None, None] * st.m[:, None, :] * system.element_matrix
-            per_kg = st.m @ system.element_matrix.T
-            jac[:, :n_el, n_s:] = self.el_p.T[None] - M_WATER * per_kg[:, :, None] * self.h2o
-            jac[:, :n_el, :] /= self.available[g][:, :, None]
-            scale = (st.m * np.abs(system.charge)).sum(axis=1)
-            jac[:, n_el, :n_s] = st.m * system.charge / scale[:, None]
-            pinned = fixed_ph[g]
-            jac[pinned, n_el, :] = 0.0
-            jac[pinned, n_el, nb - 1] = 1.0
-            return jac
+        n_s = len(self.system.species)
+        sysarr, static, tpar, jt, mac = self.context
 
+        def c(a: NDArray[Any], dtype: Any = np.float64) -> NDArray[Any]:
+            return np.ascontiguousarray(a, dtype=dtype)
+
+        problem = (
+            c(self.ln_k), c(self.ln_k_p), c(self.el_p).reshape(-1, self.dissolved.shape[1]),
+            c(self.h2o), c(self.nu_p).reshape(-1, n_s), c(self.nu_pw), c(self.dissolved),
+            c(self.available), c(self.ph),
+        )  # fmt: skip
         u0 = np.concatenate([lnm, xi], axis=1)
-        u, st, ok = newton(residual, u0, linear, linear_rows=nb, fd_columns=n_s, strict=False)
+        u, m, ln_g, ln_aw, ionic, water, ok = kernels.equilibria_newton(
+            c(rows, np.intp), c(u0), c(active, np.bool_), c(held), sysarr, static, tpar, jt,
+            mac, problem, float(self.nonideality), 100,
+        )  # fmt: skip
+        st = SolutionState(m, ln_g, ln_aw, ionic, water)
         # held amounts exactly as held (Newton leaves them within rounding, ~1e-25 mol)
         return u[:, :n_s], np.where(active, u[:, n_s:], held), st, ok
 

@@ -31,6 +31,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -146,6 +147,13 @@ def _j_table() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     x = np.exp(s)
     j, jp, jpp = _j_quadrature(x)
     return s, j, jp, jpp
+
+
+@cache
+def j_table() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The J(x) table of :func:`unsymmetric_j` for the compiled kernels: ln x, x, J, J', J''."""
+    s, j, jp, jpp = _j_table()
+    return s, np.exp(s), j, jp, jpp
 
 
 def unsymmetric_j(x: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -411,6 +419,91 @@ class PitzerModel:
             use_etheta=bool(options.get(("USE_ETHETA",), (1.0,))[0]),
             aphi=None if aphi is None else _coefficients(aphi),
         )
+
+    # ------------------------------------------------------------------ compiled form
+    @cached_property
+    def compiled(self) -> tuple[Any, ...]:
+        """The index structure for :mod:`brineworks.chemistry.kernels`, built once per model.
+
+        (z, salt cation, salt anion, α1, α2, 2√|z_c z_a|, like i, like j, |z_i z_j|, columns of
+        z1·z2, z1², z2² among the distinct charge products, whether the pair has Eθ, the
+        distinct products, neutral n, its partner, triple i, j, k, use_etheta).
+        """
+        z = self.charge
+        az = np.abs(z)
+        ci, ai = self.salt.i, self.salt.j
+        li, lj = self.like.i, self.like.j
+        pair_cols = np.zeros((len(li), 3), dtype=np.intp)
+        zz = np.zeros(len(li))
+        uneq = np.zeros(len(li), dtype=bool)
+        products: FloatArray = np.zeros(0)
+        if len(li):
+            kinds, products, cols, index = _etheta_plan(
+                tuple(z[li].tolist()), tuple(z[lj].tolist())
+            )
+            uneq = index < len(kinds)
+        if np.any(uneq):
+            pair_cols[uneq] = cols[index[uneq]]
+            zz[uneq] = kinds[index[uneq], 0] * kinds[index[uneq], 1]
+        ti, tj, tk, _ = self.triples
+
+        def ints(a: NDArray[np.intp]) -> NDArray[np.intp]:
+            return np.ascontiguousarray(a, dtype=np.intp)
+
+        def floats(a: FloatArray) -> FloatArray:
+            return np.ascontiguousarray(a, dtype=np.float64)
+
+        return (
+            floats(z),
+            ints(ci),
+            ints(ai),
+            floats(self.alpha[:, 0]),
+            floats(self.alpha[:, 1]),
+            floats(2.0 * np.sqrt(az[ci] * az[ai])),
+            ints(li),
+            ints(lj),
+            floats(zz),
+            ints(pair_cols),
+            np.ascontiguousarray(uneq, dtype=np.bool_),
+            floats(np.asarray(products, dtype=float).reshape(-1)),
+            ints(self.neutral.i),
+            ints(self.neutral.j),
+            ints(ti),
+            ints(tj),
+            ints(tk),
+            bool(self.use_etheta),
+        )
+
+    def parameters_at(self, temperature: FloatArray) -> tuple[FloatArray, ...]:
+        """β0, β1, β2, Cφ (N, P), θ, λ, the triple parameters and A_φ (N,) at each temperature,
+        for :mod:`brineworks.chemistry.kernels` (one evaluation per distinct temperature)."""
+        t = np.asarray(temperature, dtype=float).reshape(-1)
+        if len(t) == 1:
+            key = float(t[0])
+            cache = self._parameter_cache
+            if key not in cache:
+                if len(cache) > 512:
+                    cache.clear()
+                cache[key] = self._parameters_rows(t)
+            return cache[key]
+        unique, inverse = np.unique(t, return_inverse=True)
+        if len(unique) == 1:
+            return tuple(np.repeat(a, len(t), axis=0) for a in self.parameters_at(unique))
+        return tuple(np.ascontiguousarray(a[inverse]) for a in self._parameters_rows(unique))
+
+    @cached_property
+    def _parameter_cache(self) -> dict[float, tuple[FloatArray, ...]]:
+        return {}
+
+    def _parameters_rows(self, t: FloatArray) -> tuple[FloatArray, ...]:
+        basis = temperature_basis(t)
+        b0, b1, b2, cphi, theta, lam, p = self._parameters_at(basis)
+        if self.aphi is not None:
+            aphi = basis @ self.aphi
+        else:
+            aphi = np.asarray(debye_huckel_aphi(t)).reshape(-1)
+        rows = (b0, b1, b2, cphi, theta, lam, p, np.asarray(aphi).reshape(-1))
+        return tuple(np.ascontiguousarray(a, dtype=np.float64) for a in rows)
 
     # ------------------------------------------------------------------ evaluation
     @cached_property

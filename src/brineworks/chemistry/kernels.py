@@ -1,0 +1,703 @@
+"""Compiled kernels of the native backend: the Pitzer model and Newton's method, one solution at
+a time, looping over the rows of a batch (numba, compiled on first use and cached on disk).
+
+The numpy implementation in :mod:`brineworks.chemistry.pitzer` stays the readable reference of
+the activity model; these kernels compute the same sums in the same way (the tests hold them to
+1e-12) without the per-call overhead of many small array operations, so that one brine costs
+microseconds rather than milliseconds. The solver kernels are line-for-line ports of the
+vectorised Newton of :mod:`brineworks.chemistry.newton` with the residuals and Jacobians of
+:mod:`brineworks.chemistry.native`: the same equations, scalings, difference step, step limit and
+convergence tests, so the answers are those of the numpy solver to rounding.
+
+Model arguments are plain tuples of arrays (numba types them once):
+
+* ``static`` — (z, salt_i, salt_j, salt_a1, salt_a2, salt_cden, like_i, like_j, like_zz,
+  like_cols, like_uneq, products, n_i, n_j, t_i, t_j, t_k, use_etheta): species charges and the
+  index lists of the parameter kinds, from :meth:`PitzerModel.compiled`;
+* ``tpar`` — (b0, b1, b2, cphi, theta, lam, psi, aphi): the parameters at each row's temperature,
+  shape (N, P) (aphi (N,)), from :meth:`PitzerModel.parameters_at`;
+* ``jt`` — the J(x) table of :func:`brineworks.chemistry.pitzer.unsymmetric_j`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "activity_rows",
+    "equilibria_newton",
+    "macinnes_rows",
+    "speciation_newton",
+]
+
+_B_DH = 1.2
+_M_WATER = 1.0 / 55.50837
+_LN10 = math.log(10.0)
+_MAX_STEP = 2.0
+_FD_STEP = 1e-7
+
+
+# ------------------------------------------------------------------------------ Pitzer
+@njit(cache=True)
+def _j_of(x: float, jt: Any) -> tuple[float, float]:  # pragma: no cover - compiled
+    """J(x) and J'(x) by cubic Hermite interpolation in ln x (as ``pitzer.unsymmetric_j``)."""
+    if not x > 0.0:
+        return 0.0, 0.0
+    s_tab, x_tab, j_tab, jp_tab, jpp_tab = jt
+    n = len(s_tab)
+    lo, hi = x_tab[0], x_tab[n - 1]
+    s = math.log(min(max(x, lo), hi))
+    h = s_tab[1] - s_tab[0]
+    i = int((s - s_tab[0]) / h)
+    i = min(max(i, 0), n - 2)
+    t = (s - s_tab[i]) / h
+    t2 = t * t
+    t3 = t2 * t
+    h00 = 2 * t3 - 3 * t2 + 1
+    h10 = t3 - 2 * t2 + t
+    h01 = -2 * t3 + 3 * t2
+    h11 = t3 - t2
+    xi0, xi1 = x_tab[i], x_tab[i + 1]
+    j = (
+        h00 * j_tab[i]
+        + h10 * h * (xi0 * jp_tab[i])
+        + h01 * j_tab[i + 1]
+        + h11 * h * (xi1 * jp_tab[i + 1])
+    )
+    jp = (
+        h00 * jp_tab[i]
+        + h10 * h * (xi0 * jpp_tab[i])
+        + h01 * jp_tab[i + 1]
+        + h11 * h * (xi1 * jpp_tab[i + 1])
+    )
+    return j, jp
+
+
+@njit(cache=True)
+def _activity(
+    m: Any, static: Any, tpar: Any, r: int, jt: Any, lng: Any
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """ln γ of every species into ``lng``; returns (ln a_w, ionic strength) of one solution."""
+    (z, salt_i, salt_j, salt_a1, salt_a2, salt_cden, like_i, like_j, like_zz, like_cols,
+     like_uneq, products, n_i, n_j, t_i, t_j, t_k, use_etheta) = static  # fmt: skip
+    b0, b1, b2, cphi, theta, lam, psi, aphi_all = tpar
+    aphi = aphi_all[r]
+    n_s = len(z)
+    ionic = 0.0
+    big_z = 0.0
+    total = 0.0
+    for s in range(n_s):
+        ionic += m[s] * (z[s] * z[s])
+        big_z += m[s] * abs(z[s])
+        total += m[s]
+        lng[s] = 0.0
+    ionic *= 0.5
+    sqrt_i = math.sqrt(ionic)
+    b = _B_DH
+    f_total = -aphi * (sqrt_i / (1 + b * sqrt_i) + (2 / b) * math.log1p(b * sqrt_i))
+    osm = -aphi * ionic**1.5 / (1 + b * sqrt_i)
+    sum_mmc = 0.0
+
+    # cation-anion pairs
+    for p in range(len(salt_i)):
+        c = salt_i[p]
+        a = salt_j[p]
+        x1 = salt_a1[p] * sqrt_i
+        x2 = salt_a2[p] * sqrt_i
+        e1 = math.exp(-x1)
+        e2 = math.exp(-x2)
+        if x1 > 1e-8:
+            g1 = 2.0 * (1.0 - (1.0 + x1) * e1) / (x1 * x1)
+            g1p = -2.0 * (1.0 - (1.0 + x1 + 0.5 * x1 * x1) * e1) / (x1 * x1)
+        else:
+            g1 = 1.0 - 2.0 * x1 / 3.0
+            g1p = -x1 / 3.0
+        if x2 > 1e-8:
+            g2 = 2.0 * (1.0 - (1.0 + x2) * e2) / (x2 * x2)
+            g2p = -2.0 * (1.0 - (1.0 + x2 + 0.5 * x2 * x2) * e2) / (x2 * x2)
+        else:
+            g2 = 1.0 - 2.0 * x2 / 3.0
+            g2p = -x2 / 3.0
+        bb = b0[r, p] + b1[r, p] * g1 + b2[r, p] * g2
+        bprime = (b1[r, p] * g1p + b2[r, p] * g2p) / ionic if ionic > 0 else 0.0
+        bphi = b0[r, p] + b1[r, p] * e1 + b2[r, p] * e2
+        cc = cphi[r, p] / salt_cden[p]
+        mm = m[c] * m[a]
+        f_total += mm * bprime
+        contrib = 2 * bb + big_z * cc
+        lng[c] += m[a] * contrib
+        lng[a] += m[c] * contrib
+        sum_mmc += mm * cc
+        osm += mm * (bphi + big_z * cc)
+
+    # like-charged pairs: Φ = θ + Eθ
+    n_like = len(like_i)
+    if n_like:
+        n_u = len(products)
+        jv = np.zeros(n_u)
+        xjp = np.zeros(n_u)
+        ok = ionic > 0
+        ii = ionic if ok else 1.0
+        if use_etheta and ok:
+            for u in range(n_u):
+                x = 6.0 * aphi * math.sqrt(ii) * products[u]
+                j, jp = _j_of(x, jt)
+                jv[u] = j
+                xjp[u] = x * jp
+        for p in range(n_like):
+            i = like_i[p]
+            k = like_j[p]
+            et = 0.0
+            etp = 0.0
+            if use_etheta and ok and like_uneq[p]:
+                zz = like_zz[p]
+                c0, c1, c2 = like_cols[p, 0], like_cols[p, 1], like_cols[p, 2]
+                et = zz / (4 * ii) * (jv[c0] - 0.5 * jv[c1] - 0.5 * jv[c2])
+                etp = -et / ii + zz / (8 * ii * ii) * (xjp[c0] - 0.5 * xjp[c1] - 0.5 * xjp[c2])
+            phi = theta[r, p] + et
+            mm = m[i] * m[k]
+            f_total += mm * etp
+            lng[i] += 2 * m[k] * phi
+            lng[k] += 2 * m[i] * phi
+            osm += mm * (phi + ionic * etp)
+
+    # neutral species: λ
+    for p in range(len(n_i)):
+        a = n_i[p]
+        c = n_j[p]
+        lv = lam[r, p]
+        lng[a] += 2 * m[c] * lv
+        if a != c:
+            lng[c] += 2 * m[a] * lv
+            osm += m[a] * m[c] * lv
+        else:
+            osm += m[a] * m[c] * lv * 0.5
+
+    # triples: ψ, ζ, η, μ
+    for p in range(len(t_i)):
+        a = t_i[p]
+        c = t_j[p]
+        k = t_k[p]
+        pv = psi[r, p]
+        lng[a] += m[c] * m[k] * pv
+        lng[c] += m[a] * m[k] * pv
+        lng[k] += m[a] * m[c] * pv
+        osm += m[a] * m[c] * m[k] * pv
+
+    for s in range(n_s):
+        lng[s] += (z[s] * z[s]) * f_total + abs(z[s]) * sum_mmc
+    phi_osm = 1.0 + 2.0 * osm / total if total > 0 else 1.0
+    return -phi_osm * total * _M_WATER, ionic
+
+
+@njit(cache=True)
+def activity_rows(
+    m: Any, static: Any, tpar: Any, jt: Any
+) -> tuple[Any, Any, Any]:  # pragma: no cover
+    """ln γ (N, S), ln a_w (N,) and ionic strength (N,) of N solutions."""
+    n, n_s = m.shape
+    lng = np.zeros((n, n_s))
+    ln_aw = np.zeros(n)
+    ionic = np.zeros(n)
+    for r in range(n):
+        ln_aw[r], ionic[r] = _activity(m[r], static, tpar, r, jt, lng[r])
+    return lng, ln_aw, ionic
+
+
+@njit(cache=True)
+def _shift(
+    ionic: float, m: Any, lng: Any, r: int, mac: Any, jt: Any, scratch: Any
+) -> float:  # pragma: no cover - compiled
+    """MacInnes δ of one solution: mean ln γ±(KCl) at its ionic strength − ln γ(Cl-)."""
+    use, cl_index, kcl_static, kcl_tpar, cl_static, cl_tpar = mac
+    if not use:
+        return 0.0
+    kcl_m = np.empty(2)
+    kcl_m[0] = ionic
+    kcl_m[1] = ionic
+    kcl_g = np.empty(2)
+    _activity(kcl_m, kcl_static, kcl_tpar, r, jt, kcl_g)
+    mean = 0.5 * (kcl_g[0] + kcl_g[1])
+    if cl_index >= 0:
+        return mean - lng[cl_index]
+    n_s = len(m)
+    for s in range(n_s):
+        scratch[s] = m[s]
+    scratch[n_s] = 0.0
+    padded_g = np.empty(n_s + 1)
+    _activity(scratch[: n_s + 1], cl_static, cl_tpar, r, jt, padded_g)
+    return mean - padded_g[n_s]
+
+
+@njit(cache=True)
+def macinnes_rows(
+    ionic: Any, m: Any, lng: Any, mac: Any, jt: Any
+) -> Any:  # pragma: no cover - compiled
+    """MacInnes δ of each solution (see ``NativeBackend._macinnes_shift``)."""
+    n, n_s = m.shape
+    out = np.zeros(n)
+    scratch = np.zeros(n_s + 1)
+    for r in range(n):
+        out[r] = _shift(ionic[r], m[r], lng[r], r, mac, jt, scratch)
+    return out
+
+
+# ------------------------------------------------------------------------------ linear algebra
+@njit(cache=True)
+def _solve(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
+    """x with a x = b: Gaussian elimination with partial pivoting (LAPACK's dgesv order), least
+    squares where a pivot is exactly zero (as numpy's solve raises there), zeros where the
+    matrix is not finite."""
+    n = len(b)
+    for i in range(n):
+        for j in range(n):
+            if not math.isfinite(a[i, j]):
+                out = np.empty(n)
+                for k in range(n):
+                    out[k] = math.nan
+                return out
+    lu = a.copy()
+    x = b.copy()
+    singular = False
+    for k in range(n):
+        piv = k
+        big = abs(lu[k, k])
+        for i in range(k + 1, n):
+            if abs(lu[i, k]) > big:
+                big = abs(lu[i, k])
+                piv = i
+        if big == 0.0:
+            singular = True
+            break
+        if piv != k:
+            for j in range(n):
+                tmp = lu[k, j]
+                lu[k, j] = lu[piv, j]
+                lu[piv, j] = tmp
+            tmp = x[k]
+            x[k] = x[piv]
+            x[piv] = tmp
+        inv = 1.0 / lu[k, k]
+        for i in range(k + 1, n):
+            f = lu[i, k] * inv
+            if f != 0.0:
+                lu[i, k] = f
+                for j in range(k + 1, n):
+                    lu[i, j] -= f * lu[k, j]
+                x[i] -= f * x[k]
+    if singular:
+        sol, _, _, _ = np.linalg.lstsq(a, b, rcond=2.220446049250313e-16 * n)
+        return sol
+    for i in range(n - 1, -1, -1):
+        acc = x[i]
+        for j in range(i + 1, n):
+            acc -= lu[i, j] * x[j]
+        x[i] = acc / lu[i, i]
+    return x
+
+
+@njit(cache=True)
+def _limit_step(step: Any) -> None:  # pragma: no cover - compiled
+    """nan_to_num, then scale the step so no unknown changes by more than MAX_STEP."""
+    biggest = 0.0
+    for k in range(len(step)):
+        v = step[k]
+        if math.isnan(v):
+            v = 0.0
+        elif v == math.inf:
+            v = 1.7976931348623157e308
+        elif v == -math.inf:
+            v = -1.7976931348623157e308
+        step[k] = v
+        if abs(v) > biggest:
+            biggest = abs(v)
+    scale = min(1.0, _MAX_STEP / max(biggest, 1e-300))
+    for k in range(len(step)):
+        step[k] *= scale
+
+
+@njit(cache=True)
+def _max_abs(v: Any) -> float:  # pragma: no cover - compiled
+    """Largest |v|, NaN if any entry is NaN (as numpy's max)."""
+    out = 0.0
+    for k in range(len(v)):
+        a = abs(v[k])
+        if math.isnan(a):
+            return math.nan
+        if a > out:
+            out = a
+    return out
+
+
+# ------------------------------------------------------------------------------ speciation
+@njit(cache=True)
+def _speciation_residual(
+    u: Any,
+    r: int,
+    sysarr: Any,
+    static: Any,
+    tpar: Any,
+    jt: Any,
+    mac: Any,
+    ln_k: Any,
+    totals: Any,
+    fixed: Any,
+    ph: Any,
+    res: Any,
+    m: Any,
+    lng: Any,
+    scratch: Any,
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    element_matrix, z, nu, nu_w = sysarr
+    n_el, n_s = element_matrix.shape
+    nb = nu.shape[1]
+    for s in range(n_s):
+        m[s] = math.exp(min(max(u[s], -600.0), 50.0))
+    ln_aw, ionic = _activity(m, static, tpar, r, jt, lng)
+    for e in range(n_el):
+        acc = 0.0
+        for s in range(n_s):
+            acc += m[s] * element_matrix[e, s]
+        res[e] = acc / totals[r, e] - 1.0
+    scale = 0.0
+    charge = 0.0
+    for s in range(n_s):
+        scale += m[s] * abs(z[s])
+        charge += m[s] * z[s]
+    res[n_el] = charge / scale
+    if fixed[r]:
+        delta = _shift(ionic, m, lng, r, mac, jt, scratch)
+        res[n_el] = (u[nb - 1] + lng[nb - 1]) - (-ph[r] * _LN10 + delta)
+    for s in range(nb, n_s):
+        pred = ln_k[r, s]
+        for b in range(nb):
+            pred += (u[b] + lng[b]) * nu[s, b]
+        pred += ln_aw * nu_w[s]
+        res[s] = (u[s] + lng[s]) - pred
+    return ln_aw, ionic
+
+
+@njit(cache=True)
+def speciation_newton(
+    u0: Any,
+    sysarr: Any,
+    static: Any,
+    tpar: Any,
+    jt: Any,
+    mac: Any,
+    ln_k: Any,
+    totals: Any,
+    fixed: Any,
+    ph: Any,
+    max_iter: int,
+) -> tuple[Any, Any, Any, Any, Any, Any]:  # pragma: no cover - compiled
+    """Newton on ln m of every species of each solution, activity coefficients held at each
+    iterate (the exact Jacobian of ``NativeBackend._solve_speciation``). The mass-action rows
+    are eliminated, so each step solves a system of the basis' size.
+
+    Returns u (N, S), m, ln γ, ln a_w, ionic strength and the converged flags.
+    """
+    element_matrix, z, nu, _ = sysarr
+    n, n_s = u0.shape
+    n_el = element_matrix.shape[0]
+    nb = nu.shape[1]
+    u_out = u0.copy()
+    m_out = np.zeros((n, n_s))
+    lng_out = np.zeros((n, n_s))
+    aw_out = np.zeros(n)
+    i_out = np.zeros(n)
+    ok = np.zeros(n, dtype=np.bool_)
+    res = np.zeros(n_s)
+    m = np.zeros(n_s)
+    lng = np.zeros(n_s)
+    scratch = np.zeros(n_s + 1)
+    top = np.zeros((nb, n_s))
+    red = np.zeros((nb, nb))
+    rhs = np.zeros(nb)
+    step = np.zeros(n_s)
+    for r in range(n):
+        u = u_out[r]
+        ln_aw, ionic = _speciation_residual(
+            u, r, sysarr, static, tpar, jt, mac, ln_k, totals, fixed, ph, res, m, lng, scratch
+        )
+        for _ in range(max_iter):
+            err = _max_abs(res)
+            if err <= 1e-12:
+                break
+            # exact rows: balances and electroneutrality (or the pH)
+            scale = 0.0
+            for s in range(n_s):
+                scale += m[s] * abs(z[s])
+            for e in range(n_el):
+                for s in range(n_s):
+                    top[e, s] = m[s] * element_matrix[e, s] / totals[r, e]
+            if fixed[r]:
+                for s in range(n_s):
+                    top[n_el, s] = 0.0
+                top[n_el, nb - 1] = 1.0
+            else:
+                for s in range(n_s):
+                    top[n_el, s] = m[s] * z[s] / scale
+            # δ_s = ν_s·δ_b − r_s for the secondary species: the basis system
+            for i in range(nb):
+                acc = -res[i]
+                for s in range(nb, n_s):
+                    acc += top[i, s] * res[s]
+                rhs[i] = acc
+                for b in range(nb):
+                    v = top[i, b]
+                    for s in range(nb, n_s):
+                        v += top[i, s] * nu[s, b]
+                    red[i, b] = v
+            db = _solve(red, rhs)
+            for b in range(nb):
+                step[b] = db[b]
+            for s in range(nb, n_s):
+                acc = -res[s]
+                for b in range(nb):
+                    acc += nu[s, b] * db[b]
+                step[s] = acc
+            _limit_step(step)
+            for s in range(n_s):
+                u[s] += step[s]
+            ln_aw, ionic = _speciation_residual(
+                u, r, sysarr, static, tpar, jt, mac, ln_k, totals, fixed, ph, res, m, lng, scratch
+            )
+        ok[r] = _max_abs(res) <= 1e-10
+        for s in range(n_s):
+            m_out[r, s] = m[s]
+            lng_out[r, s] = lng[s]
+        aw_out[r] = ln_aw
+        i_out[r] = ionic
+    return u_out, m_out, lng_out, aw_out, i_out, ok
+
+
+# ------------------------------------------------------------------------------ equilibria
+@njit(cache=True)
+def _equilibria_residual(
+    u: Any,
+    g: int,
+    loc: int,
+    sysarr: Any,
+    static: Any,
+    tpar: Any,
+    jt: Any,
+    mac: Any,
+    prob: Any,
+    active: Any,
+    held: Any,
+    lam: float,
+    res: Any,
+    m: Any,
+    lng: Any,
+    scratch: Any,
+) -> tuple[float, float, float]:  # pragma: no cover - compiled
+    """Residual of one solution (row ``g`` of the problem, ``loc`` of the active sets);
+    returns ln a_w, ionic strength and the mass of water."""
+    element_matrix, z, nu, nu_w = sysarr
+    ln_k, ln_k_p, el_p, h2o, nu_p, nu_pw, dissolved, available, ph = prob
+    n_el, n_s = element_matrix.shape
+    nb = nu.shape[1]
+    n_p = len(h2o)
+    water = 0.0
+    for p in range(n_p):
+        water += u[n_s + p] * h2o[p]
+    water = 1.0 - _M_WATER * water
+    total = 0.0
+    for s in range(n_s):
+        m[s] = math.exp(min(max(u[s], -600.0), 50.0))
+        total += m[s]
+    ln_aw, ionic = _activity(m, static, tpar, g, jt, lng)
+    if lam < 1.0:
+        ideal = -_M_WATER * total
+        for s in range(n_s):
+            lng[s] = lam * lng[s]
+        ln_aw = ideal + lam * (ln_aw - ideal)
+    for e in range(n_el):
+        acc = 0.0
+        for s in range(n_s):
+            acc += m[s] * element_matrix[e, s]
+        acc = acc * water
+        for p in range(n_p):
+            acc += u[n_s + p] * el_p[p, e]
+        res[e] = (acc - dissolved[g, e]) / available[g, e]
+    scale = 0.0
+    charge = 0.0
+    for s in range(n_s):
+        scale += m[s] * abs(z[s])
+        charge += m[s] * z[s]
+    res[n_el] = charge / scale
+    if math.isfinite(ph[g]):
+        delta = _shift(ionic, m, lng, g, mac, jt, scratch)
+        res[n_el] = (u[nb - 1] + lng[nb - 1]) - (-ph[g] * _LN10 + delta)
+    for s in range(nb, n_s):
+        acc = 0.0
+        for b in range(nb):
+            acc += (u[b] + lng[b]) * nu[s, b]
+        pred = ln_k[g, s] + acc
+        pred += ln_aw * nu_w[s]
+        res[s] = (u[s] + lng[s]) - pred
+    for p in range(n_p):
+        if active[loc, p]:
+            acc = 0.0
+            for s in range(n_s):
+                acc += (u[s] + lng[s]) * nu_p[p, s]
+            acc += ln_aw * nu_pw[p]
+            res[n_s + p] = ((acc - ln_k_p[g, p]) / _LN10) * _LN10
+        else:
+            res[n_s + p] = u[n_s + p] - held[loc, p]
+    return ln_aw, ionic, water
+
+
+@njit(cache=True)
+def equilibria_newton(
+    rows: Any,
+    u0: Any,
+    active: Any,
+    held: Any,
+    sysarr: Any,
+    static: Any,
+    tpar: Any,
+    jt: Any,
+    mac: Any,
+    prob: Any,
+    lam: float,
+    max_iter: int,
+) -> tuple[Any, Any, Any, Any, Any, Any, Any]:  # pragma: no cover - compiled
+    """Newton for the equilibria of ``rows`` with their active sets (``_Equilibria.solve``):
+    exact rows for the balances and electroneutrality, forward differences in the ln m columns
+    for the mass-action and SI rows.
+
+    Returns u (n, S + P), m, ln γ, ln a_w, ionic strength, water and the converged flags.
+    """
+    element_matrix, z, nu, _ = sysarr
+    _, _, el_p, h2o, _, _, _, available, ph = prob
+    n, dim = u0.shape
+    n_el, n_s = element_matrix.shape
+    nb = nu.shape[1]
+    n_p = dim - n_s
+    u_out = u0.copy()
+    m_out = np.zeros((n, n_s))
+    lng_out = np.zeros((n, n_s))
+    aw_out = np.zeros(n)
+    i_out = np.zeros(n)
+    w_out = np.zeros(n)
+    ok = np.zeros(n, dtype=np.bool_)
+    res = np.zeros(dim)
+    pres = np.zeros(dim)
+    m = np.zeros(n_s)
+    lng = np.zeros(n_s)
+    pm = np.zeros(n_s)
+    plng = np.zeros(n_s)
+    scratch = np.zeros(n_s + 1)
+    jac = np.zeros((dim, dim))
+    up = np.zeros(dim)
+    rhs = np.zeros(dim)
+    for loc in range(n):
+        g = rows[loc]
+        u = u_out[loc]
+        ln_aw, ionic, water = _equilibria_residual(
+            u,
+            g,
+            loc,
+            sysarr,
+            static,
+            tpar,
+            jt,
+            mac,
+            prob,
+            active,
+            held,
+            lam,
+            res,
+            m,
+            lng,
+            scratch,
+        )
+        for _ in range(max_iter):
+            err = _max_abs(res)
+            if err <= 1e-12:
+                break
+            jac[:, :] = 0.0
+            for p in range(n_p):
+                jac[n_s + p, n_s + p] = 0.0 if active[loc, p] else 1.0
+            for e in range(n_el):
+                per_kg = 0.0
+                for s in range(n_s):
+                    per_kg += m[s] * element_matrix[e, s]
+                inv = 1.0 / available[g, e]
+                for s in range(n_s):
+                    jac[e, s] = water * m[s] * element_matrix[e, s] * inv
+                for p in range(n_p):
+                    jac[e, n_s + p] = (el_p[p, e] - _M_WATER * per_kg * h2o[p]) * inv
+            if math.isfinite(ph[g]):
+                for c in range(dim):
+                    jac[n_el, c] = 0.0
+                jac[n_el, nb - 1] = 1.0
+            else:
+                scale = 0.0
+                for s in range(n_s):
+                    scale += m[s] * abs(z[s])
+                for s in range(n_s):
+                    jac[n_el, s] = m[s] * z[s] / scale
+            # forward differences of the other rows in the ln m columns
+            for c in range(n_s):
+                for k in range(dim):
+                    up[k] = u[k]
+                up[c] += _FD_STEP
+                _equilibria_residual(
+                    up,
+                    g,
+                    loc,
+                    sysarr,
+                    static,
+                    tpar,
+                    jt,
+                    mac,
+                    prob,
+                    active,
+                    held,
+                    lam,
+                    pres,
+                    pm,
+                    plng,
+                    scratch,
+                )
+                for k in range(nb, dim):
+                    jac[k, c] = (pres[k] - res[k]) / _FD_STEP
+            for k in range(dim):
+                rhs[k] = -res[k]
+            step = _solve(jac, rhs)
+            _limit_step(step)
+            for k in range(dim):
+                u[k] += step[k]
+            ln_aw, ionic, water = _equilibria_residual(
+                u,
+                g,
+                loc,
+                sysarr,
+                static,
+                tpar,
+                jt,
+                mac,
+                prob,
+                active,
+                held,
+                lam,
+                res,
+                m,
+                lng,
+                scratch,
+            )
+        ok[loc] = _max_abs(res) <= 1e-10
+        for s in range(n_s):
+            m_out[loc, s] = m[s]
+            lng_out[loc, s] = lng[s]
+        aw_out[loc] = ln_aw
+        i_out[loc] = ionic
+        w_out[loc] = water
+    return u_out, m_out, lng_out, aw_out, i_out, w_out, ok

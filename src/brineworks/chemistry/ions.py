@@ -84,6 +84,8 @@ for _ion in _IONS:
     for _alias in _ion.aliases:
         _BY_NAME[_alias.lower()] = _ion
 
+_BY_KEY: dict[str, Ion] = {i.key: i for i in _IONS}  # canonical keys, the common case
+
 ION_KEYS: tuple[str, ...] = tuple(i.key for i in _IONS)
 """Canonical solute names, in the order results list them."""
 
@@ -118,7 +120,9 @@ def normalise_ion(name: str, field: str = "composition") -> str:
     >>> normalise_ion("Mg2+"), normalise_ion("sulphate")
     ('Mg', 'SO4')
     """
-    found = _BY_NAME.get(str(name).strip().lower())
+    found = _BY_KEY.get(name) if isinstance(name, str) else None
+    if found is None:
+        found = _BY_NAME.get(str(name).strip().lower())
     if found is None:
         raise InputError(f"{field}.{name}", name, "one of " + ", ".join(ION_KEYS))
     return found.key
@@ -126,4 +130,5 @@ def normalise_ion(name: str, field: str = "composition") -> str:
 
 def ion(key: str) -> Ion:
     """Return the :class:`Ion` for a canonical key or any accepted alias."""
-    return _BY_NAME[normalise_ion(key).lower()]
+    found = _BY_KEY.get(key)
+    return found if found is not None else _BY_NAME[normalise_ion(key).lower()]

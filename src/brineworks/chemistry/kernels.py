@@ -11,7 +11,7 @@ convergence tests, so the answers are those of the numpy solver to rounding.
 
 Model arguments are plain tuples of arrays (numba types them once):
 
-* ``static`` — (z, salt_i, salt_j, salt_a1, salt_a2, salt_cden, like_i, like_j, like_zz,
+* ``static`` — (z, salt_i, salt_j, salt_k, alphas, salt_cden, like_i, like_j, like_zz,
   like_cols, like_uneq, products, n_i, n_j, t_i, t_j, t_k, use_etheta): species charges and the
   index lists of the parameter kinds, from :meth:`PitzerModel.compiled`;
 * ``tpar`` — (b0, b1, b2, cphi, theta, lam, psi, aphi): the parameters at each row's temperature,
@@ -82,7 +82,7 @@ def _activity(
     m: Any, static: Any, tpar: Any, r: int, jt: Any, lng: Any
 ) -> tuple[float, float]:  # pragma: no cover - compiled
     """ln γ of every species into ``lng``; returns (ln a_w, ionic strength) of one solution."""
-    (z, salt_i, salt_j, salt_a1, salt_a2, salt_cden, like_i, like_j, like_zz, like_cols,
+    (z, salt_i, salt_j, salt_k, alphas, salt_cden, like_i, like_j, like_zz, like_cols,
      like_uneq, products, n_i, n_j, t_i, t_j, t_k, use_etheta) = static  # fmt: skip
     b0, b1, b2, cphi, theta, lam, psi, aphi_all = tpar
     aphi = aphi_all[r]
@@ -102,26 +102,26 @@ def _activity(
     osm = -aphi * ionic**1.5 / (1 + b * sqrt_i)
     sum_mmc = 0.0
 
-    # cation-anion pairs
+    # cation-anion pairs; g(x), g'(x) and e^-x once per distinct α (x = α√I)
+    n_a = len(alphas)
+    ga = np.empty((n_a, 3))
+    for k in range(n_a):
+        x = alphas[k] * sqrt_i
+        e = math.exp(-x)
+        if x > 1e-8:
+            ga[k, 0] = 2.0 * (1.0 - (1.0 + x) * e) / (x * x)
+            ga[k, 1] = -2.0 * (1.0 - (1.0 + x + 0.5 * x * x) * e) / (x * x)
+        else:
+            ga[k, 0] = 1.0 - 2.0 * x / 3.0
+            ga[k, 1] = -x / 3.0
+        ga[k, 2] = e
     for p in range(len(salt_i)):
         c = salt_i[p]
         a = salt_j[p]
-        x1 = salt_a1[p] * sqrt_i
-        x2 = salt_a2[p] * sqrt_i
-        e1 = math.exp(-x1)
-        e2 = math.exp(-x2)
-        if x1 > 1e-8:
-            g1 = 2.0 * (1.0 - (1.0 + x1) * e1) / (x1 * x1)
-            g1p = -2.0 * (1.0 - (1.0 + x1 + 0.5 * x1 * x1) * e1) / (x1 * x1)
-        else:
-            g1 = 1.0 - 2.0 * x1 / 3.0
-            g1p = -x1 / 3.0
-        if x2 > 1e-8:
-            g2 = 2.0 * (1.0 - (1.0 + x2) * e2) / (x2 * x2)
-            g2p = -2.0 * (1.0 - (1.0 + x2 + 0.5 * x2 * x2) * e2) / (x2 * x2)
-        else:
-            g2 = 1.0 - 2.0 * x2 / 3.0
-            g2p = -x2 / 3.0
+        k1 = salt_k[p, 0]
+        k2 = salt_k[p, 1]
+        g1, g1p, e1 = ga[k1, 0], ga[k1, 1], ga[k1, 2]
+        g2, g2p, e2 = ga[k2, 0], ga[k2, 1], ga[k2, 2]
         bb = b0[r, p] + b1[r, p] * g1 + b2[r, p] * g2
         bprime = (b1[r, p] * g1p + b2[r, p] * g2p) / ionic if ionic > 0 else 0.0
         bphi = b0[r, p] + b1[r, p] * e1 + b2[r, p] * e2
@@ -334,7 +334,7 @@ def _max_abs(v: Any) -> float:  # pragma: no cover - compiled
 
 
 # ------------------------------------------------------------------------------ speciation
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _speciation_residual(
     u: Any,
     r: int,
@@ -394,14 +394,21 @@ def speciation_newton(
     fixed: Any,
     ph: Any,
     max_iter: int,
+    warm: bool,
 ) -> tuple[Any, Any, Any, Any, Any, Any]:  # pragma: no cover - compiled
     """Newton on ln m of every species of each solution, activity coefficients held at each
     iterate (the exact Jacobian of ``NativeBackend._solve_speciation``). The mass-action rows
     are eliminated, so each step solves a system of the basis' size.
 
+    With ``warm``, a row close to the one before it (every element total within a factor 2,
+    the same pH condition) starts from that row's solution — its master species shifted by the
+    ratio of the totals, the complexes by mass action with its activity coefficients at this
+    row's temperature — instead of from ``u0``; if that start does not converge, ``u0`` is
+    used. A converged row satisfies the same equations to the same tolerance either way.
+
     Returns u (N, S), m, ln γ, ln a_w, ionic strength and the converged flags.
     """
-    element_matrix, z, nu, _ = sysarr
+    element_matrix, _, nu, nu_w = sysarr
     n, n_s = u0.shape
     n_el = element_matrix.shape[0]
     nb = nu.shape[1]
@@ -411,69 +418,138 @@ def speciation_newton(
     aw_out = np.zeros(n)
     i_out = np.zeros(n)
     ok = np.zeros(n, dtype=np.bool_)
-    res = np.zeros(n_s)
-    m = np.zeros(n_s)
-    lng = np.zeros(n_s)
-    scratch = np.zeros(n_s + 1)
-    top = np.zeros((nb, n_s))
-    red = np.zeros((nb, nb))
-    rhs = np.zeros(nb)
-    step = np.zeros(n_s)
+    work = (np.zeros(n_s), np.zeros(n_s), np.zeros(n_s), np.zeros(n_s + 1), np.zeros((nb, n_s)),
+            np.zeros((nb, nb)), np.zeros(nb), np.zeros(n_s))  # fmt: skip
+    m, lng = work[1], work[2]
     for r in range(n):
         u = u_out[r]
-        ln_aw, ionic = _speciation_residual(
-            u, r, sysarr, static, tpar, jt, mac, ln_k, totals, fixed, ph, res, m, lng, scratch
-        )
-        for _ in range(max_iter):
-            err = _max_abs(res)
-            if err <= 1e-12:
-                break
-            # exact rows: balances and electroneutrality (or the pH)
-            scale = 0.0
-            for s in range(n_s):
-                scale += m[s] * abs(z[s])
+        from_warm = warm and r > 0 and ok[r - 1] and fixed[r] == fixed[r - 1]
+        if from_warm:
             for e in range(n_el):
-                for s in range(n_s):
-                    top[e, s] = m[s] * element_matrix[e, s] / totals[r, e]
-            if fixed[r]:
-                for s in range(n_s):
-                    top[n_el, s] = 0.0
-                top[n_el, nb - 1] = 1.0
-            else:
-                for s in range(n_s):
-                    top[n_el, s] = m[s] * z[s] / scale
-            # δ_s = ν_s·δ_b − r_s for the secondary species: the basis system
-            for i in range(nb):
-                acc = -res[i]
-                for s in range(nb, n_s):
-                    acc += top[i, s] * res[s]
-                rhs[i] = acc
-                for b in range(nb):
-                    v = top[i, b]
-                    for s in range(nb, n_s):
-                        v += top[i, s] * nu[s, b]
-                    red[i, b] = v
-            db = _solve(red, rhs)
-            for b in range(nb):
-                step[b] = db[b]
-            for s in range(nb, n_s):
-                acc = -res[s]
-                for b in range(nb):
-                    acc += nu[s, b] * db[b]
-                step[s] = acc
-            _limit_step(step)
-            for s in range(n_s):
-                u[s] += step[s]
-            ln_aw, ionic = _speciation_residual(
-                u, r, sysarr, static, tpar, jt, mac, ln_k, totals, fixed, ph, res, m, lng, scratch
+                if not abs(math.log(totals[r, e] / totals[r - 1, e])) <= 0.7:
+                    from_warm = False
+        if from_warm:
+            from_warm = _warm_start(
+                u, r, u_out[r - 1], lng_out[r - 1], aw_out[r - 1], totals, ln_k, nu, nu_w
             )
-        ok[r] = _max_abs(res) <= 1e-10
+        converged, ln_aw, ionic = _speciation_solve(
+            u, r, sysarr, static, tpar, jt, mac, ln_k, totals, fixed, ph, max_iter, work
+        )
+        if from_warm and not converged:
+            for s in range(n_s):
+                u[s] = u0[r, s]
+            converged, ln_aw, ionic = _speciation_solve(
+                u, r, sysarr, static, tpar, jt, mac, ln_k, totals, fixed, ph, max_iter, work
+            )
+        ok[r] = converged
         for s in range(n_s):
             m_out[r, s] = m[s]
             lng_out[r, s] = lng[s]
         aw_out[r] = ln_aw
         i_out[r] = ionic
     return u_out, m_out, lng_out, aw_out, i_out, ok
+
+
+@njit(cache=True)
+def _warm_start(
+    u: Any,
+    r: int,
+    u_prev: Any,
+    lng_prev: Any,
+    aw_prev: float,
+    totals: Any,
+    ln_k: Any,
+    nu: Any,
+    nu_w: Any,
+) -> bool:  # pragma: no cover - compiled
+    """Start row ``r`` from the solution of row r − 1 (see ``speciation_newton``)."""
+    n_s, nb = nu.shape
+    n_el = totals.shape[1]
+    for b in range(nb):
+        u[b] = u_prev[b]
+    for e in range(n_el):
+        u[e] += math.log(totals[r, e] / totals[r - 1, e])
+    for s in range(nb, n_s):
+        acc = ln_k[r, s] + aw_prev * nu_w[s] - lng_prev[s]
+        for b in range(nb):
+            acc += (u[b] + lng_prev[b]) * nu[s, b]
+        u[s] = acc
+    for s in range(n_s):
+        if not math.isfinite(u[s]):
+            return False
+        u[s] = min(max(u[s], -600.0), 50.0)
+    return True
+
+
+@njit(cache=True)
+def _speciation_solve(
+    u: Any,
+    r: int,
+    sysarr: Any,
+    static: Any,
+    tpar: Any,
+    jt: Any,
+    mac: Any,
+    ln_k: Any,
+    totals: Any,
+    fixed: Any,
+    ph: Any,
+    max_iter: int,
+    work: Any,
+) -> tuple[bool, float, float]:  # pragma: no cover - compiled
+    """Newton for one row from ``u`` (updated in place; m and ln γ left in ``work``):
+    converged, ln a_w, ionic strength."""
+    element_matrix, z, nu, _ = sysarr
+    n_el, n_s = element_matrix.shape
+    nb = nu.shape[1]
+    res, m, lng, scratch, top, red, rhs, step = work
+    ln_aw, ionic = _speciation_residual(
+        u, r, sysarr, static, tpar, jt, mac, ln_k, totals, fixed, ph, res, m, lng, scratch
+    )
+    for _ in range(max_iter):
+        err = _max_abs(res)
+        if err <= 1e-12:
+            break
+        # exact rows: balances and electroneutrality (or the pH)
+        scale = 0.0
+        for s in range(n_s):
+            scale += m[s] * abs(z[s])
+        for e in range(n_el):
+            for s in range(n_s):
+                top[e, s] = m[s] * element_matrix[e, s] / totals[r, e]
+        if fixed[r]:
+            for s in range(n_s):
+                top[n_el, s] = 0.0
+            top[n_el, nb - 1] = 1.0
+        else:
+            for s in range(n_s):
+                top[n_el, s] = m[s] * z[s] / scale
+        # δ_s = ν_s·δ_b − r_s for the secondary species: the basis system
+        for i in range(nb):
+            acc = -res[i]
+            for s in range(nb, n_s):
+                acc += top[i, s] * res[s]
+            rhs[i] = acc
+            for b in range(nb):
+                v = top[i, b]
+                for s in range(nb, n_s):
+                    v += top[i, s] * nu[s, b]
+                red[i, b] = v
+        db = _solve(red, rhs)
+        for b in range(nb):
+            step[b] = db[b]
+        for s in range(nb, n_s):
+            acc = -res[s]
+            for b in range(nb):
+                acc += nu[s, b] * db[b]
+            step[s] = acc
+        _limit_step(step)
+        for s in range(n_s):
+            u[s] += step[s]
+        ln_aw, ionic = _speciation_residual(
+            u, r, sysarr, static, tpar, jt, mac, ln_k, totals, fixed, ph, res, m, lng, scratch
+        )
+    return _max_abs(res) <= 1e-10, ln_aw, ionic
 
 
 # ------------------------------------------------------------------------------ equilibria
@@ -701,3 +777,46 @@ def equilibria_newton(
         i_out[loc] = ionic
         w_out[loc] = water
     return u_out, m_out, lng_out, aw_out, i_out, w_out, ok
+
+
+# ------------------------------------------------------------------------------ starting point
+@njit(cache=True)
+def initial_rows(
+    totals: Any, ln_k: Any, ph: Any, element_matrix: Any, nu: Any
+) -> Any:  # pragma: no cover - compiled
+    """ln m of every species to start Newton from: an ideal solution at the given pH
+    (``native._initial_guess`` then ``native._ideal_secondary``).
+
+    Each master species takes its element's total, less what its complexes with H+ alone
+    (HCO3-, CO2, B(OH)4- …) would take at that pH; the complexes follow by mass action with
+    γ = a_w = 1, clipped to −600 … 50.
+    """
+    n, n_el = totals.shape
+    n_s, nb = nu.shape
+    out = np.zeros((n, n_s))
+    x = np.zeros(nb)
+    for r in range(n):
+        x[nb - 1] = -ph[r] * _LN10
+        for e in range(n_el):
+            share = 1.0
+            for s in range(nb, n_s):
+                if nu[s, e] != 1.0 or element_matrix[e, s] != 1.0:
+                    continue
+                alone = True
+                for b in range(nb - 1):
+                    if b != e and nu[s, b] != 0:
+                        alone = False
+                        break
+                if alone:
+                    share += math.exp(
+                        min(max(ln_k[r, s] + nu[s, nb - 1] * x[nb - 1], -300.0), 300.0)
+                    )
+            x[e] = math.log(totals[r, e] / element_matrix[e, e] / share)
+        for b in range(nb):
+            out[r, b] = min(max(x[b], -600.0), 50.0)
+        for s in range(nb, n_s):
+            acc = 0.0
+            for b in range(nb):
+                acc += x[b] * nu[s, b]
+            out[r, s] = min(max(ln_k[r, s] + acc, -600.0), 50.0)
+    return out

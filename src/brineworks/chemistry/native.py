@@ -33,7 +33,7 @@ import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -43,7 +43,7 @@ from brineworks.chemistry.base import DatabaseBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula, species_charge
-from brineworks.chemistry.ions import ion
+from brineworks.chemistry.ions import ION_KEYS, ion
 from brineworks.chemistry.newton import SolutionState, merge_rows, subset_rows
 from brineworks.chemistry.pitzer import PitzerModel, j_table, parse_pitzer_block
 from brineworks.chemistry.reactions import (
@@ -54,7 +54,7 @@ from brineworks.chemistry.reactions import (
     species_volumes,
 )
 from brineworks.chemistry.results import Equilibrium, Speciation
-from brineworks.chemistry.water import water_properties
+from brineworks.chemistry.water import WaterProperties, water_properties
 from brineworks.constants import BRINE_ELEMENTS
 from brineworks.errors import ChemistryError, InputError, ValidityError
 
@@ -69,6 +69,7 @@ IONIC_STRENGTH_MAX = 25.0
 
 LN10 = math.log(10.0)
 _ELEMENTS = BRINE_ELEMENTS
+_ELEMENT: dict[str, str] = {k: ion(k).element for k in ION_KEYS}
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class NativeBackend(DatabaseBackend):
     def __init__(self, database: Database | None = None) -> None:
         super().__init__(database)
         self._systems: dict[tuple[str, ...], _System] = {}
+        self._contexts: dict[tuple[tuple[str, ...], bytes], tuple[Any, ...]] = {}
 
     # ------------------------------------------------------------------ database
     @cached_property
@@ -401,19 +403,29 @@ class NativeBackend(DatabaseBackend):
     # ------------------------------------------------------------------ checks
     def _prepare(self, brine: Brine) -> tuple[dict[str, float], float | None, tuple[str, ...]]:
         """Element totals [mol/kgw], the pH (None: from electroneutrality) and notes."""
-        brine, notes = self._neutral_salt(brine)
+        molality, ph, notes = self._neutral_composition(brine)
         totals: dict[str, float] = {}
-        for key, m in brine.molality.items():
+        for key, m in molality.items():
             if m > 0:
-                el = ion(key).element
+                el = _ELEMENT[key]
                 totals[el] = totals.get(el, 0.0) + m
-        return totals, brine.pH, notes
+        return totals, ph, notes
 
     # ------------------------------------------------------------------ solvers
     def _context(self, system: _System, t: FloatArray) -> tuple[Any, ...]:
         """Arguments of the compiled kernels for solutions of ``system`` at temperatures ``t``:
         (ν and element arrays, the model's index structure, its parameters at each row's
-        temperature, the J table, the MacInnes reference models)."""
+        temperature, the J table, the MacInnes reference models). The last few are
+        remembered, as one batch asks for them several times."""
+        key = (system.elements, np.asarray(t, dtype=float).tobytes())
+        cache = self._contexts
+        if key not in cache:
+            if len(cache) >= 4:
+                cache.pop(next(iter(cache)))
+            cache[key] = self._build_context(system, np.asarray(t, dtype=float))
+        return cache[key]
+
+    def _build_context(self, system: _System, t: FloatArray) -> tuple[Any, ...]:
         use = bool(self._pitzer.get("OPTIONS", {}).get(("MACINNES",), (1.0,))[0])
         kcl = self._kcl
         cl = system.chloride_model if system.chloride_model is not None else kcl
@@ -455,9 +467,8 @@ class NativeBackend(DatabaseBackend):
 
         fixed_ph = np.array([p is not None for p in ph], dtype=np.bool_)
         ph_values = np.array([p if p is not None else 7.0 for p in ph], dtype=float)
-        x0 = _initial_guess(system, totals, t, np.where(fixed_ph, ph_values, 7.0))
         ln_k = system.ln_k(t)
-        u0 = _ideal_secondary(system, x0, ln_k)
+        u0 = _start(system, totals, ln_k, np.where(fixed_ph, ph_values, 7.0))
         sysarr, static, tpar, jt, mac = self._context(system, t)
         _, m, ln_g, ln_aw, ionic, ok = kernels.speciation_newton(
             np.ascontiguousarray(u0),
@@ -471,6 +482,7 @@ class NativeBackend(DatabaseBackend):
             fixed_ph,
             ph_values,
             100,
+            len(t) > 1,
         )
         return SolutionState(m, ln_g, ln_aw, ionic, np.ones(len(t))), ok
 
@@ -754,30 +766,37 @@ class NativeBackend(DatabaseBackend):
         balance = 100.0 * (cations - anions) / (cations + anions)
         density = self._densities(system, m, t)
         species = system.species
-        out = []
-        for k in range(len(t)):
-            out.append(
-                Speciation(
-                    temperature=float(t[k]),
-                    pH=float(ph[k]),
-                    ionic_strength=float(state.ionic_strength[k]),
-                    water_activity=float(np.exp(state.ln_aw[k])),
-                    density=float(density[k]),
-                    mass_water=float(state.water[k]),
-                    molality=dict(zip(system.elements, elements[k].tolist(), strict=True)),
-                    species_molality={
-                        sp: v for sp, v in zip(species, m[k].tolist(), strict=True) if v > 0
-                    },
-                    activity=dict(zip(species, act[k].tolist(), strict=True)),
-                    activity_coefficient=dict(zip(species, gamma[k].tolist(), strict=True)),
-                    saturation_index=(
-                        {} if si is None else dict(zip(system.phases, si[k].tolist(), strict=True))
-                    ),
-                    charge_balance=float(balance[k]),
-                    notes=tuple(notes[k]),
-                )
+        phases = system.phases
+        positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
+        rows = zip(
+            t.tolist(), ph.tolist(), state.ionic_strength.tolist(),
+            np.exp(state.ln_aw).tolist(), density.tolist(), state.water.tolist(),
+            elements.tolist(), m.tolist(), act.tolist(), gamma.tolist(),
+            [None] * len(t) if si is None else si.tolist(), balance.tolist(), notes,
+            strict=True,
+        )  # fmt: skip
+        return [
+            Speciation(
+                temperature=tk,
+                pH=ph_k,
+                ionic_strength=i_k,
+                water_activity=aw_k,
+                density=rho_k,
+                mass_water=w_k,
+                molality=dict(zip(system.elements, el_k, strict=True)),
+                species_molality=(
+                    dict(zip(species, m_k, strict=True))
+                    if positive
+                    else {sp: v for sp, v in zip(species, m_k, strict=True) if v > 0}
+                ),
+                activity=dict(zip(species, a_k, strict=True)),
+                activity_coefficient=dict(zip(species, g_k, strict=True)),
+                saturation_index={} if si_k is None else dict(zip(phases, si_k, strict=True)),
+                charge_balance=cb_k,
+                notes=tuple(note_k),
             )
-        return out
+            for (tk, ph_k, i_k, aw_k, rho_k, w_k, el_k, m_k, a_k, g_k, si_k, cb_k, note_k) in rows
+        ]
 
     @cached_property
     def _volumes(self) -> dict[str, tuple[float, ...]]:
@@ -791,7 +810,7 @@ class NativeBackend(DatabaseBackend):
         for ions; ρ = ρ_w (1000 + Σ m_i M_i)/(ρ_w Σ m_i V_i + 1000) per kg of water, with M_i
         from the database's element weights (Appelo et al. 2014; Appelo 2015).
         """
-        water = water_properties(temperature)
+        water = _water(temperature)
         par = system.volume_parameters  # (S, 10); rows of zeros for species without -Vm
         ionic = 0.5 * (m * system.charge**2).sum(axis=1)
         sqrt_i = np.sqrt(ionic)[:, None]
@@ -897,8 +916,7 @@ class _Equilibria:
                 self.dissolved[rows] + 1e-3 * (self.available[rows] - self.dissolved[rows]), 1e-8
             )
             ph = np.where(np.isfinite(self.ph[rows]), self.ph[rows], 7.0)
-            x0 = _initial_guess(self.system, start, self.t[rows], ph)
-            lnm = _ideal_secondary(self.system, x0, self.ln_k[rows])
+            lnm = _start(self.system, start, self.ln_k[rows], ph)
         if xi is None:
             xi = np.zeros((n, n_p))
         lnm, xi = lnm.copy(), xi.copy()
@@ -962,34 +980,30 @@ def _in_groups(
     return [out[k] for k in range(len(keys))]
 
 
-def _ideal_secondary(system: _System, x: FloatArray, ln_k: FloatArray) -> FloatArray:
-    """ln m of every species from ln m of the basis, for an ideal solution (γ = a_w = 1)."""
-    nb = len(system.basis)
-    out = np.empty((x.shape[0], len(system.species)))
-    out[:, :nb] = x
-    out[:, nb:] = ln_k[:, nb:] + x @ system.nu[nb:].T
-    return np.clip(out, -600.0, 50.0)
+@lru_cache(maxsize=512)
+def _water_at(temperature: float) -> WaterProperties:
+    return water_properties(np.array([temperature]))
 
 
-def _initial_guess(
-    system: _System, totals: FloatArray, t: FloatArray, ph: FloatArray
-) -> FloatArray:
-    """ln m of the basis species to start Newton from (ideal solution at the given pH).
+def _water(temperature: FloatArray) -> WaterProperties:
+    """Pure-water properties at each temperature (one temperature: remembered)."""
+    t = np.asarray(temperature, dtype=float).reshape(-1)
+    return _water_at(float(t[0])) if len(t) == 1 else water_properties(t)
 
-    Each master species takes its element's total, less what its complexes with H+ alone
-    (HCO3-, CO2, B(OH)4- …) would take at that pH.
-    """
-    n, n_el = totals.shape
-    nb = len(system.basis)
-    x = np.zeros((n, nb))
-    x[:, -1] = -ph * LN10
-    ln_k = system.ln_k(t)
-    for e in range(n_el):
-        share = np.ones(n)
-        for s in range(nb, len(system.species)):
-            row = system.nu[s]
-            others = [b for b in range(nb - 1) if b != e and row[b] != 0]
-            if row[e] == 1.0 and not others and system.element_matrix[e, s] == 1.0:
-                share += np.exp(np.clip(ln_k[:, s] + row[-1] * x[:, -1], -300, 300))
-        x[:, e] = np.log(totals[:, e] / system.element_matrix[e, e] / share)
-    return x
+
+def _start(system: _System, totals: FloatArray, ln_k: FloatArray, ph: FloatArray) -> FloatArray:
+    """ln m of every species to start Newton from: the ideal solution at pH ``ph`` (each master
+    species takes its element's total less what its complexes with H+ alone would take; the
+    complexes by mass action with γ = a_w = 1). Compiled: ``kernels.initial_rows``."""
+    from brineworks.chemistry import kernels
+
+    element_matrix, _, nu, _ = system.arrays
+    return np.asarray(
+        kernels.initial_rows(
+            np.ascontiguousarray(totals, dtype=np.float64),
+            np.ascontiguousarray(ln_k),
+            np.ascontiguousarray(ph, dtype=np.float64),
+            element_matrix,
+            nu,
+        )
+    )

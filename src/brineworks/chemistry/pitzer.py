@@ -425,7 +425,8 @@ class PitzerModel:
     def compiled(self) -> tuple[Any, ...]:
         """The index structure for :mod:`brineworks.chemistry.kernels`, built once per model.
 
-        (z, salt cation, salt anion, α1, α2, 2√|z_c z_a|, like i, like j, |z_i z_j|, columns of
+        (z, salt cation, salt anion, the columns of its α1 and α2 among the distinct α values,
+        those values, 2√|z_c z_a|, like i, like j, |z_i z_j|, columns of
         z1·z2, z1², z2² among the distinct charge products, whether the pair has Eθ, the
         distinct products, neutral n, its partner, triple i, j, k, use_etheta).
         """
@@ -446,6 +447,8 @@ class PitzerModel:
             pair_cols[uneq] = cols[index[uneq]]
             zz[uneq] = kinds[index[uneq], 0] * kinds[index[uneq], 1]
         ti, tj, tk, _ = self.triples
+        # the g functions depend on the pair only through α: evaluated once per distinct α
+        alphas, alpha_index = np.unique(self.alpha.reshape(-1), return_inverse=True)
 
         def ints(a: NDArray[np.intp]) -> NDArray[np.intp]:
             return np.ascontiguousarray(a, dtype=np.intp)
@@ -457,8 +460,8 @@ class PitzerModel:
             floats(z),
             ints(ci),
             ints(ai),
-            floats(self.alpha[:, 0]),
-            floats(self.alpha[:, 1]),
+            ints(alpha_index.reshape(-1, 2)),
+            floats(alphas),
             floats(2.0 * np.sqrt(az[ci] * az[ai])),
             ints(li),
             ints(lj),

@@ -101,3 +101,12 @@ def test_solve_matches_numpy_and_falls_back_on_singular() -> None:
     x = _solve(singular, np.array([1.0, 2.0]))
     np.testing.assert_allclose(x, np.linalg.lstsq(singular, np.array([1.0, 2.0]))[0])
     assert np.all(np.isnan(_solve(np.array([[np.nan]]), np.array([1.0]))))
+
+
+def test_compiled_j_quadrature_equals_numpy() -> None:
+    """The table's compiled quadrature gives the numpy quadrature's J, J', J'' (1e-12)."""
+    from brineworks.chemistry.pitzer import _j_quadrature
+
+    x = np.exp(np.linspace(np.log(1e-12), np.log(1e4), 37))
+    for ours, ref in zip(_j_quadrature(x, compiled=True), _j_quadrature(x), strict=True):
+        np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-15)

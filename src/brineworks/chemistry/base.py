@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine, ChargeBalance
 from brineworks.chemistry.database import Database
@@ -60,8 +61,12 @@ class DatabaseBackend(ABC):
         """Speciation of one brine (each backend solves it its own way)."""
 
     # ------------------------------------------------------------------ checks
+    @cached_property
+    def _known_phases(self) -> frozenset[str]:
+        return frozenset(self.database.phases)
+
     def _check_phases(self, phases: Sequence[str]) -> None:
-        known = set(self.database.phases)
+        known = self._known_phases
         for p in phases:
             if p not in known:
                 close = [k for k in self.database.phases if k.lower().startswith(p.lower()[:4])]

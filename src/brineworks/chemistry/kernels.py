@@ -820,3 +820,40 @@ def initial_rows(
                 acc += x[b] * nu[s, b]
             out[r, s] = min(max(ln_k[r, s] + acc, -600.0), 50.0)
     return out
+
+
+# ------------------------------------------------------------------------------ J(x) table
+@njit(cache=True)
+def j_integrals(x: Any, y: Any, w: Any) -> tuple[Any, Any, Any]:  # pragma: no cover - compiled
+    """∫ f y² dy, ∫ g y² dy and ∫ h y² dy on the quadrature nodes ``y`` with weights ``w`` for
+    each x (the sums of ``pitzer._j_quadrature``: f = 1 + q + q²/2 − e^q, g = q + q² − q e^q,
+    h = q (1 + 2q − e^q − q e^q), q = −(x/y) e^−y, their series where |q| < 1e-3)."""
+    n = len(x)
+    k0 = np.zeros(n)
+    k1 = np.zeros(n)
+    k2 = np.zeros(n)
+    ey = np.exp(-y)
+    for i in range(n):
+        a0 = 0.0
+        a1 = 0.0
+        a2 = 0.0
+        for k in range(len(y)):
+            q = -(x[i] / y[k]) * ey[k]
+            q2 = q * q
+            q3 = q2 * q
+            if abs(q) < 1e-3:
+                f = -q3 * (1 / 6 + q / 24 + q2 / 120)
+                g = -q3 * (0.5 + q / 6 + q2 / 24)
+                h = -q3 * (1.5 + q * 2 / 3 + q2 * 5 / 24)
+            else:
+                eq = math.exp(max(q, -700.0))
+                f = 1 + q + 0.5 * q2 - eq
+                g = q + q2 - q * eq
+                h = q * (1 + 2 * q - eq - q * eq)
+            a0 += f * w[k]
+            a1 += g * w[k]
+            a2 += h * w[k]
+        k0[i] = a0
+        k1[i] = a1
+        k2[i] = a2
+    return k0, k1, k2

@@ -104,16 +104,24 @@ def temperature_basis(temperature: FloatArray | float) -> FloatArray:
 _J_STEP = 0.02
 
 
-def _j_quadrature(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _j_quadrature(
+    x: FloatArray, *, compiled: bool = False
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """J, J' and J'' by the trapezoidal rule in ln y.
 
     With y = e^v the integrands are smooth and decay doubly exponentially at both ends, so the
     trapezoidal rule on v ∈ [−60, 6] converges geometrically (step 0.02: relative error
-    below 1e-10 for 1e-12 ≤ x ≤ 1e4, measured against step 0.01).
+    below 1e-10 for 1e-12 ≤ x ≤ 1e4, measured against step 0.01). With ``compiled``, the same
+    sums by :func:`brineworks.chemistry.kernels.j_integrals` (the table: 0.1 s instead of 1.5 s).
     """
     v = np.arange(-60.0, 6.0 + 1e-9, _J_STEP)
     y = np.exp(v)
     w = _J_STEP * y**3  # dy = y dv, times y²
+    if compiled:
+        from brineworks.chemistry import kernels
+
+        k0, k1, k2 = kernels.j_integrals(np.ascontiguousarray(x, dtype=np.float64), y, w)
+        return _j_from_integrals(x, k0, k1, k2)
     k0 = np.empty_like(x)
     k1 = np.empty_like(x)
     k2 = np.empty_like(x)
@@ -132,6 +140,12 @@ def _j_quadrature(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         k0[start : start + 64] = f @ w
         k1[start : start + 64] = g @ w
         k2[start : start + 64] = h @ w
+    return _j_from_integrals(x, k0, k1, k2)
+
+
+def _j_from_integrals(
+    x: FloatArray, k0: FloatArray, k1: FloatArray, k2: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     # K(x) = ∫ f y² dy; x K' = ∫ g y² dy; x² K'' = ∫ (h − g) y² dy
     j = k0 / x
     kp = k1 / x
@@ -145,7 +159,7 @@ def _j_quadrature(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
 def _j_table() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     s = np.linspace(math.log(1e-12), math.log(1e4), 2401)
     x = np.exp(s)
-    j, jp, jpp = _j_quadrature(x)
+    j, jp, jpp = _j_quadrature(x, compiled=True)
     return s, j, jp, jpp
 
 

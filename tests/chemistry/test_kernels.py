@@ -98,8 +98,8 @@ def test_solve_matches_numpy_and_falls_back_on_singular() -> None:
     b = rng.normal(size=7)
     np.testing.assert_allclose(_solve(a, b), np.linalg.solve(a, b), rtol=1e-12)
     singular = np.array([[1.0, 2.0], [2.0, 4.0]])
-    x = _solve(singular, np.array([1.0, 2.0]))
-    np.testing.assert_allclose(x, np.linalg.lstsq(singular, np.array([1.0, 2.0]))[0])
+    x = _solve(singular, np.array([1.0, 2.0]))  # consistent: the minimum-norm solution
+    np.testing.assert_allclose(x, np.linalg.lstsq(singular, np.array([1.0, 2.0]))[0], rtol=1e-6)
     assert np.all(np.isnan(_solve(np.array([[np.nan]]), np.array([1.0]))))
 
 
@@ -110,3 +110,14 @@ def test_compiled_j_quadrature_equals_numpy() -> None:
     x = np.exp(np.linspace(np.log(1e-12), np.log(1e4), 37))
     for ours, ref in zip(_j_quadrature(x, compiled=True), _j_quadrature(x), strict=True):
         np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-15)
+
+
+def test_singular_fallback_is_the_minimum_norm_least_squares_step() -> None:
+    """A Newton matrix with an exactly zero pivot (numpy's solve raises there) gets numpy's
+    lstsq step (the pseudo-inverse), consistent right-hand side or not."""
+    from brineworks.chemistry.kernels import _solve
+
+    a = np.array([[1.0, 2.0, 0.0, 1.0], [2.0, 4.0, 0.0, 2.0], [0.0, 0.0, 3.0, 1.0],
+                  [1.0, 0.0, 1.0, 0.0]])  # fmt: skip
+    for b in (a @ np.array([0.3, -1.0, 2.0, 0.5]), np.array([1.0, 0.0, 3.0, -2.0])):
+        np.testing.assert_allclose(_solve(a, b), np.linalg.lstsq(a, b)[0], rtol=1e-6, atol=1e-9)

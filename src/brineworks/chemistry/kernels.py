@@ -248,21 +248,13 @@ def macinnes_rows(
 
 # ------------------------------------------------------------------------------ linear algebra
 @njit(cache=True)
-def _solve(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
-    """x with a x = b: Gaussian elimination with partial pivoting (LAPACK's dgesv order), least
-    squares where a pivot is exactly zero (as numpy's solve raises there), zeros where the
-    matrix is not finite."""
+def _gauss(a: Any, b: Any, x: Any) -> bool:  # pragma: no cover - compiled
+    """x with a x = b by Gaussian elimination with partial pivoting (LAPACK's dgesv order);
+    False (x undefined) where a pivot is exactly zero."""
     n = len(b)
-    for i in range(n):
-        for j in range(n):
-            if not math.isfinite(a[i, j]):
-                out = np.empty(n)
-                for k in range(n):
-                    out[k] = math.nan
-                return out
     lu = a.copy()
-    x = b.copy()
-    singular = False
+    for k in range(n):
+        x[k] = b[k]
     for k in range(n):
         piv = k
         big = abs(lu[k, k])
@@ -271,8 +263,7 @@ def _solve(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
                 big = abs(lu[i, k])
                 piv = i
         if big == 0.0:
-            singular = True
-            break
+            return False
         if piv != k:
             for j in range(n):
                 tmp = lu[k, j]
@@ -289,15 +280,69 @@ def _solve(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
                 for j in range(k + 1, n):
                     lu[i, j] -= f * lu[k, j]
                 x[i] -= f * x[k]
-    if singular:
-        sol, _, _, _ = np.linalg.lstsq(a, b, rcond=2.220446049250313e-16 * n)
-        return sol
     for i in range(n - 1, -1, -1):
         acc = x[i]
         for j in range(i + 1, n):
             acc -= lu[i, j] * x[j]
         x[i] = acc / lu[i, i]
+    return True
+
+
+@njit(cache=True)
+def _solve(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
+    """x with a x = b (see ``_gauss``). Where a pivot is exactly zero (numpy's solve raises
+    there and the numpy solver took a least-squares step), a least-squares step by iterated
+    Tikhonov regularisation ((aᵀa + λI) δ = aᵀ(b − a x), λ = 1e-8 max diag(aᵀa), 8 times):
+    numpy's minimum-norm least-squares step to ~1e-8, without LAPACK (numba's
+    lstsq doubled the compile time). NaN where a is not finite (the step then counts as
+    zero)."""
+    n = len(b)
+    x = np.empty(n)
+    for i in range(n):
+        for j in range(n):
+            if not math.isfinite(a[i, j]):
+                for k in range(n):
+                    x[k] = math.nan
+                return x
+    if _gauss(a, b, x):
+        return x
+    ata = np.zeros((n, n))
+    for i in range(n):
+        for k in range(n):
+            for j in range(n):
+                ata[i, j] += a[k, i] * a[k, j]
+    big = 0.0
+    for i in range(n):
+        big = max(big, ata[i, i])
+    if big == 0.0:
+        for k in range(n):
+            x[k] = 0.0
+        return x
+    for i in range(n):
+        ata[i, i] += 1e-8 * big
+    for k in range(n):
+        x[k] = 0.0
+    dx = np.zeros(n)
+    r = np.zeros(n)
+    for _ in range(8):  # iterated Tikhonov: converges to the minimum-norm solution
+        for i in range(n):
+            acc = 0.0
+            for k in range(n):
+                acc += a[k, i] * (b[k] - _row_dot(a, k, x))
+            r[i] = acc
+        if not _gauss(ata, r, dx):
+            break
+        for k in range(n):
+            x[k] += dx[k]
     return x
+
+
+@njit(cache=True)
+def _row_dot(a: Any, k: int, x: Any) -> float:  # pragma: no cover - compiled
+    acc = 0.0
+    for j in range(len(x)):
+        acc += a[k, j] * x[j]
+    return acc
 
 
 @njit(cache=True)

@@ -842,7 +842,8 @@ class _Equilibria:
     Unknowns per solution: ln m of every species and ξ, the amount of each candidate solid
     formed (negative: dissolved). A solid is *active* when its equation is SI = 0; otherwise its
     ξ is held (at 0, or at −n0 once it has dissolved completely). Every solution has the same
-    number of unknowns whatever its active set, so one Newton iteration serves them all.
+    number of unknowns whatever its active set, so one call of the compiled Newton serves them
+    all.
     """
 
     system: _System

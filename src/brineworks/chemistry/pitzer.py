@@ -506,7 +506,17 @@ class PitzerModel:
         unique, inverse = np.unique(t, return_inverse=True)
         if len(unique) == 1:
             return tuple(np.repeat(a, len(t), axis=0) for a in self.parameters_at(unique))
+        if 2 * len(unique) > len(t):  # mostly distinct: evaluate row by row
+            return self._parameters_rows(t)
         return tuple(np.ascontiguousarray(a[inverse]) for a in self._parameters_rows(unique))
+
+    @cached_property
+    def _coefficient_blocks(self) -> tuple[FloatArray, ...]:
+        """(6, P) coefficient matrices of β0, β1, β2, Cφ, θ, λ and the triple parameters."""
+        salt = self.salt.coeffs.reshape(-1, 4, 6)
+        blocks = [salt[:, k, :] for k in range(4)]
+        blocks += [self.like.coeffs, self.neutral.coeffs, self.triples[3]]
+        return tuple(np.ascontiguousarray(b.T, dtype=np.float64) for b in blocks)
 
     @cached_property
     def _parameter_cache(self) -> dict[float, tuple[FloatArray, ...]]:
@@ -514,12 +524,12 @@ class PitzerModel:
 
     def _parameters_rows(self, t: FloatArray) -> tuple[FloatArray, ...]:
         basis = temperature_basis(t)
-        b0, b1, b2, cphi, theta, lam, p = self._parameters_at(basis)
         if self.aphi is not None:
             aphi = basis @ self.aphi
         else:
             aphi = np.asarray(debye_huckel_aphi(t)).reshape(-1)
-        rows = (b0, b1, b2, cphi, theta, lam, p, np.asarray(aphi).reshape(-1))
+        rows = [basis @ block for block in self._coefficient_blocks]
+        rows.append(np.asarray(aphi, dtype=np.float64).reshape(-1))
         return tuple(np.ascontiguousarray(a, dtype=np.float64) for a in rows)
 
     # ------------------------------------------------------------------ evaluation

@@ -1,9 +1,11 @@
-"""The native backend: Pitzer equilibrium in numpy, vectorised over many brines.
+"""The native backend: Pitzer equilibrium solved in compiled code, one brine or many.
 
 It reads the same database as the PHREEQC backend (``pitzer.dat`` plus the Brineworks lithium
 extension) and solves the same problems — speciation, saturation indices, equilibrium with
-solids — without a PHREEQC process, so a study of thousands of brines runs as a few array
-operations (:meth:`NativeBackend.speciate_many`).
+solids — without a PHREEQC process: one brine in well under a millisecond, thousands in one
+call (:meth:`NativeBackend.speciate_many`). The numerics are in
+:mod:`brineworks.chemistry.kernels` (numba); this module holds the chemistry, the active-set
+search and its remedies, and the results.
 
 Model (see ``docs/chemistry.md``):
 
@@ -12,9 +14,10 @@ Model (see ``docs/chemistry.md``):
 * activity coefficients and water activity from :class:`~brineworks.chemistry.pitzer.PitzerModel`;
 * unknowns: ln m of every species, plus the amount of each candidate solid; equations: element
   balances, electroneutrality (or the given pH), the mass-action law of each complex, and for
-  each solid SI = 0 when present or its amount held when absent. Solved by Newton's method for
-  all brines of a batch at once, with exact derivatives of the balances and (for equilibria)
-  forward differences of the rest, steps limited to a factor e² per iteration;
+  each solid SI = 0 when present or its amount held when absent. Solved by Newton's method,
+  each brine of a batch in turn in one compiled call, with exact derivatives of the balances
+  and (for equilibria) forward differences of the rest, steps limited to a factor e² per
+  iteration;
 * the set of solids present is found by an active-set loop (add the most supersaturated
   candidate, drop one that would have a negative amount), checked on exit: every present solid
   at SI = 0, every absent one at SI ≤ 0, every element conserved to 1e-10 relative;

@@ -296,3 +296,49 @@ def test_macinnes_off_matches_the_phreeqc_reference_run() -> None:
     for sp, m, lng in zip(ref.species, ref.molality, ref.ln_gamma, strict=True):
         assert state.species_molality[sp] == pytest.approx(m, rel=1e-8), sp
         assert math.log(state.activity_coefficient[sp]) == pytest.approx(lng, abs=1e-8), sp
+
+
+def test_neutral_composition_is_the_neutral_salt_brine(native: NativeBackend) -> None:
+    """The batch path's composition (no Brine built) equals the neutral-salt convention's brine:
+    molalities, pH and notes, for analysed, imbalanced, exact and pH-given brines."""
+    base = Brine.from_catalogue("qarhan")
+    brines = [entry.brine() for entry in catalogue()] + [
+        Brine(molality={**base.molality, "Cl": base.molality["Cl"] * 1.2}, name="anion-rich"),
+        Brine(molality={**base.molality, "Na": base.molality["Na"] * 1.3}, name="cation-rich"),
+        Brine(molality={"Na": 1.0, "Cl": 0.5, "SO4": 0.4}, name="sulfate dominant"),
+        Brine(molality={"Na": 1.0, "Cl": 0.7}, name="exact", exact=True),
+        Brine(molality={"Na": 1.0, "Cl": 0.9}, pH=6.0, name="with pH"),
+    ]
+    for brine in brines:
+        as_brine, notes = native._neutral_salt(brine)
+        molality, ph, fast_notes = native._neutral_composition(brine)
+        assert dict(molality) == as_brine.molality, brine.name
+        assert ph == as_brine.pH
+        assert fast_notes == notes, brine.name
+    with pytest.raises(InputError, match="anion"):
+        native._neutral_composition(Brine(molality={"Na": 1.0}, name="no anion"))
+    with pytest.raises(InputError, match="anion"):
+        native._neutral_salt(Brine(molality={"Na": 1.0}, name="no anion"))
+
+
+def test_batch_warm_starts_agree_with_cold_starts(native: NativeBackend) -> None:
+    """speciate_many starts a brine from its neighbour's solution: 40 Qarhan-like brines in
+    one batch equal the same brines solved one by one (from the ideal start) to 1e-9."""
+    rng = np.random.default_rng(5)
+    base = Brine.from_catalogue("qarhan")
+    brines = [
+        Brine(
+            molality={k: v * rng.uniform(0.7, 1.3) for k, v in base.molality.items()},
+            temperature=288.15 + rng.uniform(0.0, 30.0),
+            name=f"w{k}",
+        )
+        for k in range(40)
+    ]
+    many = native.speciate_many(brines)
+    for brine, state in zip(brines, many, strict=True):
+        one = native.speciate(brine)
+        assert state.pH == pytest.approx(one.pH, abs=1e-9)
+        for sp, m in one.species_molality.items():
+            assert state.species_molality[sp] == pytest.approx(m, rel=1e-9), sp
+        for p, si in one.saturation_index.items():
+            assert state.saturation_index[p] == pytest.approx(si, abs=1e-9)

@@ -6,15 +6,19 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 
-from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine, require_brine
+from brineworks.chemistry.brine import TEMPERATURE_RANGE, Brine, ChargeBalance, require_brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula
+from brineworks.chemistry.ions import ION_KEYS, ion
 from brineworks.chemistry.results import Speciation
 from brineworks.constants import BRINE_ELEMENTS, KELVIN_OFFSET
 from brineworks.errors import InputError
 
 __all__ = ["DatabaseBackend"]
+
+_CHARGE: dict[str, int] = {k: ion(k).charge for k in ION_KEYS}
 
 
 class DatabaseBackend(ABC):
@@ -57,8 +61,12 @@ class DatabaseBackend(ABC):
         """Speciation of one brine (each backend solves it its own way)."""
 
     # ------------------------------------------------------------------ checks
+    @cached_property
+    def _known_phases(self) -> frozenset[str]:
+        return frozenset(self.database.phases)
+
     def _check_phases(self, phases: Sequence[str]) -> None:
-        known = set(self.database.phases)
+        known = self._known_phases
         for p in phases:
             if p not in known:
                 close = [k for k in self.database.phases if k.lower().startswith(p.lower()[:4])]
@@ -129,3 +137,50 @@ class DatabaseBackend(ABC):
                 brine = balanced
             notes.append("pH from electroneutrality (neutral-salt convention)")
         return brine, tuple(notes)
+
+    def _neutral_composition(
+        self, brine: Brine
+    ) -> tuple[Mapping[str, float], float | None, tuple[str, ...]]:
+        """What :meth:`_neutral_salt` gives — the molalities as calculated, the pH and the
+        notes — without building a new :class:`Brine` (the native backend's batches)."""
+        self._check_temperature(brine.temperature)
+        notes: list[str] = list(brine.notes)
+        molality: Mapping[str, float] = brine.molality
+        if brine.pH is None:
+            if not brine.exact:
+                cations = negative = 0.0
+                anion: str | None = None
+                largest = -1.0
+                for key, m in molality.items():
+                    z = _CHARGE[key]
+                    if z > 0:
+                        cations += m * z
+                    elif z < 0:
+                        negative += m * z
+                        if anion is None or -m * z > largest:  # Brine.dominant_anion
+                            anion, largest = key, -m * z
+                cb = ChargeBalance(cations, -negative)
+                if abs(cb.percent) > 1e-9:
+                    # as Brine.neutralised: balanced on the dominant anion
+                    if anion is None:
+                        raise InputError(
+                            "brine", brine.name, "an analysis with an anion to balance on"
+                        )
+                    amount = molality[anion] - (cb.cations - cb.anions) / _CHARGE[anion]
+                    if amount < 0:
+                        raise InputError(
+                            "balance_on",
+                            anion,
+                            f"a solute that can absorb the imbalance {cb} (it would need "
+                            f"{amount:.4g} mol/kgw)",
+                        )
+                    before = molality[anion]
+                    molality = {**molality, anion: amount}
+                    factor = f", ×{amount / before:.3g}" if before > 0 else ""
+                    notes.append(
+                        f"charge imbalance {cb.percent:+.3g} % carried on {anion} "
+                        f"({before:.4g} → {amount:.4g} mol/kgw{factor}) so that the pH "
+                        "can follow from electroneutrality (neutral-salt convention)"
+                    )
+            notes.append("pH from electroneutrality (neutral-salt convention)")
+        return molality, brine.pH, tuple(notes)

@@ -535,9 +535,15 @@ class Brine:
 
     def charge_balance(self) -> ChargeBalance:
         """Electrical balance on nominal charges (boron neutral)."""
-        cations = sum(m * ion(k).charge for k, m in self.molality.items() if ion(k).charge > 0)
-        anions = -sum(m * ion(k).charge for k, m in self.molality.items() if ion(k).charge < 0)
-        return ChargeBalance(cations, anions)
+        cations = 0.0
+        negative = 0.0
+        for k, m in self.molality.items():
+            z = ion(k).charge
+            if z > 0:
+                cations += m * z
+            elif z < 0:
+                negative += m * z
+        return ChargeBalance(cations, -negative)
 
     def check_charge_balance(self, limit: float = IMBALANCE_LIMIT) -> None:
         """Raise :class:`ChargeBalanceError` if the imbalance exceeds ``limit`` percent."""

@@ -213,9 +213,20 @@ class Database:
         return out
 
     def phase_molar_mass(self, phase: str) -> float:
-        """Molar mass of a phase. [kg/mol]"""
-        formula = self.phase_reactions[phase].split("=")[0].split("+")[0].strip()
-        return formula_mass(formula)
+        """Molar mass of a phase (parsed once per phase). [kg/mol]"""
+        cache = self._molar_masses
+        if phase not in cache:
+            formula = self.phase_reactions[phase].split("=")[0].split("+")[0].strip()
+            cache[phase] = formula_mass(formula)
+        return cache[phase]
+
+    @cached_property
+    def _molar_masses(self) -> dict[str, float]:
+        return {}
+
+    @cached_property
+    def _for_elements(self) -> dict[tuple[str, frozenset[str]], tuple[str, ...]]:
+        return {}
 
     @cached_property
     def species(self) -> tuple[str, ...]:
@@ -241,18 +252,26 @@ class Database:
         return out
 
     def species_for(self, elements: set[str]) -> tuple[str, ...]:
-        """Species made only of ``elements`` plus H and O."""
-        allowed = set(elements) | {"H", "O"}
-        return tuple(sp for sp, els in self.species_elements.items() if els <= allowed)
+        """Species made only of ``elements`` plus H and O (remembered per set of elements)."""
+        key = ("species", frozenset(elements))
+        if key not in self._for_elements:
+            allowed = set(elements) | {"H", "O"}
+            self._for_elements[key] = tuple(
+                sp for sp, els in self.species_elements.items() if els <= allowed
+            )
+        return self._for_elements[key]
 
     def phases_for(self, elements: set[str]) -> tuple[str, ...]:
-        """Solid phases made only of ``elements`` plus H and O."""
-        allowed = set(elements) | {"H", "O"}
-        return tuple(
-            p
-            for p in self.phases
-            if p in self.phase_formulas and set(self.phase_formulas[p]) <= allowed
-        )
+        """Solid phases made only of ``elements`` plus H and O (remembered per set)."""
+        key = ("phases", frozenset(elements))
+        if key not in self._for_elements:
+            allowed = set(elements) | {"H", "O"}
+            self._for_elements[key] = tuple(
+                p
+                for p in self.phases
+                if p in self.phase_formulas and set(self.phase_formulas[p]) <= allowed
+            )
+        return self._for_elements[key]
 
 
 def with_extension(base: str, extension: str) -> str:

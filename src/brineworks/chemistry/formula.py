@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from brineworks.chemistry.ions import atomic_weights
 
@@ -37,6 +38,12 @@ def parse_formula(formula: str) -> dict[str, float]:
     >>> parse_formula("Mg(OH)2") == {"Mg": 1, "O": 2, "H": 2}
     True
     """
+    return dict(_parse_cached(formula))
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(formula: str) -> dict[str, float]:
+    """parse_formula's work, done once per formula (callers get a copy)."""
     text = re.sub(r"\((g|s|aq)\)$", "", formula.strip())
     total: dict[str, float] = {}
     for part in _strip_charge(text).split(":"):

@@ -1,9 +1,11 @@
-"""The native backend: Pitzer equilibrium in numpy, vectorised over many brines.
+"""The native backend: Pitzer equilibrium solved in compiled code, one brine or many.
 
 It reads the same database as the PHREEQC backend (``pitzer.dat`` plus the Brineworks lithium
 extension) and solves the same problems — speciation, saturation indices, equilibrium with
-solids — without a PHREEQC process, so a study of thousands of brines runs as a few array
-operations (:meth:`NativeBackend.speciate_many`).
+solids — without a PHREEQC process: one brine in well under a millisecond, thousands in one
+call (:meth:`NativeBackend.speciate_many`). The numerics are in
+:mod:`brineworks.chemistry.kernels` (numba); this module holds the chemistry, the active-set
+search and its remedies, and the results.
 
 Model (see ``docs/chemistry.md``):
 
@@ -12,9 +14,10 @@ Model (see ``docs/chemistry.md``):
 * activity coefficients and water activity from :class:`~brineworks.chemistry.pitzer.PitzerModel`;
 * unknowns: ln m of every species, plus the amount of each candidate solid; equations: element
   balances, electroneutrality (or the given pH), the mass-action law of each complex, and for
-  each solid SI = 0 when present or its amount held when absent. Solved by Newton's method for
-  all brines of a batch at once, with exact derivatives of the balances and (for equilibria)
-  forward differences of the rest, steps limited to a factor e² per iteration;
+  each solid SI = 0 when present or its amount held when absent. Solved by Newton's method,
+  each brine of a batch in turn in one compiled call, with exact derivatives of the balances
+  and (for equilibria) forward differences of the rest, steps limited to a factor e² per
+  iteration;
 * the set of solids present is found by an active-set loop (add the most supersaturated
   candidate, drop one that would have a negative amount), checked on exit: every present solid
   at SI = 0, every absent one at SI ≤ 0, every element conserved to 1e-10 relative;
@@ -29,12 +32,14 @@ Model (see ``docs/chemistry.md``):
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TypeVar
+from functools import cached_property, lru_cache
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,17 +48,18 @@ from brineworks.chemistry.base import DatabaseBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.database import Database
 from brineworks.chemistry.formula import parse_formula, species_charge
-from brineworks.chemistry.ions import ion
-from brineworks.chemistry.newton import SolutionState, merge_rows, newton, subset_rows
-from brineworks.chemistry.pitzer import M_WATER, PitzerModel, parse_pitzer_block
+from brineworks.chemistry.ions import ION_KEYS, ion
+from brineworks.chemistry.newton import SolutionState, merge_rows, subset_rows
+from brineworks.chemistry.pitzer import PitzerModel, j_table, parse_pitzer_block
 from brineworks.chemistry.reactions import (
+    LogKTable,
     Reaction,
     phase_reactions,
     species_reactions,
     species_volumes,
 )
 from brineworks.chemistry.results import Equilibrium, Speciation
-from brineworks.chemistry.water import water_properties
+from brineworks.chemistry.water import WaterProperties, water_properties
 from brineworks.constants import BRINE_ELEMENTS
 from brineworks.errors import ChemistryError, InputError, ValidityError
 
@@ -68,6 +74,7 @@ IONIC_STRENGTH_MAX = 25.0
 
 LN10 = math.log(10.0)
 _ELEMENTS = BRINE_ELEMENTS
+_ELEMENT: dict[str, str] = {k: ion(k).element for k in ION_KEYS}
 
 
 @dataclass(frozen=True)
@@ -94,18 +101,57 @@ class _System:
 
     def ln_k(self, temperature: FloatArray) -> FloatArray:
         """ln K of each species at each temperature, shape (N, S) (0 for basis species)."""
-        out = np.zeros((len(temperature), len(self.species)))
-        for s, reaction in enumerate(self.log_k):
-            if reaction is not None:
-                out[:, s] = reaction.log_k(temperature) * LN10
-        return out
+        return _per_temperature(self._species_table, self._ln_k_cache, temperature)
 
     def ln_k_phases(self, temperature: FloatArray) -> FloatArray:
         """ln K of each phase, shape (N, P)."""
-        out = np.zeros((len(temperature), len(self.phases)))
-        for p, reaction in enumerate(self.phase_reactions):
-            out[:, p] = reaction.log_k(temperature) * LN10
-        return out
+        return _per_temperature(self._phase_table, self._ln_k_phase_cache, temperature)
+
+    @cached_property
+    def _species_table(self) -> LogKTable:
+        return LogKTable.of([None if r is None else r.log_k for r in self.log_k])
+
+    @cached_property
+    def _phase_table(self) -> LogKTable:
+        return LogKTable.of([r.log_k for r in self.phase_reactions])
+
+    @cached_property
+    def _ln_k_cache(self) -> dict[float, FloatArray]:
+        return {}
+
+    @cached_property
+    def _ln_k_phase_cache(self) -> dict[float, FloatArray]:
+        return {}
+
+    @cached_property
+    def arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """(element matrix, charges, ν, ν_w) as contiguous arrays for the compiled kernels."""
+        return (
+            np.ascontiguousarray(self.element_matrix, dtype=np.float64),
+            np.ascontiguousarray(self.charge, dtype=np.float64),
+            np.ascontiguousarray(self.nu, dtype=np.float64),
+            np.ascontiguousarray(self.nu_w, dtype=np.float64),
+        )
+
+    @cached_property
+    def cl_index(self) -> int:
+        """Index of Cl- among the species, −1 if the system has none."""
+        return self.species.index("Cl-") if "Cl-" in self.species else -1
+
+
+def _per_temperature(
+    table: LogKTable, cache: dict[float, FloatArray], temperature: FloatArray
+) -> FloatArray:
+    """ln K from ``table`` at each temperature; a single temperature is remembered."""
+    t = np.asarray(temperature, dtype=float).reshape(-1)
+    if len(t) != 1:
+        return np.asarray(table(t) * LN10)
+    key = float(t[0])
+    if key not in cache:
+        if len(cache) > 512:
+            cache.clear()
+        cache[key] = np.asarray(table(t) * LN10)
+    return cache[key].copy()
 
 
 class NativeBackend(DatabaseBackend):
@@ -128,6 +174,7 @@ class NativeBackend(DatabaseBackend):
     def __init__(self, database: Database | None = None) -> None:
         super().__init__(database)
         self._systems: dict[tuple[str, ...], _System] = {}
+        self._contexts: dict[tuple[tuple[str, ...], bytes], tuple[Any, ...]] = {}
 
     # ------------------------------------------------------------------ database
     @cached_property
@@ -269,12 +316,15 @@ class NativeBackend(DatabaseBackend):
         saturation
             Also compute the saturation index of every phase the brine's elements can form.
         """
-        prepared = [self._prepare(brine) for brine in brines]
-        keys = [tuple(e for e in _ELEMENTS if totals.get(e, 0.0) > 0) for totals, _, _ in prepared]
+        with _gc_paused(len(brines)):
+            prepared = [self._prepare(brine) for brine in brines]
+        keys = [_element_key(totals) for totals, _, _ in prepared]
 
         def solve(key: tuple[str, ...], members: list[int]) -> list[Speciation]:
             system = self._system(key)
-            amounts = np.array([[prepared[k][0][e] for e in key] for k in members])
+            amounts = np.array(
+                [[prepared[k][0][e] for e in key] for k in members], dtype=float
+            ).reshape(len(members), len(key))
             t = np.array([brines[k].temperature for k in members])
             ph_given = np.array([prepared[k][1] for k in members], dtype=object)
             state, ok = self._solve_speciation(system, amounts, t, ph_given)
@@ -361,103 +411,88 @@ class NativeBackend(DatabaseBackend):
     # ------------------------------------------------------------------ checks
     def _prepare(self, brine: Brine) -> tuple[dict[str, float], float | None, tuple[str, ...]]:
         """Element totals [mol/kgw], the pH (None: from electroneutrality) and notes."""
-        brine, notes = self._neutral_salt(brine)
+        molality, ph, notes = self._neutral_composition(brine)
         totals: dict[str, float] = {}
-        for key, m in brine.molality.items():
+        for key, m in molality.items():
             if m > 0:
-                el = ion(key).element
+                el = _ELEMENT[key]
                 totals[el] = totals.get(el, 0.0) + m
-        return totals, brine.pH, notes
+        return totals, ph, notes
 
     # ------------------------------------------------------------------ solvers
-    def _evaluate(
-        self, system: _System, ln_m: FloatArray, t: FloatArray, water: FloatArray
-    ) -> SolutionState:
-        """Activity coefficients and water activity of the solutions ``exp(ln_m)``."""
-        m = np.exp(np.clip(ln_m, -600.0, 50.0))
-        act = system.model.activity(m, t)
-        return SolutionState(m, act.ln_gamma, act.ln_water_activity, act.ionic_strength, water)
+    def _context(self, system: _System, t: FloatArray) -> tuple[Any, ...]:
+        """Arguments of the compiled kernels for solutions of ``system`` at temperatures ``t``:
+        (ν and element arrays, the model's index structure, its parameters at each row's
+        temperature, the J table, the MacInnes reference models). The last few are
+        remembered, as one batch asks for them several times."""
+        key = (system.elements, np.asarray(t, dtype=float).tobytes())
+        cache = self._contexts
+        if key not in cache:
+            if len(cache) >= 4:
+                cache.pop(next(iter(cache)))
+            cache[key] = self._build_context(system, np.asarray(t, dtype=float))
+        return cache[key]
 
-    @staticmethod
-    def _mass_action(
-        system: _System, ln_m: FloatArray, st: SolutionState, ln_k: FloatArray
-    ) -> FloatArray:
-        """Residual of the mass-action law of each secondary species, shape (N, S − B)."""
-        nb = len(system.basis)
-        ln_a = ln_m + st.ln_gamma
-        predicted = ln_k[:, nb:] + ln_a[:, :nb] @ system.nu[nb:].T
-        predicted += st.ln_aw[:, None] * system.nu_w[nb:]
-        return np.asarray(ln_a[:, nb:] - predicted)
+    def _build_context(self, system: _System, t: FloatArray) -> tuple[Any, ...]:
+        use = bool(self._pitzer.get("OPTIONS", {}).get(("MACINNES",), (1.0,))[0])
+        kcl = self._kcl
+        cl = system.chloride_model if system.chloride_model is not None else kcl
+        kcl_par = kcl.parameters_at(t)
+        cl_par = cl.parameters_at(t) if system.chloride_model is not None else kcl_par
+        mac = (use, system.cl_index, kcl.compiled, kcl_par, cl.compiled, cl_par)
+        return system.arrays, system.model.compiled, system.model.parameters_at(t), j_table(), mac
 
     def _macinnes_shift(self, system: _System, state: SolutionState, t: FloatArray) -> FloatArray:
         """δ per solution: ln γ_i(MacInnes) = ln γ_i − z_i δ, so that γ(Cl-) = γ±(KCl, I).
 
-        Zero where the database says ``-MacInnes false``.
+        Zero where the database says ``-MacInnes false``. Without Cl- in the solution, ln γ of
+        Cl- at zero molality, as PHREEQC adds it.
         """
-        if not self._pitzer.get("OPTIONS", {}).get(("MACINNES",), (1.0,))[0]:
-            return np.zeros(len(t))
-        kcl = self._kcl
-        i = state.ionic_strength
-        mean = kcl.activity(np.stack([i, i], axis=1), t).ln_gamma.mean(axis=1)
-        if system.chloride_model is None:
-            ln_g_cl = state.ln_gamma[:, system.species.index("Cl-")]
-        else:  # Cl- at zero molality, as PHREEQC adds it
-            padded = np.concatenate([state.m, np.zeros((len(t), 1))], axis=1)
-            ln_g_cl = system.chloride_model.activity(padded, t).ln_gamma[:, -1]
-        return np.asarray(mean - ln_g_cl)
+        from brineworks.chemistry import kernels
+
+        _, _, _, jt, mac = self._context(system, t)
+        return np.asarray(
+            kernels.macinnes_rows(
+                np.ascontiguousarray(state.ionic_strength, dtype=np.float64),
+                np.ascontiguousarray(state.m, dtype=np.float64),
+                np.ascontiguousarray(state.ln_gamma, dtype=np.float64),
+                mac,
+                jt,
+            )
+        )
 
     def _solve_speciation(
         self, system: _System, totals: FloatArray, t: FloatArray, ph: FloatArray
     ) -> tuple[SolutionState, NDArray[np.bool_]]:
         """Newton on ln m of every species: mass action, element balances, electroneutrality
-        (or the given pH)."""
-        n_el = totals.shape[1]
-        nb = len(system.basis)
-        fixed_ph = np.array([p is not None for p in ph])
+        (or the given pH), with the activity coefficients held at each iterate (an exact
+        Jacobian; compiled, ``kernels.speciation_newton``).
+
+        Speciation couples the activity coefficients only weakly to the unknowns (the major
+        ions are fixed by their balances), so Newton with γ held at each iterate converges.
+        """
+        from brineworks.chemistry import kernels
+
+        fixed_ph = np.array([p is not None for p in ph], dtype=np.bool_)
         ph_values = np.array([p if p is not None else 7.0 for p in ph], dtype=float)
-        x0 = _initial_guess(system, totals, t, np.where(fixed_ph, ph_values, 7.0))
         ln_k = system.ln_k(t)
-        u0 = _ideal_secondary(system, x0, ln_k)
-
-        def residual(u: FloatArray, rows: NDArray[np.intp]) -> tuple[FloatArray, SolutionState]:
-            st = self._evaluate(system, u, t[rows], np.ones(len(rows)))
-            res = np.empty_like(u)
-            res[:, :n_el] = (st.m @ system.element_matrix.T) / totals[rows] - 1.0
-            scale = (st.m * np.abs(system.charge)).sum(axis=1)
-            res[:, n_el] = (st.m @ system.charge) / scale
-            fixed = fixed_ph[rows]
-            if np.any(fixed):
-                delta = self._macinnes_shift(system, st, t[rows])
-                ln_a_h = u[:, nb - 1] + st.ln_gamma[:, nb - 1]
-                target = -ph_values[rows] * LN10 + delta
-                res[fixed, n_el] = (ln_a_h - target)[fixed]
-            res[:, nb:] = self._mass_action(system, u, st, ln_k[rows])
-            return res, st
-
-        # Mass-action rows with the activity coefficients held: ∂/∂ln m_j = 1, ∂/∂ln m_b = −ν_jb
-        n_s = len(system.species)
-        mass_action = np.zeros((n_s - nb, n_s))
-        mass_action[:, nb:] = np.eye(n_s - nb)
-        mass_action[:, :nb] = -system.nu[nb:]
-
-        def jacobian(u: FloatArray, st: SolutionState, rows: NDArray[np.intp]) -> FloatArray:
-            jac = np.zeros((len(u), n_s, n_s))
-            jac[:, :n_el, :] = (
-                st.m[:, None, :] * system.element_matrix[None] / totals[rows][..., None]
-            )
-            scale = (st.m * np.abs(system.charge)).sum(axis=1)
-            jac[:, n_el, :] = st.m * system.charge / scale[:, None]
-            fixed = fixed_ph[rows]
-            if np.any(fixed):
-                jac[fixed, n_el, :] = 0.0
-                jac[fixed, n_el, nb - 1] = 1.0
-            jac[:, nb:, :] = mass_action[None]
-            return jac
-
-        # Speciation couples the activity coefficients only weakly to the unknowns (the major
-        # ions are fixed by their balances), so Newton with γ held at each iterate converges.
-        _, state, ok = newton(residual, u0, jacobian, full=True, strict=False)
-        return state, ok
+        u0 = _start(system, totals, ln_k, np.where(fixed_ph, ph_values, 7.0))
+        sysarr, static, tpar, jt, mac = self._context(system, t)
+        _, m, ln_g, ln_aw, ionic, ok = kernels.speciation_newton(
+            np.ascontiguousarray(u0),
+            sysarr,
+            static,
+            tpar,
+            jt,
+            mac,
+            np.ascontiguousarray(ln_k),
+            np.ascontiguousarray(totals, dtype=np.float64),
+            fixed_ph,
+            ph_values,
+            100,
+            len(t) > 1,
+        )
+        return SolutionState(m, ln_g, ln_aw, ionic, np.ones(len(t))), ok
 
     # ------------------------------------------------------------------ equilibrium
     def equilibrate_many(
@@ -568,8 +603,7 @@ class NativeBackend(DatabaseBackend):
             dissolved=dissolved,
             available=available,
             ph=np.array([np.nan if p is None else p for p in ph], dtype=float),
-            shift=self._macinnes_shift,
-            evaluate=self._evaluate,
+            context=self._context(system, temperature),
         )
         present = n0 > 0
         start = None
@@ -739,31 +773,52 @@ class NativeBackend(DatabaseBackend):
         anions = (m * np.where(z < 0, -z, 0.0)).sum(axis=1)
         balance = 100.0 * (cations - anions) / (cations + anions)
         density = self._densities(system, m, t)
+        positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
+        with _gc_paused(len(t)):
+            return self._speciation_objects(
+                system, t, ph, state, density, elements, m, act, gamma, si, balance, notes,
+                positive,
+            )  # fmt: skip
+
+    @staticmethod
+    def _speciation_objects(
+        system: _System, t: FloatArray, ph: FloatArray, state: SolutionState,
+        density: FloatArray, elements: FloatArray, m: FloatArray, act: FloatArray,
+        gamma: FloatArray, si: FloatArray | None, balance: FloatArray,
+        notes: Sequence[tuple[str, ...]], positive: bool,
+    ) -> list[Speciation]:  # fmt: skip
+        """The Speciation of every row, from whole-array lists."""
+        rows = zip(
+            t.tolist(), ph.tolist(), state.ionic_strength.tolist(),
+            np.exp(state.ln_aw).tolist(), density.tolist(), state.water.tolist(),
+            elements.tolist(), m.tolist(), act.tolist(), gamma.tolist(),
+            [None] * len(t) if si is None else si.tolist(), balance.tolist(), notes,
+            strict=True,
+        )  # fmt: skip
         species = system.species
-        out = []
-        for k in range(len(t)):
-            out.append(
-                Speciation(
-                    temperature=float(t[k]),
-                    pH=float(ph[k]),
-                    ionic_strength=float(state.ionic_strength[k]),
-                    water_activity=float(np.exp(state.ln_aw[k])),
-                    density=float(density[k]),
-                    mass_water=float(state.water[k]),
-                    molality=dict(zip(system.elements, elements[k].tolist(), strict=True)),
-                    species_molality={
-                        sp: v for sp, v in zip(species, m[k].tolist(), strict=True) if v > 0
-                    },
-                    activity=dict(zip(species, act[k].tolist(), strict=True)),
-                    activity_coefficient=dict(zip(species, gamma[k].tolist(), strict=True)),
-                    saturation_index=(
-                        {} if si is None else dict(zip(system.phases, si[k].tolist(), strict=True))
-                    ),
-                    charge_balance=float(balance[k]),
-                    notes=tuple(notes[k]),
-                )
+        phases = system.phases
+        return [
+            Speciation(
+                temperature=tk,
+                pH=ph_k,
+                ionic_strength=i_k,
+                water_activity=aw_k,
+                density=rho_k,
+                mass_water=w_k,
+                molality=dict(zip(system.elements, el_k, strict=True)),
+                species_molality=(
+                    dict(zip(species, m_k, strict=True))
+                    if positive
+                    else {sp: v for sp, v in zip(species, m_k, strict=True) if v > 0}
+                ),
+                activity=dict(zip(species, a_k, strict=True)),
+                activity_coefficient=dict(zip(species, g_k, strict=True)),
+                saturation_index={} if si_k is None else dict(zip(phases, si_k, strict=True)),
+                charge_balance=cb_k,
+                notes=tuple(note_k),
             )
-        return out
+            for (tk, ph_k, i_k, aw_k, rho_k, w_k, el_k, m_k, a_k, g_k, si_k, cb_k, note_k) in rows
+        ]
 
     @cached_property
     def _volumes(self) -> dict[str, tuple[float, ...]]:
@@ -777,7 +832,7 @@ class NativeBackend(DatabaseBackend):
         for ions; ρ = ρ_w (1000 + Σ m_i M_i)/(ρ_w Σ m_i V_i + 1000) per kg of water, with M_i
         from the database's element weights (Appelo et al. 2014; Appelo 2015).
         """
-        water = water_properties(temperature)
+        water = _water(temperature)
         par = system.volume_parameters  # (S, 10); rows of zeros for species without -Vm
         ionic = 0.5 * (m * system.charge**2).sum(axis=1)
         sqrt_i = np.sqrt(ionic)[:, None]
@@ -809,7 +864,8 @@ class _Equilibria:
     Unknowns per solution: ln m of every species and ξ, the amount of each candidate solid
     formed (negative: dissolved). A solid is *active* when its equation is SI = 0; otherwise its
     ξ is held (at 0, or at −n0 once it has dissolved completely). Every solution has the same
-    number of unknowns whatever its active set, so one Newton iteration serves them all.
+    number of unknowns whatever its active set, so one call of the compiled Newton serves them
+    all.
     """
 
     system: _System
@@ -824,19 +880,8 @@ class _Equilibria:
     dissolved: FloatArray  # (N, E) dissolved element amounts at the start
     available: FloatArray  # (N, E) dissolved + in the solids
     ph: FloatArray  # (N,) NaN where the pH follows from electroneutrality
-    shift: Callable[[_System, SolutionState, FloatArray], FloatArray]
-    evaluate: Callable[[_System, FloatArray, FloatArray, FloatArray], SolutionState]
+    context: tuple[Any, ...]  # arguments of the compiled kernels (NativeBackend._context)
     nonideality: float = 1.0  # λ: ln γ scaled by λ and φ by 1 + λ(φ − 1); 1 is the model
-
-    def state(self, ln_m: FloatArray, t: FloatArray, water: FloatArray) -> SolutionState:
-        """The model's state, or with λ < 1 one between the ideal solution and the model."""
-        st = self.evaluate(self.system, ln_m, t, water)
-        lam = self.nonideality
-        if lam < 1.0:
-            ideal_ln_aw = -M_WATER * st.m.sum(axis=1)
-            st.ln_gamma = lam * st.ln_gamma
-            st.ln_aw = ideal_ln_aw + lam * (st.ln_aw - ideal_ln_aw)
-        return st
 
     def si(self, rows: NDArray[np.intp], lnm: FloatArray, st: SolutionState) -> FloatArray:
         """log10 SI of the candidate solids, shape (len(rows), P)."""
@@ -851,53 +896,31 @@ class _Equilibria:
         lnm: FloatArray,
         xi: FloatArray,
     ) -> tuple[FloatArray, FloatArray, SolutionState, NDArray[np.bool_]]:
-        """Newton for the given rows and active sets; returns ln m, ξ, state, converged."""
-        system = self.system
-        n_s = len(system.species)
-        nb = len(system.basis)
-        n_el = len(self.el_p[0]) if len(self.el_p) else self.dissolved.shape[1]
-        fixed_ph = np.isfinite(self.ph)
+        """Newton for the given rows and active sets; returns ln m, ξ, state, converged.
 
-        def residual(u: FloatArray, local: NDArray[np.intp]) -> tuple[FloatArray, SolutionState]:
-            g = rows[local]
-            x = u[:, n_s:]
-            water = 1.0 - M_WATER * (x @ self.h2o)
-            st = self.state(u[:, :n_s], self.t[g], water)
-            res = np.empty_like(u)
-            dis = (st.m @ system.element_matrix.T) * water[:, None]
-            res[:, :n_el] = (dis + x @ self.el_p - self.dissolved[g]) / self.available[g]
-            scale = (st.m * np.abs(system.charge)).sum(axis=1)
-            res[:, n_el] = (st.m @ system.charge) / scale
-            pinned = fixed_ph[g]
-            if np.any(pinned):
-                delta = self.shift(system, st, self.t[g])
-                ln_a_h = u[:, nb - 1] + st.ln_gamma[:, nb - 1]
-                res[pinned, n_el] = (ln_a_h - (-self.ph[g] * LN10 + delta))[pinned]
-            res[:, nb:n_s] = NativeBackend._mass_action(system, u[:, :n_s], st, self.ln_k[g])
-            si = self.si(g, u[:, :n_s], st) * LN10
-            res[:, n_s:] = np.where(active[local], si, x - held[local])
-            return res, st
+        Unknowns ln m and ξ; equations: element balances (exact derivatives), electroneutrality
+        or the pH, mass action and, per solid, SI = 0 when active or ξ = held (forward
+        differences in the ln m columns). Compiled: ``kernels.equilibria_newton``.
+        """
+        from brineworks.chemistry import kernels
 
-        def linear(u: FloatArray, st: SolutionState, local: NDArray[np.intp]) -> FloatArray:
-            g = rows[local]
-            dim = u.shape[1]
-            jac = np.zeros((len(u), dim, dim))
-            # ξ enters only the balances (below) and the held rows: ∂(ξ − held)/∂ξ = 1
-            p_idx = np.arange(n_s, dim)
-            jac[:, p_idx, p_idx] = np.where(active[local], 0.0, 1.0)
-            jac[:, :n_el, :n_s] = st.water[:, None, None] * st.m[:, None, :] * system.element_matrix
-            per_kg = st.m @ system.element_matrix.T
-            jac[:, :n_el, n_s:] = self.el_p.T[None] - M_WATER * per_kg[:, :, None] * self.h2o
-            jac[:, :n_el, :] /= self.available[g][:, :, None]
-            scale = (st.m * np.abs(system.charge)).sum(axis=1)
-            jac[:, n_el, :n_s] = st.m * system.charge / scale[:, None]
-            pinned = fixed_ph[g]
-            jac[pinned, n_el, :] = 0.0
-            jac[pinned, n_el, nb - 1] = 1.0
-            return jac
+        n_s = len(self.system.species)
+        sysarr, static, tpar, jt, mac = self.context
 
+        def c(a: NDArray[Any], dtype: Any = np.float64) -> NDArray[Any]:
+            return np.ascontiguousarray(a, dtype=dtype)
+
+        problem = (
+            c(self.ln_k), c(self.ln_k_p), c(self.el_p).reshape(-1, self.dissolved.shape[1]),
+            c(self.h2o), c(self.nu_p).reshape(-1, n_s), c(self.nu_pw), c(self.dissolved),
+            c(self.available), c(self.ph),
+        )  # fmt: skip
         u0 = np.concatenate([lnm, xi], axis=1)
-        u, st, ok = newton(residual, u0, linear, linear_rows=nb, fd_columns=n_s, strict=False)
+        u, m, ln_g, ln_aw, ionic, water, ok = kernels.equilibria_newton(
+            c(rows, np.intp), c(u0), c(active, np.bool_), c(held), sysarr, static, tpar, jt,
+            mac, problem, float(self.nonideality), 100,
+        )  # fmt: skip
+        st = SolutionState(m, ln_g, ln_aw, ionic, water)
         # held amounts exactly as held (Newton leaves them within rounding, ~1e-25 mol)
         return u[:, :n_s], np.where(active, u[:, n_s:], held), st, ok
 
@@ -916,8 +939,7 @@ class _Equilibria:
                 self.dissolved[rows] + 1e-3 * (self.available[rows] - self.dissolved[rows]), 1e-8
             )
             ph = np.where(np.isfinite(self.ph[rows]), self.ph[rows], 7.0)
-            x0 = _initial_guess(self.system, start, self.t[rows], ph)
-            lnm = _ideal_secondary(self.system, x0, self.ln_k[rows])
+            lnm = _start(self.system, start, self.ln_k[rows], ph)
         if xi is None:
             xi = np.zeros((n, n_p))
         lnm, xi = lnm.copy(), xi.copy()
@@ -968,6 +990,35 @@ class _Equilibria:
 _R = TypeVar("_R")
 
 
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _element_key(totals: Mapping[str, float]) -> tuple[str, ...]:
+    """The elements of ``totals`` with a positive amount, in the order of BRINE_ELEMENTS."""
+    if not totals or min(totals.values()) <= 0:
+        return tuple(e for e in _ELEMENTS if totals.get(e, 0.0) > 0)
+    present = tuple(totals)
+    key = _KEYS.get(present)
+    if key is None:
+        key = _KEYS[present] = tuple(e for e in _ELEMENTS if e in present)
+    return key
+
+
+@contextmanager
+def _gc_paused(n: int) -> Iterator[None]:
+    """The cyclic garbage collector paused while the objects of a batch of more than 100
+    brines are made (and restored as it was): it would otherwise rescan every live object many
+    times over — ~20 % of a 5,000-brine batch — and none of these objects can form a cycle."""
+    paused = n > 100 and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _in_groups(
     keys: Sequence[tuple[str, ...]], solve: Callable[[tuple[str, ...], list[int]], list[_R]]
 ) -> list[_R]:
@@ -981,34 +1032,30 @@ def _in_groups(
     return [out[k] for k in range(len(keys))]
 
 
-def _ideal_secondary(system: _System, x: FloatArray, ln_k: FloatArray) -> FloatArray:
-    """ln m of every species from ln m of the basis, for an ideal solution (γ = a_w = 1)."""
-    nb = len(system.basis)
-    out = np.empty((x.shape[0], len(system.species)))
-    out[:, :nb] = x
-    out[:, nb:] = ln_k[:, nb:] + x @ system.nu[nb:].T
-    return np.clip(out, -600.0, 50.0)
+@lru_cache(maxsize=512)
+def _water_at(temperature: float) -> WaterProperties:
+    return water_properties(np.array([temperature]))
 
 
-def _initial_guess(
-    system: _System, totals: FloatArray, t: FloatArray, ph: FloatArray
-) -> FloatArray:
-    """ln m of the basis species to start Newton from (ideal solution at the given pH).
+def _water(temperature: FloatArray) -> WaterProperties:
+    """Pure-water properties at each temperature (one temperature: remembered)."""
+    t = np.asarray(temperature, dtype=float).reshape(-1)
+    return _water_at(float(t[0])) if len(t) == 1 else water_properties(t)
 
-    Each master species takes its element's total, less what its complexes with H+ alone
-    (HCO3-, CO2, B(OH)4- …) would take at that pH.
-    """
-    n, n_el = totals.shape
-    nb = len(system.basis)
-    x = np.zeros((n, nb))
-    x[:, -1] = -ph * LN10
-    ln_k = system.ln_k(t)
-    for e in range(n_el):
-        share = np.ones(n)
-        for s in range(nb, len(system.species)):
-            row = system.nu[s]
-            others = [b for b in range(nb - 1) if b != e and row[b] != 0]
-            if row[e] == 1.0 and not others and system.element_matrix[e, s] == 1.0:
-                share += np.exp(np.clip(ln_k[:, s] + row[-1] * x[:, -1], -300, 300))
-        x[:, e] = np.log(totals[:, e] / system.element_matrix[e, e] / share)
-    return x
+
+def _start(system: _System, totals: FloatArray, ln_k: FloatArray, ph: FloatArray) -> FloatArray:
+    """ln m of every species to start Newton from: the ideal solution at pH ``ph`` (each master
+    species takes its element's total less what its complexes with H+ alone would take; the
+    complexes by mass action with γ = a_w = 1). Compiled: ``kernels.initial_rows``."""
+    from brineworks.chemistry import kernels
+
+    element_matrix, _, nu, _ = system.arrays
+    return np.asarray(
+        kernels.initial_rows(
+            np.ascontiguousarray(totals, dtype=np.float64),
+            np.ascontiguousarray(ln_k),
+            np.ascontiguousarray(ph, dtype=np.float64),
+            element_matrix,
+            nu,
+        )
+    )

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "LogK",
+    "LogKTable",
     "Reaction",
     "parse_reaction",
     "phase_reactions",
@@ -210,3 +211,51 @@ def species_volumes(lines: Sequence[str]) -> dict[str, tuple[float, ...]]:
                     values[9] = 1.0
                 out[current] = tuple(values)
     return out
+
+
+@dataclass(frozen=True)
+class LogKTable:
+    """Many :class:`LogK` evaluated at once: log10 K of R reactions at N temperatures, with
+    the same arithmetic as :meth:`LogK.__call__` (a missing reaction gives 0).
+
+    Build with :meth:`of`.
+    """
+
+    analytic: NDArray[np.float64]  # (R, 6)
+    is_analytic: NDArray[np.bool_]  # (R,)
+    log_k25: NDArray[np.float64]  # (R,)
+    delta_h: NDArray[np.float64]  # (R,)
+    present: NDArray[np.bool_]  # (R,)
+
+    @classmethod
+    def of(cls, logks: Sequence[LogK | None]) -> LogKTable:
+        """The table of ``logks`` (None: a row of zeros)."""
+        n = len(logks)
+        analytic = np.zeros((n, 6))
+        for r, lk in enumerate(logks):
+            if lk is not None and lk.analytic:
+                analytic[r, : len(lk.analytic)] = lk.analytic
+        return cls(
+            analytic=analytic,
+            is_analytic=np.array([lk is not None and bool(lk.analytic) for lk in logks], bool),
+            log_k25=np.array([0.0 if lk is None else lk.log_k25 for lk in logks], float),
+            delta_h=np.array([0.0 if lk is None else lk.delta_h for lk in logks], float),
+            present=np.array([lk is not None for lk in logks], bool),
+        )
+
+    def __call__(self, temperature: NDArray[np.float64]) -> NDArray[np.float64]:
+        """log10 K, shape (N, R), at ``temperature`` [K] of shape (N,)."""
+        t = np.asarray(temperature, dtype=float).reshape(-1, 1)
+        a = self.analytic
+        with np.errstate(all="ignore"):
+            ana = (
+                a[:, 0]
+                + a[:, 1] * t
+                + a[:, 2] / t
+                + a[:, 3] * np.log10(t)
+                + a[:, 4] / (t * t)
+                + a[:, 5] * t * t
+            )
+            vh = self.log_k25 - self.delta_h / (R_GAS * math.log(10.0)) * (1.0 / t - 1.0 / 298.15)
+        out = np.where(self.is_analytic, ana, vh)
+        return np.asarray(np.where(self.present, out, 0.0))

@@ -21,6 +21,7 @@ __all__ = [
     "RATED_ELEMENTS",
     "Table",
     "carbon_table",
+    "facts_table",
     "format_cell",
     "grade_name",
     "grade_table",
@@ -235,6 +236,38 @@ def grid_table(data: Mapping[str, Any], cat: Catalogue) -> Table:
     c = data.get("carbon") or {}
     rows = [[k, v] for k, v in (c.get("grid_sensitivity_t_per_yr") or {}).items()]
     return Table(("grid emission factor", "total CO2"), ("text", "mass"), rows)
+
+
+def _amount(v: float, unit: str, cat: Catalogue) -> str:
+    """A value of a fact in its unit, for reading (flows in 万吨/年 or kt/yr...)."""
+    if unit == "t/yr":
+        return cat.fmt.mass(v)
+    if unit == "m3/yr":
+        return cat.fmt.volume(v)
+    return f"{cat.fmt.number(v)} {cat(unit)}"
+
+
+def facts_table(data: Mapping[str, Any], cat: Catalogue) -> Table:
+    """The park beside the published plant facts of its lake (``plant_facts`` of
+    ``results.json``): fact, band, model, their ratio, and whether the model is within."""
+    rows = []
+    for f in data.get("plant_facts") or []:
+        unit = f["unit"]
+        band = f"{_amount(f['low'], unit, cat)} – {_amount(f['high'], unit, cat)}"
+        rows.append([
+            cat(f["quantity"]), f"{_amount(f['fact'], unit, cat)} ({f['year']})", band,
+            _amount(f["model"], unit, cat), f["ratio"],
+            cat("within") if f["within"] else cat("outside"),
+            # the band's basis and the notes are English data text: in the English report and
+            # workbook; results.json carries them in both languages
+            f"{f['source']}. {f['band_basis']}" + (f" {f['note']}" if f["note"] else "")
+            if cat.lang == "en" else f["source"],
+        ])  # fmt: skip
+    return Table(
+        ("quantity", "published", "band", "model", "model / published", "verdict", "source"),
+        ("text", "text", "text", "text", "number", "text", "text"),
+        rows,
+    )
 
 
 def quota_table(data: Mapping[str, Any], cat: Catalogue) -> Table:

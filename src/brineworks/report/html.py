@@ -265,6 +265,7 @@ def render_html(result: SimulationResult, data: Mapping[str, Any], lang: Lang = 
         "carbon": accounts.carbon_table(data, cat),
         "grid": accounts.grid_table(data, cat),
         "quotas": accounts.quota_table(data, cat),
+        "facts": accounts.facts_table(data, cat),
     }
     accounting = {
         k: {"header": t.headers(cat), "rows": t.formatted(cat)} for k, t in tables.items()

@@ -14,9 +14,13 @@ from brineworks.assess.energy import (
     energy_indicators,
     unit_table,
 )
+from brineworks.assess.facts import plant_facts
+from brineworks.chemistry.ions import atomic_weights
+from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.economics import ParkInventory, evaluate
 from brineworks.impact import results_sections
 from brineworks.process.ponds import PondTrainResult
+from brineworks.process.stream import Stream
 from brineworks.simulate import SimulationResult
 
 __all__ = ["physical_results", "pond_area_km2", "results_dict"]
@@ -54,6 +58,13 @@ def pond_area_km2(result: SimulationResult) -> float:
     )
 
 
+def _element_masses(stream: Stream) -> dict[str, float]:
+    """A stream's mass of each element (boron as B, not as the B(OH)3 its component carries).
+    [t/yr]"""
+    w = atomic_weights()
+    return {el: n * w[el] * SECONDS_PER_YEAR / 1e6 for el, n in stream.elements().items() if n}
+
+
 def physical_results(result: SimulationResult) -> dict[str, Any]:
     """The physical part of ``results.json``: streams, products, balances, indicators, energy
     and carbon (no money)."""
@@ -68,7 +79,12 @@ def physical_results(result: SimulationResult) -> dict[str, Any]:
         "products_t_per_yr": {n: sum(v.values()) for n, v in products.items()},
         "products_by_component_t_per_yr": products,
         "streams": [
-            {"name": n, "fate": result.fates.get(n), "t_per_yr": s.t_per_yr()}
+            {
+                "name": n,
+                "fate": result.fates.get(n),
+                "t_per_yr": s.t_per_yr(),
+                "elements_t_per_yr": _element_masses(s),
+            }
             for n, s in result.streams.items()
         ],
         "utilities_t_per_yr": {k: s.t_per_yr() for k, s in result.utilities_in().items()},
@@ -77,6 +93,7 @@ def physical_results(result: SimulationResult) -> dict[str, Any]:
         "energy_against_quotas": energy_against_quotas(result, energy["per_product"]),
         "carbon": carbon(result),
         "units": table,
+        "plant_facts": [f.to_dict() for f in plant_facts(result)],
         "element_balance": result.element_balance(),
         "convergence": {
             "iterations": result.convergence.iterations,

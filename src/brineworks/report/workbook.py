@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from brineworks.constants import SECONDS_PER_YEAR
+from brineworks.constants import BRINE_ELEMENTS, SECONDS_PER_YEAR
 from brineworks.process.ponds import PondTrainResult
 from brineworks.report import accounts
 from brineworks.report.formatting import plain_text
@@ -82,6 +82,14 @@ def _sheet(wb: Any, title: str, header: Sequence[str], rows: Sequence[Sequence[C
         ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 8), 60)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
+
+
+def _component_label(component: str) -> str:
+    """A stream component's column name: a solute whose mass is that of a molecule or ion
+    other than its key says so (``B`` carries boric acid: ``B as B(OH)3``)."""
+    if component == "B":
+        return "B as B(OH)3"
+    return component
 
 
 def _h(cat: Catalogue, label: str, unit: str = "") -> str:
@@ -163,6 +171,7 @@ def write_workbook(
         ("Carbon", accounts.carbon_table(data, cat)),
         ("Grid factors", accounts.grid_table(data, cat)),
         ("Energy quotas", accounts.quota_table(data, cat)),
+        ("Plant facts", accounts.facts_table(data, cat)),
     ):
         _sheet(wb, cat(title), table.unit_headers(cat), table.raw())
     _sheet(
@@ -188,7 +197,7 @@ def write_workbook(
     _sheet(
         wb,
         cat("Streams"),
-        [cat("stream"), cat("fate"), *(_h(cat, c, "t/yr") for c in components)],
+        [cat("stream"), cat("fate"), *(_h(cat, _component_label(c), "t/yr") for c in components)],
         [
             [
                 s["name"],
@@ -198,6 +207,18 @@ def write_workbook(
             for s in data["streams"]
         ],
     )
+    elements = [el for el in (*BRINE_ELEMENTS, "C", "Ca", "S")
+                if any(el in s.get("elements_t_per_yr", {}) for s in data["streams"])]  # fmt: skip
+    elements = list(dict.fromkeys(elements))
+    _sheet(
+        wb,
+        cat("Stream elements"),
+        [cat("stream"), cat("fate"),
+         *(_h(cat, cat("{element} as element", element=el), "t/yr") for el in elements)],
+        [[s["name"], cat.pgettext("fate", s["fate"]) if s["fate"] else "",
+          *(s.get("elements_t_per_yr", {}).get(el, 0.0) for el in elements)]
+         for s in data["streams"]],
+    )  # fmt: skip
     _sheet(wb, cat("Plants"),
            [cat("unit"), cat("kind"), _h(cat, "capacity", "t/yr"), _h(cat, "electricity", "MWh/yr"),
             _h(cat, "heat", "GJ/yr"), _h(cat, "indirect CO2", "t/yr"),

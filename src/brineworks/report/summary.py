@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from brineworks.chemistry.ions import ION_KEYS
 from brineworks.report.accounts import RATED_ELEMENTS, grade_name, minimum_text
 from brineworks.report.formatting import DASH
 from brineworks.report.i18n import Catalogue
@@ -33,8 +34,8 @@ __all__ = [
 INDICATORS: dict[str, tuple[str, str]] = {
     "comprehensive_utilisation_by_mass": ("comprehensive utilisation rate (by mass)", "percent"),
     "comprehensive_utilisation_by_value": ("comprehensive utilisation rate (by value)", "percent"),
-    "products_t_per_yr": ("products", "mass"),
-    "waste_solids_t_per_yr": ("waste solids", "mass"),
+    "products_t_per_yr": ("output of all products", "mass"),
+    "waste_solids_t_per_yr": ("solid waste stored or dumped", "mass"),
     "waste_salt_intensity_t_per_t": ("waste salt per tonne of product", "ratio"),
     "returned_to_lake_t_per_yr": ("returned to the lake (tail brine, liquors, seepage)", "mass"),
     "fresh_water_m3_per_yr": ("fresh water", "volume"),
@@ -261,6 +262,7 @@ _CHANGES = (
     "water_reuse_rate",
     "material_circularity_indicator",
     "products_t_per_yr",
+    "waste_solids_t_per_yr",
     "fresh_water_m3_per_yr",
 )
 """The comparison rows the summary puts in words (the report's table has them all)."""
@@ -290,9 +292,26 @@ def baseline_changes(data: Mapping[str, Any], cat: Catalogue) -> list[str]:
             sentences.append(cat("{what} is unchanged at {new}", what=label, new=va))
         elif a > b:
             sentences.append(cat("{what} rises from {old} to {new}", what=label, old=vb, new=va))
+            if key == "waste_solids_t_per_yr":
+                sentences[-1] += _largest_waste(data, cat)
         else:
             sentences.append(cat("{what} falls from {old} to {new}", what=label, old=vb, new=va))
     return sentences
+
+
+def _largest_waste(data: Mapping[str, Any], cat: Catalogue) -> str:
+    """ ", mostly NAME (amount)": the waste stream with the most solids, so that a park that
+    does worse than its baseline says which flow makes it so."""
+    liquid = {*ION_KEYS, "H2O", "Hplus", "OHminus"}
+    solids = {
+        s["name"]: sum(v for c, v in s["t_per_yr"].items() if c not in liquid)
+        for s in data["streams"]
+        if s["fate"] == "waste"
+    }
+    if not solids:
+        return ""
+    name = max(solids, key=lambda n: solids[n])
+    return cat(", mostly {stream} ({amount})", stream=name, amount=cat.fmt.mass(solids[name]))
 
 
 def _tornado_param(parameter: str, cat: Catalogue) -> str:

@@ -33,7 +33,7 @@ browser:
 ## make test: install with test extras and the browser; lint (ruff, format, mypy); the fast tests
 ## (the report opened in headless Chromium among them) and the doctests
 test: $(STAMP) lint browser
-	$(BIN)/python -m pytest -m "not slow" -q --doctest-modules src tests
+	$(BIN)/python -m pytest -m "not slow" -q --doctest-modules -n auto --dist loadfile src tests
 
 ## make bench: slow tests and benchmarks
 bench: $(STAMP)

@@ -75,6 +75,7 @@ class CostModel:
     other_variable_cny_per_t: float
     capex_low: float
     capex_high: float
+    max_train: float | None
     source: str
     status: str
     note: str
@@ -116,6 +117,7 @@ def load_cost_models() -> Mapping[str, CostModel]:
             other_variable_cny_per_t=_num(r["other_variable_cny_per_t"]),
             capex_low=_num(r["capex_low"]),
             capex_high=_num(r["capex_high"]),
+            max_train=_num(r["max_train"]) if r.get("max_train", "").strip() else None,
             source=r["source"],
             status=r["status"],
             note=r["note"],
@@ -205,18 +207,21 @@ def escalate(
 def plant_capex(model: CostModel, capacity: float, price_year: int, indices: CostIndices) -> float:
     """Capital cost of a plant of ``capacity`` (in the model's basis, t/yr). [CNY]
 
-    Zero for a zero capacity and for models without a cost of their own. A capacity more than
-    ten times from the reference is logged (extrapolation of the power law).
+    Zero for a zero capacity and for models without a cost of their own. A plant bigger than
+    the model's ``max_train`` is built as ``ceil(capacity / max_train)`` equal trains, each
+    scaled from the reference (the economy of scale stops at the largest train built). A
+    train more than ten times from the reference is logged (extrapolation of the power law).
     """
     if not model.costed or capacity <= 0:
         return 0.0
     if not math.isfinite(capacity):
         raise InputError(f"capacity of {model.target}", capacity, "a finite number of t/yr")
-    ratio = capacity / model.ref_capacity
+    trains = math.ceil(capacity / model.max_train) if model.max_train else 1
+    ratio = capacity / trains / model.ref_capacity
     if not 0.1 <= ratio <= 10:
         log.info("%s: capacity %.3g is %.2g x the reference plant", model.target, capacity, ratio)
     base = escalate(model.capex, model.currency, model.year, model.index, price_year, indices)
-    return base * ratio**model.exponent * model.install_factor * model.location_factor
+    return trains * base * ratio**model.exponent * model.install_factor * model.location_factor
 
 
 def plant_jobs(model: CostModel, capacity: float, exponent: float) -> float:

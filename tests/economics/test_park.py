@@ -152,3 +152,35 @@ def test_levelised_cost_is_the_break_even_price_for_any_size_and_rate(
     lc = result.levelised_cost_cny_per_t["KCl"]
     at_lc = evaluate(park, load_prices("mid").with_price("KCl", lc), finance, levelised=False)
     assert abs(at_lc.npv_cny) < 1e-6 * sum(u.capex_cny for u in result.units)
+
+
+def test_natural_gas_bought_by_mass_is_priced_per_cubic_metre() -> None:
+    """The acetylene route's feed is in tonnes; natural gas is priced per m³ (at the finance's
+    gas density): 720 t at 0.72 kg/m³ is a million m³."""
+    park = potash_park()
+    vcm = replace(
+        park.units[1], name="vcm plant", kind="reactor", target="acetylene_vcm_natural_gas",
+        electricity_mwh_per_yr=0.0, fresh_water_m3_per_yr=0.0,
+        reagents_t_per_yr={"CH4 (bought)": {"CH4": 720.0}},
+    )  # fmt: skip
+    result = evaluate(replace(park, units=(*park.units, vcm)), levelised=False)
+    cost = next(u for u in result.units if u.unit == "vcm plant").variable
+    gas = load_prices("mid").price("natural gas")
+    assert load_finance().gas_density == 0.72
+    assert cost["reagent:natural gas"] == pytest.approx(1.0e6 * gas)
+
+
+def test_a_pumping_unit_pays_its_own_electricity_once() -> None:
+    """The finance's kWh per m³ of brine prices the pumping of a park without a pumping unit;
+    a brine_pumping unit carries its own electricity instead."""
+    park = potash_park()
+    ponds = next(u for u in evaluate(park, levelised=False).units if u.unit == "ponds")
+    assert ponds.variable["brine pumping"] > 0
+    pump = replace(park.units[0], name="pumping", kind="brine_pumping", target="brine_pumping",
+                   electricity_mwh_per_yr=1.0e4)  # fmt: skip
+    costs = evaluate(replace(park, units=(pump, park.units[1])), levelised=False).units
+    pumping = next(u for u in costs if u.unit == "pumping")
+    assert "brine pumping" not in pumping.variable
+    assert pumping.variable["electricity"] == pytest.approx(
+        1.0e7 * load_prices("mid").price("electricity")
+    )

@@ -61,6 +61,9 @@ class Finance:
         taken to continue after its published end (2030).
     gas_heating_value
         Heating value of natural gas. [MJ/m³]
+    gas_density
+        Density of natural gas at the volume's reference state, to price gas bought by mass
+        (the acetylene route's feed). [kg/m³]
     heat_efficiency
         Share of the gas heating value delivered as process heat. [-]
     brine_pumping_kwh_per_m3
@@ -88,6 +91,7 @@ class Finance:
     western_development: bool = True
     western_development_extended: bool = False
     gas_heating_value: float = 38.931
+    gas_density: float = 0.72
     heat_efficiency: float = 0.90
     brine_pumping_kwh_per_m3: float = 0.2
 
@@ -115,7 +119,7 @@ class Finance:
             raise InputError("finance.heat_efficiency", self.heat_efficiency, "a number > 0")
         _fraction("finance.social_charges", self.social_charges, 0.0, 2.0)
         _fraction("finance.labour_exponent", self.labour_exponent, 0.0, 1.0)
-        for name in ("wage", "gas_heating_value", "brine_pumping_kwh_per_m3"):
+        for name in ("wage", "gas_heating_value", "gas_density", "brine_pumping_kwh_per_m3"):
             _fraction(f"finance.{name}", getattr(self, name), 0.0, math.inf)
         for name in ("building_life", "equipment_life"):
             if getattr(self, name) < 1:

@@ -48,6 +48,7 @@ from brineworks.economics.costs import (
 from brineworks.economics.inventory import ParkInventory, UnitInventory
 from brineworks.economics.parameters import Finance, TaxRules, load_finance, load_taxes
 from brineworks.economics.prices import PriceItem, PriceSet, load_prices
+from brineworks.errors import InputError
 
 __all__ = [
     "ALLOCATION_RULE",
@@ -245,6 +246,23 @@ class _Context:
     notes: list[str]
 
 
+def _in_price_unit(tonnes: float, item: PriceItem, finance: Finance) -> float:
+    """A bought amount [t] in the unit its price is given per: tonnes, or cubic metres of a gas
+    priced per m³ (natural gas, at ``finance.gas_density``).
+
+    Raises
+    ------
+    InputError
+        For a price unit a mass cannot be converted to.
+    """
+    if item.unit == "CNY/t":
+        return tonnes
+    if item.unit == "CNY/m3" and item.item == "natural gas":
+        return tonnes * 1000.0 / finance.gas_density
+    raise InputError(f"price unit of {item.item}", item.unit,
+                     "CNY/t for a reagent bought by mass (or CNY/m3 for natural gas)")  # fmt: skip
+
+
 def _unit_cost(unit: UnitInventory, bought_share: Mapping[str, float], ctx: _Context) -> UnitCost:
     prices, finance, taxes = ctx.prices, ctx.finance, ctx.taxes
     model = ctx.models.get(unit.target) or ctx.models.get(unit.kind)
@@ -259,8 +277,9 @@ def _unit_cost(unit: UnitInventory, bought_share: Mapping[str, float], ctx: _Con
 
     power = prices.price("electricity")
     add("electricity", "electricity", unit.electricity_mwh_per_yr * 1000 * power)
-    pumping = unit.pumped_brine_m3_per_yr * finance.brine_pumping_kwh_per_m3
-    add("brine pumping", "electricity", pumping * power)
+    if unit.kind != "brine_pumping":  # a pumping unit's electricity is its own, above
+        pumping = unit.pumped_brine_m3_per_yr * finance.brine_pumping_kwh_per_m3
+        add("brine pumping", "electricity", pumping * power)
     heat = sum(unit.heat_gj_per_yr.values())
     add("heat", "natural gas", heat * _heat_price(prices, finance))
     add("fresh water", "fresh water", unit.fresh_water_m3_per_yr * prices.price("fresh water"))
@@ -275,7 +294,8 @@ def _unit_cost(unit: UnitInventory, bought_share: Mapping[str, float], ctx: _Con
             if item is None:
                 ctx.notes.append(f"{unit.name}: no price for reagent {name!r} ({comp}); counted 0")
                 continue
-            add(f"reagent:{item.item}", item.item, bought * item.price)
+            amount = _in_price_unit(bought, item, finance)
+            add(f"reagent:{item.item}", item.item, amount * item.price)
     if model is None:
         ctx.notes.append(f"{unit.name}: no cost model for {unit.target!r}; no capital cost")
         return UnitCost(unit.name, unit.target, "", 0.0, 0.0, 0.0, FixedOpex(0, 0, 0, 0),

@@ -70,4 +70,4 @@ def test_fixed_opex_and_jobs() -> None:
     assert cost.overhead == pytest.approx(4e7)
     assert cost.labour == pytest.approx(50 * 100_000 * 1.4)
     m = load_cost_models()["chlor_alkali"]  # 100 jobs at 385 kt/yr
-    assert plant_jobs(m, 385_000 * 16, 0.25) == pytest.approx(200.0)
+    assert plant_jobs(m, 385_000 * 16) == pytest.approx(200.0)  # data/impact/jobs.csv, b = 0.25

@@ -35,6 +35,7 @@ from types import MappingProxyType
 from brineworks.data import read_rows
 from brineworks.economics.parameters import Finance
 from brineworks.errors import InputError
+from brineworks.impact.regional import direct_jobs, jobs_references
 
 __all__ = [
     "CostIndices",
@@ -70,8 +71,6 @@ class CostModel:
     exponent: float
     install_factor: float
     location_factor: float
-    jobs_ref: float
-    jobs_capacity: float
     other_variable_cny_per_t: float
     capex_low: float
     capex_high: float
@@ -112,8 +111,6 @@ def load_cost_models() -> Mapping[str, CostModel]:
             exponent=_num(r["exponent"], 0.6),
             install_factor=_num(r["install_factor"], 1.0),
             location_factor=_num(r["location_factor"], 1.0),
-            jobs_ref=_num(r["jobs_ref"]),
-            jobs_capacity=_num(r["jobs_capacity"], 1.0),
             other_variable_cny_per_t=_num(r["other_variable_cny_per_t"]),
             capex_low=_num(r["capex_low"]),
             capex_high=_num(r["capex_high"]),
@@ -224,11 +221,14 @@ def plant_capex(model: CostModel, capacity: float, price_year: int, indices: Cos
     return trains * base * ratio**model.exponent * model.install_factor * model.location_factor
 
 
-def plant_jobs(model: CostModel, capacity: float, exponent: float) -> float:
-    """Direct jobs of a plant: the reference jobs scaled by capacity to ``exponent``. [-]"""
-    if not model.costed or capacity <= 0 or model.jobs_ref <= 0:
+def plant_jobs(model: CostModel, capacity: float) -> float:
+    """Direct jobs of a plant of ``capacity`` (in the model's basis) from the one jobs table,
+    ``data/impact/jobs.csv`` (:func:`brineworks.impact.regional.direct_jobs`: the reference
+    plant's jobs scaled by capacity to the jobs exponent); 0 for a plant without a cost of its
+    own or without a jobs reference. [-]"""
+    if not model.costed or capacity <= 0 or model.target not in jobs_references():
         return 0.0
-    return model.jobs_ref * (capacity / model.jobs_capacity) ** exponent
+    return direct_jobs(model.target, capacity)[0]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from brineworks.data import read_rows
 from brineworks.errors import InputError
+from brineworks.impact.io import impact_parameter
 
 __all__ = ["Finance", "TaxRules", "load_finance", "load_taxes"]
 
@@ -51,11 +52,11 @@ class Finance:
     maintenance_share, insurance_share, overhead_share
         Yearly fixed costs as shares of capital cost. [1/yr]
     wage
-        Yearly wage of a plant employee. [CNY/yr]
+        Yearly wage of a plant employee (by default the impact's ``wage_cny_per_job_yr`` of
+        ``data/impact/parameters.csv``: one wage for the labour cost and the regional income).
+        [CNY/yr]
     social_charges
         Employer's social charges as a share of wages. [-]
-    labour_exponent
-        Exponent of jobs against capacity. [-]
     western_development, western_development_extended
         Whether the park pays the Western Development EIT rate, and whether that rate is
         taken to continue after its published end (2030).
@@ -85,9 +86,8 @@ class Finance:
     maintenance_share: float = 0.03
     insurance_share: float = 0.005
     overhead_share: float = 0.02
-    wage: float = 110_000.0
+    wage: float = 109_346.0
     social_charges: float = 0.40
-    labour_exponent: float = 0.25
     western_development: bool = True
     western_development_extended: bool = False
     gas_heating_value: float = 38.931
@@ -118,7 +118,6 @@ class Finance:
         if self.heat_efficiency <= 0:
             raise InputError("finance.heat_efficiency", self.heat_efficiency, "a number > 0")
         _fraction("finance.social_charges", self.social_charges, 0.0, 2.0)
-        _fraction("finance.labour_exponent", self.labour_exponent, 0.0, 1.0)
         for name in ("wage", "gas_heating_value", "gas_density", "brine_pumping_kwh_per_m3"):
             _fraction(f"finance.{name}", getattr(self, name), 0.0, math.inf)
         for name in ("building_life", "equipment_life"):
@@ -221,7 +220,7 @@ def _as_bool(name: str, text: str) -> bool:
 def load_finance() -> Finance:
     """The default :class:`Finance` of ``finance.csv``."""
     rows = {r["parameter"]: r["value"] for r in read_rows("economics", "finance.csv")}
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, object] = {"wage": impact_parameter("wage_cny_per_job_yr")}
     for f in Finance.__dataclass_fields__.values():
         if f.name not in rows:
             continue

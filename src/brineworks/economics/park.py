@@ -315,7 +315,7 @@ def _unit_cost(unit: UnitInventory, bought_share: Mapping[str, float], ctx: _Con
     capex = plant_capex(model, capacity, finance.price_year, ctx.indices)
     jobs = unit.jobs
     if jobs is None:
-        jobs = plant_jobs(model, capacity, finance.labour_exponent)
+        jobs = plant_jobs(model, capacity)
     add("consumables", "default", model.other_variable_cny_per_t * capacity)
     credit = capex * taxes.equipment_vat_share * taxes.vat_default / (1 + taxes.vat_default)
     dep = (

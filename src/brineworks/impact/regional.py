@@ -412,7 +412,9 @@ class ParkImpact:
         A plant is made for each target of ``data/impact/plant_sectors.csv`` found among the
         units; its capacity is the largest ``capacity_t_per_yr`` of those units or else the
         park's output of its jobs product; its output value is what it sells
-        (``products_t_per_yr``) at ``prices`` (default ``data/impact/product_prices.csv``).
+        (``products_t_per_yr``) at ``prices`` (default: the prices of the results' economics
+        block, so that the output value is the park's revenue; without one,
+        ``data/impact/product_prices.csv``).
         Without ``taxes_cny`` (results have no taxes yet) the taxes are estimated from the IO
         table (:func:`estimate_taxes`).
         """
@@ -433,26 +435,39 @@ def park_from_results(
     except (KeyError, TypeError):
         raise InputError("results", "no units/products_t_per_yr", "a results.json of "
                          "'brineworks run'") from None  # fmt: skip
-    price = product_prices(prices)
+    econ = data.get("economics") or {}
+    if prices is None and econ.get("products"):
+        # the economics' prices: the impact's output value is the park's revenue
+        price = {p: float(v["price_cny_per_t"]) for p, v in econ["products"].items()}
+    else:
+        price = product_prices(prices)
     refs = jobs_references()
     sectors = plant_sectors()
+    econ_caps = {str(u["unit"]): u.get("capacity_t_per_yr") for u in econ.get("unit_costs", [])}
     plants = []
     covered: set[str] = set()
+    valued: set[str] = set()  # a product is final demand once, from the first plant selling it
+    unpriced: set[str] = set()
     for target, row in sectors.items():
         mine = [u for u in units if u.get("target") == target]
         if not mine:
             continue
-        caps = [float(u["capacity_t_per_yr"]) for u in mine if u.get("capacity_t_per_yr")]
+        # the economics' capacity where there is one: in the basis of the plant's jobs row
+        # (a flotation plant or an evaporator counts the feed it takes)
+        caps = [float(c) for u in mine
+                if (c := econ_caps.get(str(u["unit"])) or u.get("capacity_t_per_yr"))]  # fmt: skip
         product = refs[target].product
         capacity = max(caps) if caps else float(products.get(product, 0.0))
         if not capacity > 0:
             continue
         value = 0.0
         for p in filter(None, row["sells"].split(";")):
-            if p not in products:
+            if p not in products or p in valued:
                 continue
+            valued.add(p)
             if p not in price:
-                raise InputError("price", p, "a product of product_prices.csv or given prices")
+                unpriced.add(p)
+                continue
             value += float(products[p]) * price[p]
         covered.add(target)
         covered.update(filter(None, row["includes"].split(";")))
@@ -466,6 +481,8 @@ def park_from_results(
                                      for p in sectors[t]["sells"].split(";")})  # fmt: skip
     if unsold:
         notes.append("products not valued (no plant sells them): " + ", ".join(unsold))
+    if unpriced:
+        notes.append("products not valued (no price): " + ", ".join(sorted(unpriced)))
     return ParkSpec(tuple(plants), name=str(data.get("scenario", "park"))), tuple(notes)
 
 

@@ -167,7 +167,10 @@ class Footprint:
             pond_area_km2=pond_area_km2,
             waste_t_per_yr=waste,
             fresh_water_m3_per_yr=ind.get("fresh_water_m3_per_yr"),
-            co2_t_per_yr=energy.get("indirect_co2_t_per_yr"),
+            # all scopes where the results have them (assess.carbon), else electricity only
+            co2_t_per_yr=(data.get("carbon") or {}).get(
+                "total_t_per_yr", energy.get("indirect_co2_t_per_yr")
+            ),
             products_t_per_yr=ind.get("products_t_per_yr"),
             returned_brine_t_per_yr=ind.get("returned_to_lake_t_per_yr"),
             years=years,
@@ -197,7 +200,7 @@ def footprint(
     waste_t_per_yr
         Waste solids by stream name (as in ``results.json``). [t/yr]
     fresh_water_m3_per_yr, co2_t_per_yr, returned_brine_t_per_yr
-        Fresh water drawn [m³/yr], indirect CO2 [t/yr], brine returned to the lake [t/yr].
+        Fresh water drawn [m³/yr], CO2 (all scopes) [t/yr], brine returned to the lake [t/yr].
     products_t_per_yr
         All products, for the CO2 intensity. [t/yr]
     years
@@ -251,7 +254,7 @@ def footprint(
              f"ponds {pond_area_km2} km2 + piles after {years} years"),
         item("land_in_red_line_km2", land_in_red_line_km2),
         item("fresh_water_m3_per_yr", fresh_water_m3_per_yr),
-        item("co2_t_per_yr", co2_t_per_yr, "indirect CO2 of electricity (results energy)"),
+        item("co2_t_per_yr", co2_t_per_yr, "CO2 of scopes 1, 2 and 3 upstream (results carbon)"),
         item("returned_brine_t_per_yr", returned_brine_t_per_yr),
         item("dust_prone_area_km2", dust_per_year * years, f"after {years} years"),
     )  # fmt: skip

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from brineworks.chemistry.ions import ION_KEYS
-from brineworks.report.accounts import RATED_ELEMENTS, grade_name, minimum_text
+from brineworks.report.accounts import grade_name, minimum_text
 from brineworks.report.formatting import DASH
 from brineworks.report.i18n import Catalogue
 
@@ -200,6 +200,9 @@ def _money(econ: Mapping[str, Any], cat: Catalogue) -> list[tuple[str, str]]:
     return rows
 
 
+_HEADLINE_ELEMENTS = ("K", "Li", "Mg", "B")
+"""The elements the summary rates (all six are in the accounting table)."""
+
 _SUMMARY_INDICATORS = (
     "resource_output_rate_cny_per_t",
     "water_reuse_rate",
@@ -209,15 +212,16 @@ _SUMMARY_INDICATORS = (
 
 def headline_rows(data: Mapping[str, Any], cat: Catalogue) -> list[tuple[str, str, str]]:
     """The indicators that matter, as (indicator, value, official minimum or reference): the
-    comprehensive utilisation of each element the park makes something of (with its mining and
-    processing recoveries), the solid-waste utilisation rate, the resource output rate, water
-    reuse, CO2 by all scopes, each product's grade and energy use against its national quota."""
+    comprehensive utilisation of K, Li, Mg and B where the park makes something of them (with
+    their mining and processing recoveries), the solid-waste utilisation rate, the resource
+    output rate, water reuse, CO2 by all scopes, each product's grade and its energy use
+    against the national quota (one route per product)."""
     ind = data["indicators"]
     f = cat.fmt
     rows: list[tuple[str, str, str]] = []
     rates = ind.get("three_rates") or {}
     minimums = ind.get("three_rates_official_minimums") or {}
-    for el in RATED_ELEMENTS:
+    for el in _HEADLINE_ELEMENTS:
         r = rates.get(el)
         if not r or not r.get("products_t") or r.get("comprehensive_utilisation") is None:
             continue
@@ -244,10 +248,12 @@ def headline_rows(data: Mapping[str, Any], cat: Catalogue) -> list[tuple[str, st
         if "standard" in g:
             rows.append((cat("grade of {product}", product=cat.name("product", name)),
                          grade_name(g.get("grade"), cat), g["standard"]))  # fmt: skip
+    quoted: set[str] = set()
     for q in data.get("energy_against_quotas") or []:
         quota, met = q.get("quota"), q.get("meets_level")
-        if quota is None or q.get("kgce_per_t") is None:
-            continue
+        if quota is None or q.get("kgce_per_t") is None or q["product"] in quoted:
+            continue  # one quota row per product here; every route is in the accounting table
+        quoted.add(q["product"])
         verdict = cat("level {n} ✓", n=met) if met else cat("above level 3 ✗")
         rows.append((cat("energy use of {product}", product=cat.name("product", q["product"])),
                      f"{f.number(q['kgce_per_t'])} {cat('kgce/t')}",
@@ -256,7 +262,7 @@ def headline_rows(data: Mapping[str, Any], cat: Catalogue) -> list[tuple[str, st
 
 
 _CHANGES = (
-    *(f"{el} comprehensive utilisation" for el in RATED_ELEMENTS),
+    *(f"{el} comprehensive utilisation" for el in _HEADLINE_ELEMENTS),
     "solid-waste utilisation rate",
     "resource_output_rate_cny_per_t",
     "water_reuse_rate",

@@ -107,6 +107,8 @@ def test_stored_yields_equal_a_fresh_linearisation() -> None:
             assert v == pytest.approx(lin.yields[c], rel=1e-6), (t.name, c)
         if t.power_mwh_per_t.status == "derived":
             assert t.power_mwh_per_t.scalar == pytest.approx(lin.power_mwh_per_t, rel=1e-6)
+        if t.heat_gj_per_t.status == "derived":
+            assert t.heat_gj_per_t.scalar == pytest.approx(lin.heat_gj_per_t, rel=1e-6)
         if t.fresh_water_m3_per_t.status == "derived":
             assert t.fresh_water_m3_per_t.scalar == pytest.approx(
                 lin.fresh_water_m3_per_t, rel=1e-6

@@ -228,6 +228,10 @@ def linearise(
         by_stream.setdefault(m.group("stream") if m else key, []).append(key)
     brine_streams = {s.name for s in result.scenario.streams if s.source == "brine"}
     products = {s.name for s in result.scenario.streams if s.fate == "product"}
+    reuse_water = {
+        s.name for s in result.scenario.streams
+        if s.fate == "reuse" and _water_share(result.streams[s.name].flows) > 0.99
+    }  # fmt: skip
     out: dict[str, Linearisation] = {}
     for tech, units in groups.items():
         if mains is not None and tech not in mains:
@@ -288,6 +292,10 @@ def linearise(
         power = sum(float(rows[u]["electricity_mwh_per_yr"] or 0.0) for u in units if u in rows)
         heat = sum(float(rows[u]["heat_gj_per_yr"] or 0.0) for u in units if u in rows)
         water = sum(float(rows[u]["fresh_water_m3_per_yr"] or 0.0) for u in units if u in rows)
+        # water the group gives back for reuse (RO permeate, condensate: nearly pure water
+        # leaving with fate "reuse") is netted off, as the park's water accounts net it
+        reused = sum(_flow(result, n) for n in leaving if n in reuse_water)
+        water = max(water - reused, 0.0)
         yields = {c: v / made for c, v in net.items() if v != 0.0}
         yields[main] = 1.0
         out[tech] = Linearisation(
@@ -305,6 +313,12 @@ def linearise(
         )
         log.debug("linearised %s: %s", tech, yields)
     return out
+
+
+def _water_share(flows: Mapping[str, float]) -> float:
+    """Share of water in a stream's mass. [-]"""
+    total = sum(flows.values())
+    return flows.get("H2O", 0.0) / total if total > 0 else 0.0
 
 
 def _partial(keys: Sequence[str]) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from brineworks.ensemble.spec import UncertainSpec
 from brineworks.errors import InputError
 
 __all__ = ["BrineSpec", "Scenario", "StreamSpec", "UnitSpec", "builtin_scenarios", "load_scenario"]
@@ -99,6 +100,7 @@ class Scenario(_Strict):
     baseline: str | None = None
     specs: list[DesignSpec] = Field(default_factory=list)
     backend: Literal["phreeqc", "native"] = "phreeqc"
+    uncertain: list[UncertainSpec] = Field(default_factory=list)
     source_file: str = ""
 
     def check_structure(self) -> None:

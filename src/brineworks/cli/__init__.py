@@ -7,7 +7,7 @@ group of commands; importing it registers its commands on :data:`app`.
 
 from __future__ import annotations
 
-from brineworks.cli import chemistry, park  # noqa: F401  (register the commands)
+from brineworks.cli import chemistry, ensemble, park  # noqa: F401  (register the commands)
 from brineworks.cli._common import app
 
 __all__ = ["app", "main"]

@@ -381,10 +381,10 @@ def process_target_range(scenario: Scenario, target: str) -> tuple[float, float,
         if len(parts) == 3 and parts[1] in {"grade", "composition"}:
             amounts, balance_on = _brine_amounts(scenario)
             solute = parts[2]
-            if solute not in amounts:
-                raise InputError("target", target, "a solute of the brine: " + ", ".join(amounts))
             if balance_on is not None and solute == balance_on:
                 raise InputError("target", target, f"another solute ({solute} balances the charge)")
+            if solute not in amounts:
+                raise InputError("target", target, "a solute of the brine: " + ", ".join(amounts))
             _check_catalogue_ph(scenario, target)
             if parts[1] == "grade":
                 return 1e-300, math.inf, f"a positive multiplier on {solute}"

@@ -15,8 +15,8 @@ A ``distributed.LocalCluster`` of worker *processes* with one thread each (PHREE
 not thread-safe; each worker process keeps its own backend), or the scheduler at ``scheduler``
 (``tcp://host:port``), or in this process when ``workers=0``. Dask re-runs the tasks of a worker
 that dies; a task that kills three workers, and any sample whose evaluation raises, is recorded
-as failed with its error. The model travels once, as the result of a task, so that a lost
-copy is rebuilt from the graph.
+as failed with its error. The model is pickled into every task, so that tasks depend on nothing
+(the scheduler spreads them over all workers, and a dead worker holds nothing others need).
 """
 
 from __future__ import annotations
@@ -220,10 +220,6 @@ def _evaluate_shared(
     return _evaluate_group(model, state, seconds, charged, group, _worker_name(), process_id)
 
 
-def _identity(x: Any) -> Any:
-    return x
-
-
 # ------------------------------------------------------------------------------- run
 def run_ensemble(
     model: EnsembleModel,
@@ -413,7 +409,9 @@ def _run_dask(
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:12]
-    model_f = client.submit(_identity, model, key=f"ensemble-model-{token}", pure=False)
+    # The model travels inside every task (a park model is ~20 kB): tasks then depend on
+    # nothing, so the scheduler spreads them over every worker, and a lost worker loses no
+    # data another task needs.
     shared: dict[int, Any] = {}
     futures: dict[Any, WorkUnit] = {}
     charged: set[int] = set()
@@ -422,18 +420,18 @@ def _run_dask(
         key = f"ensemble-{token}-{n}"
         if unit.shared is None:
             f = client.submit(
-                _run_unit, model_f, payload, [g[0] for g in unit.groups], key=key, pure=False
+                _run_unit, model, payload, [g[0] for g in unit.groups], key=key, pure=False
             )
         else:
             if unit.shared not in shared:
                 shared[unit.shared] = client.submit(
-                    _solve_shared, model_f, design.split(unit.shared)[0],
+                    _solve_shared, model, design.split(unit.shared)[0],
                     key=f"ensemble-{token}-solve-{unit.shared}", pure=False,
                 )  # fmt: skip
             first = unit.shared not in charged
             charged.add(unit.shared)
             f = client.submit(
-                _evaluate_shared, model_f, shared[unit.shared], payload[0][1], first,
+                _evaluate_shared, model, shared[unit.shared], payload[0][1], first,
                 unit.shared, key=key, pure=False,
             )  # fmt: skip
         futures[f] = unit

@@ -3,11 +3,13 @@
 * Percentiles (P10, P50, P90) and mean of every output over the main design's successful rows
   (numpy's linear interpolation between order statistics).
 * ``sobol``: first-order and total Sobol indices with 95 % bootstrap confidence intervals
-  (SALib ``analyze.sobol``, Saltelli 2010 and Jansen estimators, no second order). A base
-  sample with a failed row is dropped whole (its ``D + 2`` rows).
-* ``morris``: mu* (mean absolute elementary effect), mu and sigma per input (SALib
-  ``analyze.morris``), on the probability scale of each input: the effect of moving the input
-  by 2/3 of its probability range; a trajectory with a failed row is dropped.
+  (SALib's Saltelli 2010 and Jansen estimators, no second order). For input j only the base
+  samples whose rows A, B and AB_j all succeeded are used (``used`` counts them); without
+  failures the result is that of ``SALib.analyze.sobol``.
+* ``morris``: mu* (mean absolute elementary effect), mu and sigma per input, on the
+  probability scale of each input: the effect of moving the input by 2/3 of its probability
+  range. An effect needs the two rows of its step; without failures the result is that of
+  ``SALib.analyze.morris``.
 * ``mc``/``lhs``: first-order indices by RBD-FAST (SALib ``analyze.rbd_fast``, which takes any
   sample; no total index) and Spearman rank correlations.
 * Tornado (every method, if the design has the rows): each output with every input at its
@@ -27,8 +29,10 @@ import numpy as np
 from brineworks.ensemble.design import MORRIS_LEVELS, TORNADO_QUANTILES, Design, salib_problem
 
 __all__ = [
+    "elementary_effects",
     "output_names",
     "percentiles",
+    "ranking",
     "sensitivity",
     "summarise",
     "tornado",
@@ -71,51 +75,97 @@ def _clean(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _sobol(design: Design, y: np.ndarray) -> tuple[dict[str, dict[str, float | None]], int]:
-    from SALib.analyze import sobol
+_RESAMPLES = 100
+_CONF = 0.95
 
+
+def _z() -> float:
+    from scipy.special import ndtri
+
+    return float(ndtri(0.5 + _CONF / 2))
+
+
+def _sobol(
+    design: Design, y: np.ndarray
+) -> tuple[dict[str, dict[str, float | None]], dict[str, int]]:
+    """Sobol S1 and ST per input from the base samples whose A, B and AB_j rows all succeeded
+    (SALib's estimators and bootstrap; identical to ``SALib.analyze.sobol`` without failures)."""
+    import warnings
+
+    from SALib.analyze.sobol import first_order, total_order
+
+    d, n = len(design.inputs), design.base
+    finite = y[np.isfinite(y)]
+    blocks = (y.reshape(n, d + 2) - finite.mean()) / finite.std()
+    a, b, ab = blocks[:, 0], blocks[:, -1], blocks[:, 1 : d + 1]
+    r_all = np.random.default_rng(design.seed + 1).integers(n, size=(n, _RESAMPLES))
+    z = _z()
+    out: dict[str, dict[str, float | None]] = {}
+    used: dict[str, int] = {}
+    for j, name in enumerate(design.names):
+        keep = np.isfinite(a) & np.isfinite(b) & np.isfinite(ab[:, j])
+        k = int(keep.sum())
+        used[name] = k
+        if k < 3:
+            out[name] = dict.fromkeys(("S1", "ST", "S1_conf", "ST_conf"))
+            continue
+        aj, bj, abj = a[keep], b[keep], ab[keep, j]
+        if k == n:
+            r = r_all
+        else:
+            r = np.random.default_rng([design.seed + 1, j]).integers(k, size=(k, _RESAMPLES))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Constant values encountered")
+            s1, st = first_order(aj, abj, bj), total_order(aj, abj, bj)
+            s1_boot = first_order(aj[r], abj[r], bj[r])
+            st_boot = total_order(aj[r], abj[r], bj[r])
+        out[name] = {
+            "S1": _clean(s1), "ST": _clean(st),
+            "S1_conf": _clean(z * s1_boot.std(ddof=1)), "ST_conf": _clean(z * st_boot.std(ddof=1)),
+        }  # fmt: skip
+    return out, used
+
+
+def elementary_effects(design: Design, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Morris elementary effects per input, from each trajectory step whose two rows succeeded:
+    (y after − y before)/Δ, signed by the direction of the step, Δ = 2/3 of the probability
+    range (4 levels)."""
     d = len(design.inputs)
-    blocks = y.reshape(design.base, d + 2)
-    keep = np.all(np.isfinite(blocks), axis=1)
-    names = design.names
-    if keep.sum() < 2:
-        return {n: dict.fromkeys(("S1", "ST", "S1_conf", "ST_conf")) for n in names}, int(
-            (~keep).sum()
-        )
-    res = sobol.analyze(
-        salib_problem(design.inputs), blocks[keep].ravel(), calc_second_order=False,
-        num_resamples=100, conf_level=0.95, seed=design.seed + 1,
-    )  # fmt: skip
-    out = {
-        n: {"S1": _clean(res["S1"][j]), "ST": _clean(res["ST"][j]),
-            "S1_conf": _clean(res["S1_conf"][j]), "ST_conf": _clean(res["ST_conf"][j])}
-        for j, n in enumerate(names)
-    }  # fmt: skip
-    return out, int((~keep).sum())
-
-
-def _morris(design: Design, y: np.ndarray) -> tuple[dict[str, dict[str, float | None]], int]:
-    from SALib.analyze import morris
-
-    d = len(design.inputs)
-    blocks = y.reshape(design.base, d + 1)
+    delta = MORRIS_LEVELS / (2.0 * (MORRIS_LEVELS - 1))
     x = design.raw[: design.n_main].reshape(design.base, d + 1, d)
-    keep = np.all(np.isfinite(blocks), axis=1)
-    names = design.names
-    if keep.sum() < 2:
-        return {n: dict.fromkeys(("mu_star", "mu", "sigma", "mu_star_conf")) for n in names}, int(
-            (~keep).sum()
-        )
-    res = morris.analyze(
-        salib_problem(design.inputs), x[keep].reshape(-1, d), blocks[keep].ravel(),
-        num_levels=MORRIS_LEVELS, num_resamples=100, conf_level=0.95, seed=design.seed + 1,
-    )  # fmt: skip
-    out = {
-        n: {"mu_star": _clean(res["mu_star"][j]), "mu": _clean(res["mu"][j]),
-            "sigma": _clean(res["sigma"][j]), "mu_star_conf": _clean(res["mu_star_conf"][j])}
-        for j, n in enumerate(names)
-    }  # fmt: skip
-    return out, int((~keep).sum())
+    yy = y.reshape(design.base, d + 1)
+    effects: list[list[float]] = [[] for _ in range(d)]
+    for t in range(design.base):
+        for k in range(d):
+            step = x[t, k + 1] - x[t, k]
+            j = int(np.argmax(np.abs(step)))
+            if not (np.isfinite(yy[t, k]) and np.isfinite(yy[t, k + 1])):
+                continue
+            sign = 1.0 if step[j] > 0 else -1.0
+            effects[j].append(sign * (yy[t, k + 1] - yy[t, k]) / delta)
+    return {n: np.asarray(effects[j]) for j, n in enumerate(design.names)}
+
+
+def _morris(
+    design: Design, y: np.ndarray
+) -> tuple[dict[str, dict[str, float | None]], dict[str, int]]:
+    """mu*, mu, sigma and mu*'s bootstrap interval per input from the elementary effects of the
+    steps that succeeded (identical to ``SALib.analyze.morris`` without failures)."""
+    rng = np.random.default_rng(design.seed + 1)
+    z = _z()
+    out: dict[str, dict[str, float | None]] = {}
+    used: dict[str, int] = {}
+    for name, ee in elementary_effects(design, y).items():
+        used[name] = int(ee.size)
+        if ee.size < 2:
+            out[name] = dict.fromkeys(("mu_star", "mu", "sigma", "mu_star_conf"))
+            continue
+        boot = np.abs(ee[rng.integers(ee.size, size=(_RESAMPLES, ee.size))]).mean(axis=1)
+        out[name] = {
+            "mu_star": _clean(np.mean(np.abs(ee))), "mu": _clean(np.mean(ee)),
+            "sigma": _clean(np.std(ee, ddof=1)), "mu_star_conf": _clean(z * boot.std(ddof=1)),
+        }  # fmt: skip
+    return out, used
 
 
 def _rbd_fast(design: Design, y: np.ndarray) -> dict[str, dict[str, float | None]]:
@@ -190,7 +240,7 @@ def tornado(design: Design, table: Any, outputs: Sequence[str]) -> dict[str, Any
 def sensitivity(design: Design, table: Any, outputs: Sequence[str]) -> dict[str, Any]:
     """Every sensitivity measure the design allows, per output (see the module docstring)."""
     per_output: dict[str, Any] = {}
-    dropped: dict[str, int] = {}
+    used: dict[str, dict[str, int]] = {}
     for name in outputs:
         y = _main_outputs(design, table, name)
         if _constant(y):
@@ -209,9 +259,9 @@ def sensitivity(design: Design, table: Any, outputs: Sequence[str]) -> dict[str,
         entry: dict[str, Any] = {"constant": False}
         with np.errstate(divide="ignore", invalid="ignore"):
             if design.method == "sobol":
-                entry["sobol"], dropped[name] = _sobol(design, y)
+                entry["sobol"], used[name] = _sobol(design, y)
             elif design.method == "morris":
-                entry["morris"], dropped[name] = _morris(design, y)
+                entry["morris"], used[name] = _morris(design, y)
             else:
                 entry["rbd_fast"] = _rbd_fast(design, y)
                 entry["spearman"] = _spearman(design, y)
@@ -220,7 +270,7 @@ def sensitivity(design: Design, table: Any, outputs: Sequence[str]) -> dict[str,
         "method": design.method,
         "seed": design.seed,
         "base": design.base,
-        "dropped_blocks": dropped,
+        "used": used,
         "outputs": per_output,
         "tornado_quantiles": list(TORNADO_QUANTILES),
         "tornado": tornado(design, table, outputs),

@@ -7,6 +7,7 @@ scenario ``data/ishigami.toml``, so that they time the machinery and not the par
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -165,10 +166,8 @@ def test_resume_after_kill_9_of_the_client(tmp_path: Path) -> None:
         client.wait(timeout=30)
     finally:
         log.close()
-        try:  # the local cluster's processes, orphaned by the kill
+        with contextlib.suppress(ProcessLookupError):  # the cluster's orphaned processes
             os.killpg(client.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     before = len(list((out / "parts").glob("part-*.parquet")))
     assert before >= 10
     assert not (out / "ensemble.json").exists()

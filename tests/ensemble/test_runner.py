@@ -118,7 +118,7 @@ def test_resume_after_interrupt_gives_the_same_results(tmp_path: Path) -> None:
 def test_a_directory_holds_one_run(tmp_path: Path) -> None:
     ins = inputs()
     run_ensemble(Ishigami(ins), make_design(ins, "mc", 20, seed=1), tmp_path, workers=0)
-    with pytest.raises(InputError, match="design_digest|config"):
+    with pytest.raises(InputError, match=r"design_digest|config"):
         run_ensemble(Ishigami(ins), make_design(ins, "mc", 20, seed=2), tmp_path, workers=0)
     with pytest.raises(InputError, match="model"):
         run_ensemble(Ishigami(ins, a=5), make_design(ins, "mc", 20, seed=1), tmp_path, workers=0)

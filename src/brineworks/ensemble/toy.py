@@ -1,8 +1,12 @@
-"""Cheap analytic models for testing and timing the ensemble machinery.
+"""Cheap models for testing and timing the ensemble machinery.
 
 :class:`Ishigami` is the test function of Ishigami and Homma (1990), with analytic Sobol
 indices (:func:`ishigami_indices`), optionally slowed down and made to fail above a threshold
 so that the runner's handling of slow, killed and failed samples can be checked.
+
+:class:`Presolved` wraps a model with a state solved beforehand, and :func:`stand_in_money`
+is a few lines of arithmetic in place of the economics: together they time the money level
+alone. Neither is economics.
 """
 
 from __future__ import annotations
@@ -16,7 +20,14 @@ from brineworks.ensemble.model import EnsembleModel, Value
 from brineworks.ensemble.spec import UncertainSpec
 from brineworks.errors import InputError
 
-__all__ = ["Ishigami", "ishigami", "ishigami_indices", "ishigami_slow"]
+__all__ = [
+    "Ishigami",
+    "Presolved",
+    "ishigami",
+    "ishigami_indices",
+    "ishigami_slow",
+    "stand_in_money",
+]
 
 _VARIABLES = ("x1", "x2", "x3")
 
@@ -102,3 +113,46 @@ def ishigami(scenario: Any) -> Ishigami:
 def ishigami_slow(scenario: Any) -> Ishigami:
     """CLI factory: 0.2 s per process solve, one solve per task, failing above x1 = 3."""
     return Ishigami(scenario.uncertain, sleep=0.2, fail_above=3.0, process_batch=1)
+
+
+class Presolved(EnsembleModel):
+    """A model whose process level returns a state solved beforehand (for timing the money
+    level alone).
+
+    Parameters
+    ----------
+    model
+        The model whose ``evaluate`` is used.
+    state
+        The state every process vector gets.
+    """
+
+    def __init__(self, model: EnsembleModel, state: Any) -> None:
+        self.model, self.state = model, state
+        self.process_batch = model.process_batch
+
+    def fingerprint(self) -> str:
+        """The wrapped model's, marked."""
+        return "Presolved:" + self.model.fingerprint()
+
+    def solve_process(self, process_inputs: Mapping[str, Value]) -> Any:
+        """The stored state."""
+        return self.state
+
+    def evaluate(self, state: Any, money_inputs: Mapping[str, Value]) -> dict[str, float]:
+        """The wrapped model's outputs."""
+        return self.model.evaluate(state, money_inputs)
+
+
+def stand_in_money(state: Any, inputs: Mapping[str, Value]) -> dict[str, float]:
+    """NOT economics: revenue of the park's products at the sampled prices (``prices.<stream>``,
+    CNY/t) and its present value over 20 years at ``finance.discount_rate`` — arithmetic of
+    the size a money model has, to time the money level until the economics is plugged in."""
+    rate = float(inputs.get("finance.discount_rate", 0.08))
+    revenue = 0.0
+    for product, t in state.products_t_per_yr.items():
+        price = inputs.get(f"prices.{product}")
+        if price is not None:
+            revenue += float(price) * t
+    annuity = (1 - (1 + rate) ** -20) / rate
+    return {"revenue_cny_per_yr": revenue, "revenue_pv_cny": revenue * annuity}

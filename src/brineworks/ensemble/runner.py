@@ -24,10 +24,11 @@ from __future__ import annotations
 import logging
 import math
 import os
+import sys
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,11 +142,13 @@ Payload = list[tuple[dict[str, Value], list[tuple[int, dict[str, Value]]]]]
 
 
 def _worker_name() -> str:
-    try:
-        from distributed import get_worker
+    if "distributed" not in sys.modules:  # not on a Dask worker: do not import Dask
+        return "local"
+    from distributed import get_worker
 
+    try:
         return str(get_worker().address)
-    except (ImportError, ValueError):
+    except ValueError:
         return "local"
 
 
@@ -187,9 +190,25 @@ def _evaluate_group(
     return rows
 
 
-def _run_unit(
-    model: EnsembleModel, payload: Payload, process_ids: list[int]
-) -> list[dict[str, Any]]:
+_FIELDS = ("index", "status", "error", "worker", "seconds", "process_seconds",
+           "process_reused", "process_id")  # fmt: skip
+
+Columns = dict[str, list[Any]]
+"""A task's rows as columns: the fields above and ``out:<output>``."""
+
+
+def _columns(rows: list[dict[str, Any]]) -> Columns:
+    """Rows (each with an ``outputs`` dict) as columns; an output a row lacks is None."""
+    cols: Columns = {k: [r[k] for r in rows] for k in _FIELDS}
+    names: dict[str, None] = {}
+    for r in rows:
+        names.update(dict.fromkeys(r["outputs"]))
+    for n in names:
+        cols[f"out:{n}"] = [r["outputs"].get(n) for r in rows]
+    return cols
+
+
+def _run_unit(model: EnsembleModel, payload: Payload, process_ids: list[int]) -> Columns:
     """A task: solve each group's park, evaluate its samples."""
     worker = _worker_name()
     t0 = time.perf_counter()
@@ -198,7 +217,7 @@ def _run_unit(
     rows: list[dict[str, Any]] = []
     for (_, group), state, pid in zip(payload, states, process_ids, strict=True):
         rows.extend(_evaluate_group(model, state, each, True, group, worker, pid))
-    return rows
+    return _columns(rows)
 
 
 def _solve_shared(model: EnsembleModel, process: dict[str, Value]) -> tuple[Any, float]:
@@ -214,10 +233,11 @@ def _evaluate_shared(
     group: list[tuple[int, dict[str, Value]]],
     charged: bool,
     process_id: int,
-) -> list[dict[str, Any]]:
+) -> Columns:
     """A task: money samples on a park solved by another task."""
     state, seconds = solved
-    return _evaluate_group(model, state, seconds, charged, group, _worker_name(), process_id)
+    rows = _evaluate_group(model, state, seconds, charged, group, _worker_name(), process_id)
+    return _columns(rows)
 
 
 # ------------------------------------------------------------------------------- run
@@ -294,8 +314,7 @@ def run_ensemble(
                     used = _run_dask(c, model, design, units, store, state)
         else:
             used = set()
-        store.consolidate()
-        table = store.read()
+        table = store.consolidate()
     finally:
         store.close()
     return EnsembleRun(
@@ -314,10 +333,10 @@ class _Tally:
     failed: int = 0
     parks: int = 0
 
-    def add(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        self.done += len(rows)
-        self.failed += sum(1 for r in rows if r["status"] != "ok")
-        self.parks += sum(1 for r in rows if not r["process_reused"])
+    def add(self, cols: Columns) -> None:
+        self.done += len(cols["index"])
+        self.failed += sum(1 for s in cols["status"] if s != "ok")
+        self.parks += sum(1 for r in cols["process_reused"] if not r)
         self.report()
 
     def report(self) -> None:
@@ -333,29 +352,27 @@ def _payload(design: Design, groups: Sequence[Sequence[int]]) -> Payload:
     return out
 
 
-def _finish(design: Design, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows as stored: the design's inputs and block first, then the outputs."""
-    out = []
-    for r in rows:
-        i = int(r["index"])
-        row: dict[str, Any] = {"index": i, "block": design.block(i)}
-        row.update({f"in:{k}": v for k, v in design.row(i).items()})
-        row.update({f"out:{k}": v for k, v in r["outputs"].items()})
-        for key in ("status", "error", "worker", "seconds", "process_seconds", "process_reused",
-                    "process_id"):  # fmt: skip
-            row[key] = r[key]
-        out.append(row)
+def _finish(design: Design, cols: Columns) -> Columns:
+    """A task's columns as stored: index, block, the design's inputs, outputs, then the rest."""
+    idx = [int(i) for i in cols["index"]]
+    out: Columns = {"index": idx, "block": [design.block(i) for i in idx]}
+    for n in design.names:
+        values = design.values(n)[idx]
+        out[f"in:{n}"] = [v if isinstance(v, str) else float(v) for v in values]
+    out.update({k: v for k, v in cols.items() if k.startswith("out:")})
+    out.update({k: cols[k] for k in _FIELDS if k != "index"})
     return out
 
 
-def _failed_rows(unit: WorkUnit, exc: BaseException) -> list[dict[str, Any]]:
+def _failed_rows(unit: WorkUnit, exc: BaseException) -> Columns:
     text = "task: " + _error_text(exc)
-    return [
+    rows = [
         {"index": i, "status": "failed", "error": text, "outputs": {}, "worker": "",
          "seconds": math.nan, "process_seconds": math.nan, "process_reused": True,
          "process_id": g[0] if unit.shared is None else unit.shared}
         for g in unit.groups for i in g
     ]  # fmt: skip
+    return _columns(rows)
 
 
 def _run_inline(
@@ -365,14 +382,14 @@ def _run_inline(
     for unit in units:
         payload = _payload(design, unit.groups)
         if unit.shared is None:
-            rows = _run_unit(model, payload, [g[0] for g in unit.groups])
+            cols = _run_unit(model, payload, [g[0] for g in unit.groups])
         else:
             charged = unit.shared not in shared
             if charged:
                 shared[unit.shared] = _solve_shared(model, design.split(unit.shared)[0])
-            rows = _evaluate_shared(model, shared[unit.shared], payload[0][1], charged, unit.shared)
-        store.write_part(_finish(design, rows))
-        tally.add(rows)
+            cols = _evaluate_shared(model, shared[unit.shared], payload[0][1], charged, unit.shared)
+        store.write_part(_finish(design, cols))
+        tally.add(cols)
     return {"local"}
 
 
@@ -440,13 +457,13 @@ def _run_dask(
         for f in as_completed(list(futures)):
             unit = futures.pop(f)
             try:
-                rows = f.result()
+                cols = f.result()
             except Exception as exc:  # a task lost with its workers: recorded as failed
                 _LOG.warning("task for rows %s failed: %s", unit.rows[:3], exc)
-                rows = _failed_rows(unit, exc)
-            store.write_part(_finish(design, rows))
-            used.update(r["worker"] for r in rows if r["worker"])
-            tally.add(rows)
+                cols = _failed_rows(unit, exc)
+            store.write_part(_finish(design, cols))
+            used.update(w for w in cols["worker"] if w)
+            tally.add(cols)
             f.release()
     finally:
         if futures:

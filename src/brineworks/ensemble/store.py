@@ -126,24 +126,19 @@ class RunStore:
                 seen[int(i)] = p
         return set(seen)
 
-    def write_part(self, rows: Sequence[Mapping[str, Any]]) -> Path:
-        """Write one chunk's rows as a part file, atomically."""
-        if not rows:
+    def write_part(self, cols: Mapping[str, Sequence[Any]]) -> Path:
+        """Write one chunk's rows (as columns, with an ``index`` column) as a part file,
+        atomically."""
+        if not cols.get("index"):
             raise BrineworksError("an empty chunk")
-        first = min(int(r["index"]) for r in rows)
+        first = min(int(i) for i in cols["index"])
         path = self.parts / f"part-{first:09d}.parquet"
         if path.exists():
             raise BrineworksError(f"{path.name} exists: sample {first} would be written twice")
-        cols: dict[str, list[Any]] = {}
-        for r in rows:
-            for k in r:
-                cols.setdefault(k, [])
-        for k in cols:
-            cols[k] = [r.get(k) for r in rows]
         self._write_table(path, cols)
         return path
 
-    def _write_table(self, path: Path, cols: Mapping[str, list[Any]]) -> None:
+    def _write_table(self, path: Path, cols: Mapping[str, Sequence[Any]]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -163,14 +158,15 @@ class RunStore:
         table = pd.concat(frames, ignore_index=True, sort=False)
         return table.sort_values("index", kind="stable").reset_index(drop=True)
 
-    def consolidate(self) -> Path:
-        """Write ``samples.parquet`` from the parts (atomically) and return its path."""
+    def consolidate(self) -> Any:
+        """Write ``samples.parquet`` from the parts (atomically); return the rows (a pandas
+        DataFrame, as :meth:`read`)."""
         table = self.read()
         path = self.root / "samples.parquet"
         tmp = self.root / f".tmp-{uuid.uuid4().hex}.parquet"
         table.to_parquet(tmp, index=False)
         os.replace(tmp, path)
-        return path
+        return table
 
 
 def _atomic_text(path: Path, text: str) -> None:

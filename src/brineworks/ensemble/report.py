@@ -188,7 +188,8 @@ def write_report(
     )
     for note in run.notes:
         parts.append(f'<p class="note">{html.escape(note)}</p>')
-    if not any(n.startswith("money.") for n in names) and design.money_names:
+    said = any("money" in note for note in run.notes)
+    if not any(n.startswith("money.") for n in names) and design.money_names and not said:
         parts.append(
             '<p class="note">Money outputs are absent: the money inputs below were sampled, '
             "but no economics model turned them into outputs.</p>"

@@ -112,7 +112,7 @@ class EnsembleRun:
         The design.
     table
         Every row (pandas DataFrame): ``index``, ``block``, ``in:<input>``, ``out:<output>``,
-        ``status``, ``error``, ``worker``, ``seconds``, ``process_seconds``,
+        ``status``, ``error``, ``worker``, ``seconds``, ``cpu_seconds``, ``process_seconds``,
         ``process_reused``, ``process_id``.
     resumed
         Rows found on disk at the start.
@@ -160,20 +160,22 @@ def _error_text(exc: BaseException) -> str:
 def _evaluate_group(
     model: EnsembleModel,
     state: Any,
-    solve_seconds: float,
+    solve: tuple[float, float],
     first_charged: bool,
     group: list[tuple[int, dict[str, Value]]],
     worker: str,
     process_id: int,
 ) -> list[dict[str, Any]]:
+    """Rows of a group's samples on its solved state; ``solve`` is the park's (wall, CPU)
+    seconds, charged to the group's first row if ``first_charged``."""
     rows = []
     for k, (i, money) in enumerate(group):
         charged = first_charged and k == 0
         row: dict[str, Any] = {
             "index": i, "worker": worker, "process_id": process_id,
-            "process_seconds": solve_seconds, "process_reused": not charged,
+            "process_seconds": solve[0], "process_reused": not charged,
         }  # fmt: skip
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if isinstance(state, BaseException):
             row.update(status="failed", error="process: " + _error_text(state), outputs={})
         else:
@@ -185,12 +187,13 @@ def _evaluate_group(
             except Exception as exc:  # recorded, never dropped
                 _LOG.debug("sample %d failed:\n%s", i, traceback.format_exc())
                 row.update(status="failed", error="money: " + _error_text(exc), outputs={})
-        row["seconds"] = time.perf_counter() - t0 + (solve_seconds if charged else 0.0)
+        row["seconds"] = time.perf_counter() - t0 + (solve[0] if charged else 0.0)
+        row["cpu_seconds"] = time.process_time() - c0 + (solve[1] if charged else 0.0)
         rows.append(row)
     return rows
 
 
-_FIELDS = ("index", "status", "error", "worker", "seconds", "process_seconds",
+_FIELDS = ("index", "status", "error", "worker", "seconds", "cpu_seconds", "process_seconds",
            "process_reused", "process_id")  # fmt: skip
 
 Columns = dict[str, list[Any]]
@@ -211,25 +214,28 @@ def _columns(rows: list[dict[str, Any]]) -> Columns:
 def _run_unit(model: EnsembleModel, payload: Payload, process_ids: list[int]) -> Columns:
     """A task: solve each group's park, evaluate its samples."""
     worker = _worker_name()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     states = model.solve_many([p for p, _ in payload])
-    each = (time.perf_counter() - t0) / max(len(payload), 1)
+    n = max(len(payload), 1)
+    each = ((time.perf_counter() - t0) / n, (time.process_time() - c0) / n)
     rows: list[dict[str, Any]] = []
     for (_, group), state, pid in zip(payload, states, process_ids, strict=True):
         rows.extend(_evaluate_group(model, state, each, True, group, worker, pid))
     return _columns(rows)
 
 
-def _solve_shared(model: EnsembleModel, process: dict[str, Value]) -> tuple[Any, float]:
-    """A task: one park shared by several money tasks."""
-    t0 = time.perf_counter()
+def _solve_shared(
+    model: EnsembleModel, process: dict[str, Value]
+) -> tuple[Any, tuple[float, float]]:
+    """A task: one park shared by several money tasks; its state and (wall, CPU) seconds."""
+    t0, c0 = time.perf_counter(), time.process_time()
     state = model.solve_many([process])[0]
-    return state, time.perf_counter() - t0
+    return state, (time.perf_counter() - t0, time.process_time() - c0)
 
 
 def _evaluate_shared(
     model: EnsembleModel,
-    solved: tuple[Any, float],
+    solved: tuple[Any, tuple[float, float]],
     group: list[tuple[int, dict[str, Value]]],
     charged: bool,
     process_id: int,
@@ -368,7 +374,8 @@ def _failed_rows(unit: WorkUnit, exc: BaseException) -> Columns:
     text = "task: " + _error_text(exc)
     rows = [
         {"index": i, "status": "failed", "error": text, "outputs": {}, "worker": "",
-         "seconds": math.nan, "process_seconds": math.nan, "process_reused": True,
+         "seconds": math.nan, "cpu_seconds": math.nan, "process_seconds": math.nan,
+         "process_reused": True,
          "process_id": g[0] if unit.shared is None else unit.shared}
         for g in unit.groups for i in g
     ]  # fmt: skip
@@ -378,7 +385,7 @@ def _failed_rows(unit: WorkUnit, exc: BaseException) -> Columns:
 def _run_inline(
     model: EnsembleModel, design: Design, units: list[WorkUnit], store: RunStore, tally: _Tally
 ) -> set[str]:
-    shared: dict[int, tuple[Any, float]] = {}
+    shared: dict[int, tuple[Any, tuple[float, float]]] = {}
     for unit in units:
         payload = _payload(design, unit.groups)
         if unit.shared is None:

@@ -110,18 +110,28 @@ def _tornado_figure(name: str, entry: dict[str, Any], top: int = 15) -> Any | No
     import plotly.graph_objects as go
 
     base = entry.get("base")
-    rows = [(n, v) for n, v in entry["inputs"].items() if v["swing"] is not None and v["swing"] > 0]
-    if base is None or not rows:
+    if base is None:
         return None
-    rows = sorted(rows, key=lambda r: r[1]["swing"])[-top:]
-    labels = [n for n, _ in rows]
+
+    def delta(v: Any) -> float | None:
+        return None if v is None else v - base
+
+    def reach(v: dict[str, Any]) -> float:
+        return max(abs(d) for d in (delta(v["low"]), delta(v["high"]), 0.0) if d is not None)
+
+    rows = [(n, v) for n, v in entry["inputs"].items() if reach(v) > 0]
+    if not rows:
+        return None
+    rows = sorted(rows, key=lambda r: reach(r[1]))[-top:]
+    # a side whose row failed is left out, and the input's label says so
+    labels = [n + (" (a row failed)" if v["swing"] is None else "") for n, v in rows]
     fig = go.Figure()
     fig.add_trace(go.Bar(
-        y=labels, x=[v["low"] - base for _, v in rows], orientation="h", name="input at P10",
+        y=labels, x=[delta(v["low"]) for _, v in rows], orientation="h", name="input at P10",
         text=[_fmt(v["low_input"]) for _, v in rows],
     ))  # fmt: skip
     fig.add_trace(go.Bar(
-        y=labels, x=[v["high"] - base for _, v in rows], orientation="h", name="input at P90",
+        y=labels, x=[delta(v["high"]) for _, v in rows], orientation="h", name="input at P90",
         text=[_fmt(v["high_input"]) for _, v in rows],
     ))  # fmt: skip
     fig.update_layout(

@@ -9,7 +9,9 @@ worker with the scaling from one to two workers.
   one- and two-worker local clusters; the ratio of their times is the scaling (target ≥ 1.8).
   The CPU share, (CPU seconds of the parks)/(workers × wall time), tells whether the workers
   had their cores: on a machine shared with other work it falls below 1 and so does the
-  scaling.
+  scaling. The busy share, (wall seconds inside the park tasks)/(workers × wall time), is what
+  the scheduling leaves: 1 − busy is the machinery's overhead and idle time, and with dedicated
+  cores the scaling would be about 2 × busy(2 workers)/busy(1 worker).
 
 The numbers are in ``extra_info`` (``--benchmark-json``); run with ``-s`` to see them printed.
 """
@@ -104,6 +106,7 @@ def test_park_samples_scaling(benchmark: Any, tmp_path: Path) -> None:
     design = make_design(process, "mc", PARKS, seed=3, tornado=False)
     seconds: dict[int, float] = {}
     share: dict[int, float] = {}
+    busy: dict[int, float] = {}
     for workers in (1, 2):
         cluster, client = _cluster(workers)
         try:
@@ -118,6 +121,7 @@ def test_park_samples_scaling(benchmark: Any, tmp_path: Path) -> None:
                 run = run_ensemble(model, design, tmp_path / "w1", client=client)
             seconds[workers] = time.perf_counter() - t0
             share[workers] = float(run.table["cpu_seconds"].sum()) / (workers * seconds[workers])
+            busy[workers] = float(run.table["seconds"].sum()) / (workers * seconds[workers])
         finally:
             client.close()
             cluster.close()
@@ -127,11 +131,12 @@ def test_park_samples_scaling(benchmark: Any, tmp_path: Path) -> None:
         parks=PARKS, seconds_1_worker=seconds[1], seconds_2_workers=seconds[2],
         seconds_per_park_per_worker=seconds[1] / PARKS, scaling=ratio,
         cpu_share_1_worker=share[1], cpu_share_2_workers=share[2],
+        busy_1_worker=busy[1], busy_2_workers=busy[2],
         load_average=os.getloadavg()[0],
     )  # fmt: skip
     print(
         f"\npark samples: {PARKS} in {seconds[1]:.1f} s on 1 worker "
         f"({seconds[1] / PARKS:.1f} s per park), {seconds[2]:.1f} s on 2 workers: "
         f"scaling x{ratio:.2f}; CPU share {share[1]:.2f} (1 worker), {share[2]:.2f} (2 workers); "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"busy {busy[1]:.2f}, {busy[2]:.2f}; load average {os.getloadavg()[0]:.1f}"
     )

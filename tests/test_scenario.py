@@ -155,7 +155,8 @@ def test_run_writes_only_the_output_directory(tmp_path: Path) -> None:
 
 
 def test_circular_headlines_against_published_facts(circular: SimulationResult) -> None:
-    """The default park against published plant facts (docs/calibration.md):
+    """The default park against published plant facts (docs/circularity.md, "The park against
+    published plant facts"):
 
     * Cl2 per t Mg: 2.92 by stoichiometry of MgCl2 electrolysis (the 2 % lost to hydrolysis
       leaves as MgO and HCl, not as Cl2) — exact here;

@@ -21,7 +21,10 @@ A site with monthly normals gets its annual rate as the sum of its months, and
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from functools import cache
 
 from brineworks.constants import KELVIN_OFFSET, SECONDS_PER_YEAR
@@ -34,11 +37,19 @@ __all__ = [
     "MonthlyClimate",
     "climate",
     "parse_monthly",
+    "scaled_climate",
     "sites",
 ]
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 """Column names of the months in ``climate_monthly.csv``."""
+
+SCALABLE_QUANTITIES = ("pan_evaporation", "precipitation", "pan_coefficient", "net_evaporation")
+"""Site figures :func:`scaled_climate` can multiply (pan and net evaporation, rain, k_pan)."""
+
+_FACTORS: ContextVar[tuple[tuple[str, str, float], ...]] = ContextVar(
+    "brineworks_climate_factors", default=()
+)
 
 _MONTHLY_QUANTITIES = {
     "pan_evaporation": "mm",
@@ -281,7 +292,7 @@ def climate(site: str) -> Climate:
             )
         pan = math.fsum(monthly.pan_evaporation) / SECONDS_PER_YEAR
         rain = math.fsum(monthly.precipitation) / SECONDS_PER_YEAR
-    return Climate(
+    base = Climate(
         site=site,
         name=row["name"],
         mode=row["mode"],
@@ -292,5 +303,64 @@ def climate(site: str) -> Climate:
         reference_brine=row["reference_brine"],
         source=row["source"],
         status=row["status"],
+        monthly=monthly,
+    )
+    return _scaled(base)
+
+
+@contextmanager
+def scaled_climate(factors: Mapping[tuple[str, str], float]) -> Iterator[None]:
+    """Within the block, :func:`climate` returns sites with some figures multiplied.
+
+    For uncertainty studies: a ``(site, quantity)`` → factor map, the quantity one of
+    :data:`SCALABLE_QUANTITIES`. Monthly normals are scaled month by month (so the annual sums
+    scale too). The override is a context variable: it applies to the code the block calls and
+    ends with it.
+
+    Raises
+    ------
+    InputError
+        For an unknown site or quantity, or a factor that is not a positive number.
+    """
+    for (site, quantity), f in factors.items():
+        if site not in _rows():
+            raise InputError("climate site", site, "one of " + ", ".join(sites()))
+        if quantity not in SCALABLE_QUANTITIES:
+            raise InputError(
+                f"climate.{site} quantity", quantity, "one of " + ", ".join(SCALABLE_QUANTITIES)
+            )
+        if not (isinstance(f, int | float) and math.isfinite(f) and f > 0):
+            raise InputError(f"climate.{site}.{quantity}", f, "a positive factor")
+    token = _FACTORS.set(_FACTORS.get() + tuple((s, q, float(f)) for (s, q), f in factors.items()))
+    try:
+        yield
+    finally:
+        _FACTORS.reset(token)
+
+
+def _scaled(c: Climate) -> Climate:
+    """``c`` with the factors of the enclosing :func:`scaled_climate` blocks applied."""
+    factors: dict[str, float] = {}
+    for site, quantity, f in _FACTORS.get():
+        if site == c.site:
+            factors[quantity] = factors.get(quantity, 1.0) * f
+    if not factors:
+        return c
+    pan, rain = factors.get("pan_evaporation", 1.0), factors.get("precipitation", 1.0)
+    monthly = c.monthly
+    if monthly is not None:
+        monthly = replace(
+            monthly,
+            pan_evaporation=tuple(v * pan for v in monthly.pan_evaporation),
+            precipitation=tuple(v * rain for v in monthly.precipitation),
+        )
+    note = ", ".join(f"{q} x{f:g}" for q, f in sorted(factors.items()))
+    return replace(
+        c,
+        pan_evaporation=c.pan_evaporation * pan,
+        precipitation=c.precipitation * rain,
+        pan_coefficient=c.pan_coefficient * factors.get("pan_coefficient", 1.0),
+        net_evaporation=c.net_evaporation * factors.get("net_evaporation", 1.0),
+        source=f"{c.source} (scaled: {note})",
         monthly=monthly,
     )

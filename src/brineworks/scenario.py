@@ -25,6 +25,7 @@ from pydantic import (
 
 import brineworks.process.units  # noqa: F401  (registers every unit kind)
 from brineworks.chemistry.backend import available_backends
+from brineworks.ensemble.spec import UncertainSpec
 from brineworks.errors import InputError
 from brineworks.process.stream import known_component
 from brineworks.process.unit import UnitOptions, unit_types, validation_message
@@ -206,6 +207,7 @@ class Scenario(_Strict):
     stockpiles: list[StockpileSpec] = Field(default_factory=list)
     backend: str = "phreeqc"
     reservoir: ReservoirSpec | None = None
+    uncertain: list[UncertainSpec] = Field(default_factory=list)
     source_file: str = ""
     lang: Literal["zh", "en"] | None = None
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import sys
 
-from brineworks.cli import chemistry, economics, impact, park, plan, reservoir  # noqa: F401
+from brineworks.cli import (  # noqa: F401  (register the commands)
+    chemistry,
+    economics,
+    ensemble,
+    impact,
+    park,
+    plan,
+    reservoir,
+)
 from brineworks.cli._common import (
     EXIT_INTERRUPTED,
     Terminated,

@@ -254,7 +254,7 @@ def fixed_opex(capex: float, jobs: float, finance: Finance) -> FixedOpex:
     >>> from brineworks.economics.parameters import Finance
     >>> f = fixed_opex(1e9, 100, Finance())
     >>> round(f.total / 1e6, 2)
-    70.4
+    70.31
     """
     return FixedOpex(
         maintenance=capex * finance.maintenance_share,

@@ -292,8 +292,14 @@ def register_unit(cls: type[Unit]) -> type[Unit]:
     base = cls.Options
     tag: Any = Literal.__getitem__(cls.kind)
     options: type[UnitOptions] = create_model(
-        f"{cls.__name__}Options", __base__=base, __doc__=base.__doc__, kind=(tag, cls.kind)
+        f"{cls.__name__}Options",
+        __base__=base,
+        __doc__=base.__doc__,
+        __module__=cls.__module__,
+        kind=(tag, cls.kind),
     )
+    # found by pickle as <module>.<Kind>.Options (scenarios travel to ensemble workers)
+    options.__qualname__ = f"{cls.__qualname__}.Options"
     options.family = cls.family
     cls.Options = options
     _REGISTRY[cls.kind] = cls

@@ -24,7 +24,7 @@ from brineworks.chemistry.results import Equilibrium
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import SolveContext, Unit, UnitOptions, register_unit
-from brineworks.process.units.dosing import dose_to_spec, equilibrium_outlets
+from brineworks.process.units.dosing import DOSE_RTOL, dose_to_spec, equilibrium_outlets
 
 __all__ = ["REAGENTS", "CalciumRemoval", "MagnesiumRemoval", "dose_to_residual"]
 
@@ -40,11 +40,13 @@ def dose_to_residual(
     target: float,
     phases: tuple[str, ...],
     *,
-    rtol: float = 1e-6,
+    rtol: float = DOSE_RTOL,
+    guess: float | None = None,
 ) -> tuple[float, Equilibrium]:
     """The smallest dose of ``reagent`` that leaves at most ``target`` mol/kgw of dissolved
     ``element`` (a divalent cation) [mol per kg of the brine's water], equilibria by
-    ``backend``.
+    ``backend``; located to ``rtol`` (:func:`dose_to_spec`), the search started near
+    ``guess`` if given.
 
     Raises
     ------
@@ -55,7 +57,7 @@ def dose_to_residual(
     stoich = max(2.0 * m0 / REAGENTS[reagent][1], 1e-9)
     return dose_to_spec(
         backend, brine, reagent, phases, lambda eq: eq.solution.molality.get(element, 0.0) - target,
-        first=stoich, limit=10.0 * stoich, rtol=rtol,
+        first=stoich, limit=10.0 * stoich, rtol=rtol, guess=guess,
         what=f"(ten times the stoichiometric) brings dissolved {element} from {m0:.4g} to "
         f"{target:.4g} mol/kgw",
     )  # fmt: skip
@@ -116,7 +118,12 @@ class _Removal(Unit):
         target = residual * 1e-6 / component_molar_mass(el)  # mol/kgw
         extra = set(parse_formula(self.reagent)) - {"H", "O"}
         phases = candidate_phases(brine, self.backend, extra)
-        dose, eq = dose_to_residual(self.backend, brine, self.reagent, el, target, phases)
+        last = ctx.previous.warm_start if ctx.previous is not None else None
+        guess = last if isinstance(last, float) and last > 0 else None
+        dose, eq = dose_to_residual(
+            self.backend, brine, self.reagent, el, target, phases, guess=guess
+        )
+        ctx.warm_start = dose
         component, equivalents = REAGENTS[self.reagent]
         reagent_kg = dose * water * component_molar_mass(component)  # kg/s
         solids, purified = equilibrium_outlets(eq, water, feed.total + reagent_kg, t)

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
@@ -428,6 +430,7 @@ def evaporate(
     max_concentration: float = 0.15,
     locate_tolerance: float = 1e-3,
     min_step: float = 1e-4,
+    full: bool = True,
 ) -> EvaporationPath:
     """Evaporate a brine isothermally.
 
@@ -455,6 +458,12 @@ def evaporate(
         0.1. [-]
     min_step
         Smallest step tried before a failing step stops the path, 1e-9 to ``max_step``. [-]
+    full
+        Every state of the path (the default). ``False``, in equilibrium mode with a ``water``,
+        ``concentration`` or ``density`` stop, for a caller that needs only where the path
+        ends (a crystalliser): the path jumps from the start to a state reached by full steps
+        and goes on step by step from there, ending where the full path ends (see
+        :func:`_skip_full_steps`); the states in between are left out.
 
     Returns
     -------
@@ -478,12 +487,63 @@ def evaporate(
     limits = _StepLimits(max_water_removed, max_step, max_concentration, locate_tolerance, min_step)
     stop = _stop_condition(until)
     cands = _candidates(brine, be, phases)
+    key = (_brine_key(brine), mode, cands, stop, limits, full)
+    known = _PATHS.get(be, key)
+    if known is not None:
+        return known
     formulas = {p: be.phase_formula(p) for p in cands}
     _check_stop(stop, brine, formulas, max_water_removed)
     path = _Path.begin(_neutral_start(brine), be, mode, cands, formulas)
     _check_not_reached_at_start(stop, path.steps[0], brine.name)
+    if not full and mode == "equilibrium" and stop.kind in ("water", "concentration", "density"):
+        _skip_full_steps(path, stop, limits)
     stop_reason = _walk(path, stop, limits)
-    return path.result(stop_reason, stop)
+    result = path.result(stop_reason, stop)
+    _PATHS.put(be, key, result)
+    return result
+
+
+class _PathCache:
+    """The last few paths of each backend, by their exact inputs: a path is a pure function of
+    its brine, settings and backend, so the same pond train in a scenario and its baseline is
+    evaporated once. Paths are immutable; the backend is held weakly."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._paths: weakref.WeakKeyDictionary[
+            ThermoBackend, OrderedDict[Hashable, EvaporationPath]
+        ] = weakref.WeakKeyDictionary()
+
+    def get(self, backend: ThermoBackend, key: Hashable) -> EvaporationPath | None:
+        """The path for ``key``, if kept."""
+        paths = self._paths.get(backend)
+        if paths is None or key not in paths:
+            return None
+        paths.move_to_end(key)
+        return paths[key]
+
+    def put(self, backend: ThermoBackend, key: Hashable, path: EvaporationPath) -> None:
+        """Keep ``path`` (dropping the least recently used beyond the size)."""
+        paths = self._paths.setdefault(backend, OrderedDict())
+        paths[key] = path
+        while len(paths) > self.size:
+            paths.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every path."""
+        self._paths.clear()
+
+
+_PATHS = _PathCache(16)
+
+
+def _brine_key(brine: Brine) -> Hashable:
+    """Every field of a brine, exactly, as a hashable key."""
+    return tuple(
+        (f.name, tuple(sorted(v.items())) if isinstance(v, Mapping) else v)
+        for f in fields(brine)
+        for v in (getattr(brine, f.name),)
+    )
 
 
 def _stop_condition(until: StopCondition | str | None) -> StopCondition:
@@ -690,6 +750,18 @@ class _Path:
             until=stop,
         )
 
+    def snapshot(self) -> tuple[_PathState, dict[str, float], int]:
+        """What :meth:`restore` needs to undo commits."""
+        st = self.state
+        copy = replace(st, initial=dict(st.initial), liquid=dict(st.liquid),
+                       present=dict(st.present), cumulative=dict(st.cumulative))  # fmt: skip
+        return copy, dict(self.appearance), len(self.steps)
+
+    def restore(self, snapshot: tuple[_PathState, dict[str, float], int]) -> None:
+        """Undo the commits made since ``snapshot``."""
+        self.state, self.appearance, n = snapshot
+        del self.steps[n:]
+
     def stopped(self, why: object) -> str:
         """Why the path stops here, when the next step cannot be represented."""
         return (
@@ -716,6 +788,60 @@ def _walk(path: _Path, stop: StopCondition, limits: _StepLimits) -> str:
                 return located
             step, result = located
         path.commit(step, *result)
+
+
+def _skip_full_steps(path: _Path, stop: StopCondition, limits: _StepLimits) -> None:
+    """Jump an equilibrium path from its start over the states it reaches by full steps.
+
+    In equilibrium mode the state after removing ``r`` of the water is the equilibrium of the
+    same closed system (the start's elements, its water less ``r``) whichever steps led there,
+    so it is solved in one step from the start. The path would have reached it by ``k`` full
+    steps (of ``max_step``) if, there, the next step is still a full one, the stop condition
+    is not met and no solid has appeared that was not present at the start: water in solution,
+    the room left and the distance to a water stop only fall along a path, and concentration,
+    density and the solids formed only rise, so each check that holds at the ``k``-th state
+    holds at every state before it. ``k`` is estimated from the start (where the step limit by
+    concentration begins to bind and where a water or concentration stop falls), then one
+    less, then halved until the checks hold; the path then goes on step by step as it would
+    have. Nothing is skipped where no ``k`` of two or more passes.
+    """
+    k = _full_steps_estimate(path.steps[0], stop, limits)
+    tries = 0
+    while k >= 2:
+        tries += 1
+        removed = 0.0
+        for _ in range(k):  # the sum the steps would have made
+            removed += limits.max_step
+        before = path.snapshot()
+        try:
+            path.commit(removed, *path.solve(removed))
+        except BrineworksError:
+            path.restore(before)
+            k = k - 1 if tries == 1 else k // 2
+            continue
+        if (
+            path.appearance.keys() == before[1].keys()
+            and not _stop_reached(stop, path.steps[-1], path.appearance)
+            and _next_step(path.state, stop, limits) == limits.max_step
+        ):
+            return
+        path.restore(before)
+        k = k - 1 if tries == 1 else k // 2
+
+
+def _full_steps_estimate(start: EvaporationStep, stop: StopCondition, limits: _StepLimits) -> int:
+    """How many full steps a path from ``start`` takes, estimated: until the step limit by
+    concentration binds (water left ``max_step``/``max_concentration``), the room
+    runs out, or a water or concentration stop is met (concentrations rising as the water
+    falls)."""
+    water = start.mass_water
+    last = min(water - limits.max_step / limits.max_concentration, limits.max_water_removed)
+    if stop.kind == "water":
+        last = min(last, stop.value)
+    if stop.kind == "concentration":
+        c0 = start.concentration.get(stop.target, 0.0)
+        last = min(last, water * (1.0 - c0 / stop.value))
+    return max(int(last / limits.max_step), 0)
 
 
 def _next_step(state: _PathState, stop: StopCondition, limits: _StepLimits) -> float | str:

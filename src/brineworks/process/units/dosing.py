@@ -18,7 +18,7 @@ from brineworks.process.stream import Stream, component_molar_mass, solution_str
 
 __all__ = ["DOSE_RTOL", "dose_to_spec", "equilibrium_outlets", "minimum_water"]
 
-DOSE_RTOL = 1e-9
+DOSE_RTOL = 1e-10
 """Relative width of the bracket within which the plants locate a dose (reagent to a residual
 or a pH): far below what the results are read to, so that a search started from the last
 recycle pass's dose and one started cold agree to it. [-]"""

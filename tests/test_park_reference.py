@@ -23,11 +23,14 @@ from tests.conftest import DATA
 
 REFERENCE = json.loads((DATA / "park_reference.json").read_text("utf-8"))
 
-AGAINST_REFERENCE = 1e-7
-"""Largest relative difference from the reference numbers (both backends). [-]"""
+AGAINST_REFERENCE = 3e-7
+"""Largest relative difference from the reference numbers (both backends). [-] Most numbers
+agree to 1e-8; the largest differences (up to 1e-7) are trace co-precipitates of a product
+(calcite in East Taijinar's Li2CO3, 0.014 % of it), whose amount moves within the recycle
+loops' convergence tolerance (1e-11 of the park's feed: 1e-11 of the product)."""
 
-WARM_AGAINST_COLD = 1e-7
-"""Largest relative difference between a warm and a cold solve. [-]"""
+WARM_AGAINST_COLD = 3e-7
+"""Largest relative difference between a warm and a cold solve (as above). [-]"""
 
 FLOOR = 1e-6
 """Floor of a comparison, relative to the value's stream: a component below a millionth of

@@ -41,6 +41,7 @@ __all__ = [
     "EvaporationStep",
     "StopCondition",
     "candidate_phases",
+    "clear_path_cache",
     "evaporate",
     "parse_stop",
     "suppressed_phases",
@@ -535,6 +536,12 @@ class _PathCache:
 
 
 _PATHS = _PathCache(16)
+
+
+def clear_path_cache() -> None:
+    """Forget the evaporation paths kept for reuse (:func:`evaporate` keeps the last 16 of
+    each backend, by their exact inputs): for timings of a first solve."""
+    _PATHS.clear()
 
 
 def _brine_key(brine: Brine) -> Hashable:

@@ -43,7 +43,9 @@ def dose_to_spec(
 
     ``excess`` must fall as the dose grows (dissolved Mg under a base, pH under an acid). The
     dose is bracketed by doubling from ``first`` (or, given a ``guess`` such as the dose of the
-    last recycle pass, by widening steps around it) and the bracket is narrowed by Brent's
+    last recycle pass, by widening steps around it); the bracket is narrowed by secant steps
+    through the doses still short of the specification (beyond the dose sought the excess may
+    level off, as a residual does once nothing is left to precipitate) and then by Brent's
     method (inverse quadratic interpolation, secant and bisection steps) until it is at most
     ``rtol`` of the dose wide; the dose returned is the bracket's end that meets the
     specification, with its equilibrium.
@@ -54,9 +56,14 @@ def dose_to_spec(
         If no dose up to ``limit`` meets the specification (``what`` describes it).
     """
 
+    short: list[tuple[float, float]] = []  # (dose, excess > 0) of every dose tried
+
     def f(dose: float) -> tuple[float, Equilibrium]:
         eq = backend.equilibrate(brine, phases, added={reagent: dose} if dose else None)
-        return excess(eq), eq
+        value = excess(eq)
+        if value > 0:
+            short.append((dose, value))
+        return value, eq
 
     def too_much() -> ChemistryError:
         return ChemistryError(f"no dose of {reagent} up to {limit:.4g} mol/kgw {what}")
@@ -82,9 +89,39 @@ def dose_to_spec(
     elif bracket[0][0] == 0.0 and bracket[0][1][0] <= 0:
         return 0.0, bracket[0][1][1]
     (a, (fa, eq_a)), (b, (fb, eq_b)) = bracket
-    if fb == 0 or a == b:
+    # Secant steps from the short side first: beyond the dose sought the excess may level off
+    # (nothing left to precipitate), which interpolation across the bracket cannot use.
+    for _ in range(_SHORT_SIDE_STEPS):
+        if fb == 0 or b - a <= rtol * b:
+            break
+        ahead = _secant_zero(short, a, b)
+        if ahead is None:
+            break
+        fz, eq_z = f(ahead)
+        if fz > 0:
+            a, fa, eq_a = ahead, fz, eq_z
+        else:
+            b, fb, eq_b = ahead, fz, eq_z
+            break
+    if fb == 0 or a == b or b - a <= rtol * b:
         return b, eq_b
     return _brent(f, a, fa, eq_a, b, fb, eq_b, rtol)
+
+
+_SHORT_SIDE_STEPS = 3
+"""Secant steps from the short side of a dose bracket before Brent's method."""
+
+
+def _secant_zero(short: list[tuple[float, float]], lo: float, hi: float) -> float | None:
+    """Where the line through the two largest doses still short of the spec reaches zero
+    excess, if that is inside the bracket (lo, hi)."""
+    if len(short) < 2:
+        return None
+    (x1, f1), (x2, f2) = sorted(short)[-2:]
+    if not f1 > f2 > 0:
+        return None
+    zero = x2 + f2 * (x2 - x1) / (f1 - f2)
+    return zero if lo < zero < hi else None
 
 
 _Evaluation = tuple[float, tuple[float, Equilibrium]]

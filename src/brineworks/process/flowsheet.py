@@ -1,11 +1,19 @@
 """Flowsheets: units connected by streams, solved sequential-modular with tear streams.
 
 Recycle loops are broken at *tear streams* (chosen automatically as the back edges of a
-depth-first search in the order units were added, or given), whose values are iterated to a
-fixed point with Wegstein acceleration (bounded, q ∈ [−5, 0]). Convergence is reported
-(iterations, residual); failing to converge is a :class:`ConvergenceError` naming the tear
-streams. After convergence every unit's element balance has been checked in its last run, and
-the whole flowsheet's (feeds = products) is checked too.
+depth-first search in the order units were added, or given). The units are solved block by
+block: the strongly connected groups of the stream graph (each recycle loop) in an order where
+every block follows the blocks that feed it; a loop's tear streams are iterated to a fixed point
+with Anderson acceleration (a bounded Wegstein step where a step does not reduce the residual;
+Wegstein alone or direct substitution on request), and a unit outside every loop runs once,
+after the loops upstream of it have converged. Convergence is reported (iterations, residual);
+failing to converge is a :class:`ConvergenceError` naming the loop's tear streams. After
+convergence every unit's element balance has been checked in its last run, and the whole
+flowsheet's (feeds = products) is checked too.
+
+Solved again (a design spec changing a splitter), a loop whose inlets and unit settings have not
+changed keeps its converged solution, and a unit whose inlets have not changed keeps its run
+(``warm``, the default; :meth:`Flowsheet.solve`).
 """
 
 from __future__ import annotations

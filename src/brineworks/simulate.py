@@ -267,6 +267,7 @@ def simulate(
     progress: Callable[[str], None] | None = None,
     *,
     backend: ThermoBackend | None = None,
+    warm: bool = True,
 ) -> SimulationResult:
     """Build and solve a scenario's flowsheet.
 
@@ -280,6 +281,10 @@ def simulate(
         The chemistry backend (default: the one the scenario names). The baseline scenario, if
         any, is solved with the same backend, so that the comparison measures the plants and
         not the solvers.
+    warm
+        Reuse earlier work while solving (units' last runs for the same inlets, converged
+        loops, warm-started searches: :meth:`Flowsheet.solve`); ``False`` solves every pass
+        from scratch, the reference the default is tested against.
     """
     say = progress or (lambda _msg: None)
     be = backend if backend is not None else get_backend(scenario.backend)
@@ -294,17 +299,17 @@ def simulate(
     for name, stream in drawn.items():
         fs.feed(name, stream)
     say("solving (thermodynamics for ponds and plants)")
-    solution = fs.solve()
+    solution = fs.solve(warm=warm)
     say(f"solved: {solution.iterations} recycle iterations, residual {solution.residual:.2g}")
     specs: tuple[SpecResult, ...] = ()
     if scenario.specs:
-        solution, specs = _meet_specs(scenario, fs, solution)
+        solution, specs = _meet_specs(scenario, fs, solution, warm=warm)
         say(f"design specs met: {', '.join(s.name for s in specs)}")
     baseline = None
     if scenario.baseline and scenario.baseline != scenario.name:
         say(f"solving the baseline {scenario.baseline}")
         base = load_scenario(scenario.baseline).model_copy(update={"baseline": None})
-        baseline = simulate(base, backend=be)
+        baseline = simulate(base, backend=be, warm=warm)
     units = {
         name: UnitRecord(
             name=name,
@@ -345,7 +350,12 @@ def _spec_flows(spec: DesignSpec, solution: FlowsheetResult) -> tuple[float, flo
 
 
 def _meet_specs(
-    scenario: Scenario, fs: Flowsheet, solution: FlowsheetResult, *, rtol: float = 1e-9
+    scenario: Scenario,
+    fs: Flowsheet,
+    solution: FlowsheetResult,
+    *,
+    rtol: float = 1e-9,
+    warm: bool = True,
 ) -> tuple[FlowsheetResult, tuple[SpecResult, ...]]:
     """Adjust each spec's splitter fraction until supply = demand (direct substitution on the
     ratio, exact in one step where supply is proportional to the fraction; the flowsheet is
@@ -390,7 +400,7 @@ def _meet_specs(
         if worst <= rtol:
             break
         guesses = {t: solution.streams[t] for t in solution.tears}
-        solution = fs.solve(guesses=guesses)
+        solution = fs.solve(guesses=guesses, warm=warm)
         total += solution.iterations
     y = SECONDS_PER_YEAR / 1000.0
     report = []

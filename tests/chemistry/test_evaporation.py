@@ -259,3 +259,98 @@ def test_settings_that_would_loop_or_mislead(
 def test_evaporate_needs_a_brine(value: object, backend: ThermoBackend) -> None:
     with pytest.raises(InputError, match="brine: got"):
         evaporate(value, backend=backend)  # type: ignore[arg-type]
+
+
+class _Counting:
+    """A backend that counts its equilibria (everything else passed through)."""
+
+    def __init__(self, backend: ThermoBackend) -> None:
+        self.backend = backend
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.backend, name)
+
+    def equilibrate(self, *args: object, **kwargs: object) -> object:
+        self.calls += 1
+        return self.backend.equilibrate(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("name", "mode"), [("qarhan", "fractional"), ("qarhan", "equilibrium")])
+def test_predicted_brackets_draw_the_plain_bisection_path(
+    backend: ThermoBackend, monkeypatch: pytest.MonkeyPatch, name: str, mode: str
+) -> None:
+    """Each appearance's bracket is predicted and checked; the path is the one plain bisection
+    draws, state by state, with fewer equilibria."""
+    import brineworks.chemistry.evaporation as evaporation
+
+    brine = Brine.from_catalogue(name, backend=backend)
+    paths, calls = [], []
+    for predictions in (evaporation._PREDICTIONS, 0):
+        monkeypatch.setattr(evaporation, "_PREDICTIONS", predictions)
+        evaporation.clear_path_cache()
+        counting = _Counting(backend)
+        paths.append(evaporate(brine, backend=counting, mode=mode, until=TO_BISCHOFITE))  # type: ignore[arg-type]
+        calls.append(counting.calls)
+    predicted, plain = paths
+    assert [s.water_removed for s in predicted.steps] == [s.water_removed for s in plain.steps]
+    for a, b in zip(predicted.steps, plain.steps, strict=True):
+        assert a.liquid == b.liquid
+        assert a.solids_cumulative == b.solids_cumulative
+    assert predicted.appearance == plain.appearance
+    assert len(plain.appearance) >= 3
+    assert calls[0] < calls[1] * 0.85
+
+
+def test_a_path_skipping_its_full_steps_ends_where_the_full_path_ends(
+    backend: ThermoBackend,
+) -> None:
+    """In equilibrium mode the end state does not depend on the steps to it: jumped over, the
+    full steps leave the end within the solver's precision, in far fewer equilibria."""
+    import brineworks.chemistry.evaporation as evaporation
+
+    # a lithium liquor saturated with gypsum from the start, evaporated 84 % to 2 g/L Li
+    brine = Brine(
+        molality={"Li": 0.05, "Na": 0.5, "Ca": 0.05, "Cl": 0.55, "SO4": 0.05}, name="liquor"
+    )
+    until = parse_stop("conc:Li:2")
+    ends, calls = [], []
+    for full in (True, False):
+        evaporation.clear_path_cache()
+        counting = _Counting(backend)
+        path = evaporate(brine, backend=counting, mode="equilibrium", until=until, full=full)  # type: ignore[arg-type]
+        ends.append(path)
+        calls.append(counting.calls)
+    whole, short = ends
+    assert short.stop_reason == whole.stop_reason == "reached Li at 2 g/L"
+    assert short.final.water_removed == pytest.approx(whole.final.water_removed, rel=1e-9)
+    assert short.final.liquid == pytest.approx(whole.final.liquid, rel=1e-9)
+    present = {k: v for k, v in whole.final.solids_present.items() if v > 0}
+    assert set(present) == {k for k, v in short.final.solids_present.items() if v > 0} == {"Gypsum"}
+    for phase, n in present.items():
+        assert short.final.solids_present[phase] == pytest.approx(n, rel=1e-8)
+    assert len(short.steps) < len(whole.steps) / 2
+    assert calls[1] < calls[0] / 2
+    for el, err in short.balance_error().items():
+        assert abs(err) < 1e-9, el
+
+
+def test_a_path_is_solved_once_for_the_same_inputs(backend: ThermoBackend) -> None:
+    """Paths are kept by their exact inputs: the same brine and settings give the same
+    (immutable) path without a solve; another stop condition is solved afresh."""
+    import brineworks.chemistry.evaporation as evaporation
+
+    evaporation.clear_path_cache()
+    brine = Brine.from_catalogue("seawater", backend=backend)
+    counting = _Counting(backend)
+    first = evaporate(brine, backend=counting, until="water:0.5")  # type: ignore[arg-type]
+    solved = counting.calls
+    assert evaporate(brine, backend=counting, until="water:0.5") is first  # type: ignore[arg-type]
+    assert counting.calls == solved
+    other = evaporate(brine, backend=counting, until="water:0.6")  # type: ignore[arg-type]
+    assert counting.calls > solved
+    assert other.final.water_removed == pytest.approx(0.6)
+    evaporation.clear_path_cache()
+    again = evaporate(brine, backend=counting, until="water:0.5")  # type: ignore[arg-type]
+    assert again is not first
+    assert again.final.liquid == first.final.liquid

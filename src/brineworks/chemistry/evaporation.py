@@ -20,9 +20,12 @@ step's solids come from the equilibrium result, so liquid + all solids = initial
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
@@ -38,6 +41,7 @@ __all__ = [
     "EvaporationStep",
     "StopCondition",
     "candidate_phases",
+    "clear_path_cache",
     "evaporate",
     "parse_stop",
     "suppressed_phases",
@@ -427,6 +431,7 @@ def evaporate(
     max_concentration: float = 0.15,
     locate_tolerance: float = 1e-3,
     min_step: float = 1e-4,
+    full: bool = True,
 ) -> EvaporationPath:
     """Evaporate a brine isothermally.
 
@@ -454,6 +459,12 @@ def evaporate(
         0.1. [-]
     min_step
         Smallest step tried before a failing step stops the path, 1e-9 to ``max_step``. [-]
+    full
+        Every state of the path (the default). ``False``, in equilibrium mode with a ``water``,
+        ``concentration`` or ``density`` stop, for a caller that needs only where the path
+        ends (a crystalliser): the path jumps from the start to a state reached by full steps
+        and goes on step by step from there, ending where the full path ends (see
+        :func:`_skip_full_steps`); the states in between are left out.
 
     Returns
     -------
@@ -474,24 +485,106 @@ def evaporate(
     be = backend if backend is not None else get_backend()
     if mode not in ("fractional", "equilibrium"):
         raise InputError("mode", mode, "'fractional' or 'equilibrium'")
-    _check_fraction("max_step", max_step, _SMALLEST_LIMIT, 0.5, low_closed=True)
-    _check_fraction("max_water_removed", max_water_removed, 0.0, 1.0, closed=False)
-    _check_fraction("max_concentration", max_concentration, _SMALLEST_LIMIT, 1.0, low_closed=True)
-    _check_fraction("locate_tolerance", locate_tolerance, _SMALLEST_STEP, 0.1, low_closed=True)
-    _check_fraction("min_step", min_step, _SMALLEST_STEP, max_step, low_closed=True)
+    limits = _StepLimits(max_water_removed, max_step, max_concentration, locate_tolerance, min_step)
+    stop = _stop_condition(until)
+    cands = _candidates(brine, be, phases)
+    key = (_brine_key(brine), mode, cands, stop, limits, full)
+    known = _PATHS.get(be, key)
+    if known is not None:
+        return known
+    formulas = {p: be.phase_formula(p) for p in cands}
+    _check_stop(stop, brine, formulas, max_water_removed)
+    path = _Path.begin(_neutral_start(brine), be, mode, cands, formulas)
+    _check_not_reached_at_start(stop, path.steps[0], brine.name)
+    if not full and mode == "equilibrium" and stop.kind in ("water", "concentration", "density"):
+        _skip_full_steps(path, stop, limits)
+    stop_reason = _walk(path, stop, limits)
+    result = path.result(stop_reason, stop)
+    _PATHS.put(be, key, result)
+    return result
+
+
+class _PathCache:
+    """The last few paths of each backend, by their exact inputs: a path is a pure function of
+    its brine, settings and backend, so the same pond train in a scenario and its baseline is
+    evaporated once. Paths are immutable; the backend is held weakly."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._paths: weakref.WeakKeyDictionary[
+            ThermoBackend, OrderedDict[Hashable, EvaporationPath]
+        ] = weakref.WeakKeyDictionary()
+
+    def get(self, backend: ThermoBackend, key: Hashable) -> EvaporationPath | None:
+        """The path for ``key``, if kept."""
+        paths = self._paths.get(backend)
+        if paths is None or key not in paths:
+            return None
+        paths.move_to_end(key)
+        return paths[key]
+
+    def put(self, backend: ThermoBackend, key: Hashable, path: EvaporationPath) -> None:
+        """Keep ``path`` (dropping the least recently used beyond the size)."""
+        paths = self._paths.setdefault(backend, OrderedDict())
+        paths[key] = path
+        while len(paths) > self.size:
+            paths.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every path."""
+        self._paths.clear()
+
+
+_PATHS = _PathCache(16)
+
+
+def clear_path_cache() -> None:
+    """Forget the evaporation paths kept for reuse (:func:`evaporate` keeps the last 16 of
+    each backend, by their exact inputs): for timings of a first solve."""
+    _PATHS.clear()
+
+
+def _brine_key(brine: Brine) -> Hashable:
+    """Every field of a brine, exactly, as a hashable key."""
+    return tuple(
+        (f.name, tuple(sorted(v.items())) if isinstance(v, Mapping) else v)
+        for f in fields(brine)
+        for v in (getattr(brine, f.name),)
+    )
+
+
+def _stop_condition(until: StopCondition | str | None) -> StopCondition:
+    """The stop condition asked for (its text form parsed; ``end`` by default)."""
     if isinstance(until, str):
         until = parse_stop(until)
     if until is not None and not isinstance(until, StopCondition):
         raise InputError("until", until, "a StopCondition or its text form, e.g. 'phase:Halite'")
-    stop = until if until is not None else StopCondition("end")
+    return until if until is not None else StopCondition("end")
+
+
+def _candidates(
+    brine: Brine, backend: ThermoBackend, phases: Sequence[str] | None
+) -> tuple[str, ...]:
+    """The candidate solids: those asked for (checked to be names), or the defaults."""
     if isinstance(phases, str) or (
         phases is not None and not all(isinstance(p, str) for p in phases)
     ):
         raise InputError("phases", phases, "a list of phase names, e.g. ['Halite', 'Sylvite']")
-    cands = tuple(phases) if phases is not None else candidate_phases(brine, be)
-    formulas = {p: be.phase_formula(p) for p in cands}
+    return tuple(phases) if phases is not None else candidate_phases(brine, backend)
+
+
+def _check_stop(
+    stop: StopCondition,
+    brine: Brine,
+    formulas: Mapping[str, Mapping[str, float]],
+    max_water_removed: float,
+) -> None:
+    """A stop condition the path can meet as asked: a candidate solid, an element of the
+    brine, no more water than ``max_water_removed``."""
     if stop.kind == "phase" and stop.target not in formulas:
-        raise InputError("until", stop.target, "one of the candidate solids: " + ", ".join(cands))
+        raise InputError(
+            "until", stop.target, "one of the candidate solids: " + ", ".join(formulas)
+        )
     if stop.kind == "concentration" and stop.target not in brine.element_molality():
         raise InputError(
             "until",
@@ -505,35 +598,111 @@ def evaporate(
             f"at most {100 * max_water_removed:g} % of the water (max_water_removed)",
         )
 
-    brine = _neutral_start(brine)
-    initial = dict(brine.element_molality())
-    state = _PathState(
-        initial=initial, liquid=dict(initial), water=1.0, removed=0.0,
-        present=dict.fromkeys(cands, 0.0), cumulative=dict.fromkeys(cands, 0.0),
-    )  # fmt: skip
-    appearance: dict[str, float] = {}
-    steps: list[EvaporationStep] = []
-    molar_masses = _molar_masses(formulas)
 
-    def solve(dw: float) -> tuple[Equilibrium, float]:
-        """Equilibrium after evaporating ``dw`` more kg of water from the current liquid."""
+@dataclass(frozen=True)
+class _StepLimits:
+    """The step settings of :func:`evaporate`, checked."""
+
+    max_water_removed: float
+    max_step: float
+    max_concentration: float
+    locate_tolerance: float
+    min_step: float
+
+    def __post_init__(self) -> None:
+        _check_fraction("max_step", self.max_step, _SMALLEST_LIMIT, 0.5, low_closed=True)
+        _check_fraction("max_water_removed", self.max_water_removed, 0.0, 1.0, closed=False)
+        _check_fraction(
+            "max_concentration", self.max_concentration, _SMALLEST_LIMIT, 1.0, low_closed=True
+        )
+        _check_fraction(
+            "locate_tolerance", self.locate_tolerance, _SMALLEST_STEP, 0.1, low_closed=True
+        )
+        _check_fraction("min_step", self.min_step, _SMALLEST_STEP, self.max_step, low_closed=True)
+
+
+_Trial = tuple[Equilibrium, float]
+"""An equilibrium after a trial step, and the water left in solution. [kg per kg initial]"""
+
+
+@dataclass
+class _Path:
+    """A path being built: its bookkeeping per kg of initial water, the states committed so
+    far and the solids' first appearances."""
+
+    brine: Brine
+    backend: ThermoBackend
+    mode: Mode
+    candidates: tuple[str, ...]
+    formulas: dict[str, dict[str, float]]
+    state: _PathState
+    appearance: dict[str, float] = field(default_factory=dict)
+    steps: list[EvaporationStep] = field(default_factory=list)
+
+    @classmethod
+    def begin(
+        cls,
+        brine: Brine,
+        backend: ThermoBackend,
+        mode: Mode,
+        candidates: tuple[str, ...],
+        formulas: dict[str, dict[str, float]],
+    ) -> _Path:
+        """A path whose first state is the brine itself at equilibrium (it may already be
+        supersaturated).
+
+        Raises
+        ------
+        ChemistryError
+            If the starting brine cannot be equilibrated.
+        """
+        initial = dict(brine.element_molality())
+        state = _PathState(
+            initial=initial, liquid=dict(initial), water=1.0, removed=0.0,
+            present=dict.fromkeys(candidates, 0.0), cumulative=dict.fromkeys(candidates, 0.0),
+        )  # fmt: skip
+        path = cls(brine, backend, mode, candidates, formulas, state)
+        try:
+            first = path.solve(0.0)
+        except BrineworksError as exc:
+            raise ChemistryError(
+                f"the starting brine {brine.name!r} cannot be equilibrated: {exc}"
+            ) from exc
+        path.commit(0.0, *first)
+        return path
+
+    @property
+    def molar_masses(self) -> dict[str, float]:
+        """Molar mass of each candidate solid. [kg/mol]"""
+        return _molar_masses(self.formulas)
+
+    def solve(self, dw: float) -> _Trial:
+        """Equilibrium after evaporating ``dw`` more kg of water from the current liquid (with
+        the solids present, in equilibrium mode)."""
+        state = self.state
         water = state.water - dw
-        name = f"{brine.name} ({100 * (state.removed + dw):.3f} % evaporated)"
-        b = Brine.from_element_amounts(state.liquid, water, brine.temperature, name)
-        if mode == "equilibrium":
-            amounts = {p: state.present[p] / water for p in cands}
+        name = f"{self.brine.name} ({100 * (state.removed + dw):.3f} % evaporated)"
+        b = Brine.from_element_amounts(state.liquid, water, self.brine.temperature, name)
+        if self.mode == "equilibrium":
+            amounts = {p: state.present[p] / water for p in self.candidates}
         else:
-            amounts = dict.fromkeys(cands, 0.0)
-        return be.equilibrate(b, amounts), water
+            amounts = dict.fromkeys(self.candidates, 0.0)
+        return self.backend.equilibrate(b, amounts), water
 
-    def new_phases(eq: Equilibrium) -> set[str]:
-        return {p for p in cands if eq.solids.get(p, 0.0) > 1e-12 and p not in appearance}
+    def new_phases(self, eq: Equilibrium) -> set[str]:
+        """Solids present in ``eq`` that have not appeared on the path before."""
+        return {
+            p for p in self.candidates if eq.solids.get(p, 0.0) > 1e-12 and p not in self.appearance
+        }
 
-    def commit(dw: float, eq: Equilibrium, water: float) -> None:
+    def commit(self, dw: float, eq: Equilibrium, water: float) -> None:
+        """Make ``eq`` (after evaporating ``dw`` more) the path's next state: solids formed
+        (removed from contact in fractional mode), first appearances, the liquid left."""
+        state, cands = self.state, self.candidates
         s = eq.solution
         w_final = s.mass_water * water  # hydrate water leaves with the solids
         solids_now = {p: eq.solids.get(p, 0.0) * water for p in cands}
-        if mode == "equilibrium":
+        if self.mode == "equilibrium":
             step_solids = {p: solids_now[p] - state.present[p] for p in cands}
             state.present = solids_now
             for p in cands:
@@ -544,15 +713,16 @@ def evaporate(
                 state.cumulative[p] += solids_now[p]
         state.removed += dw
         for p in cands:
-            if solids_now[p] > 1e-12 and p not in appearance:
-                appearance[p] = state.removed
+            if solids_now[p] > 1e-12 and p not in self.appearance:
+                self.appearance[p] = state.removed
+        initial = state.initial
         state.liquid = {el: s.molality.get(el, 0.0) * w_final for el in initial}
         state.water = w_final
         weights = atomic_weights()
-        liquid_brine = Brine.from_element_amounts(state.liquid, w_final, brine.temperature)
+        liquid_brine = Brine.from_element_amounts(state.liquid, w_final, self.brine.temperature)
         solution_kg = w_final * (1.0 + liquid_brine.dissolved_mass())
         volume_l = solution_kg / s.density * 1000.0
-        steps.append(
+        self.steps.append(
             EvaporationStep(
                 water_removed=state.removed,
                 mass_water=w_final,
@@ -569,91 +739,306 @@ def evaporate(
                 saturation_index={
                     p: s.saturation_index[p] for p in cands if p in s.saturation_index
                 },
-                molar_mass=molar_masses,
+                molar_mass=self.molar_masses,
             )
         )
 
-    # State 0: the brine itself at equilibrium (it may already be supersaturated).
-    try:
-        eq0, w0 = solve(0.0)
-    except BrineworksError as exc:
-        raise ChemistryError(
-            f"the starting brine {brine.name!r} cannot be equilibrated: {exc}"
-        ) from exc
-    commit(0.0, eq0, w0)
-    _check_not_reached_at_start(stop, steps[0], brine.name)
+    def result(self, stop_reason: str, stop: StopCondition) -> EvaporationPath:
+        """The finished path."""
+        return EvaporationPath(
+            brine=self.brine,
+            mode=self.mode,
+            candidates=self.candidates,
+            steps=tuple(self.steps),
+            stop_reason=stop_reason,
+            appearance=self.appearance,
+            initial=self.state.initial,
+            phase_formulas=self.formulas,
+            until=stop,
+        )
 
-    stop_reason = ""
+    def snapshot(self) -> tuple[_PathState, dict[str, float], int]:
+        """What :meth:`restore` needs to undo commits."""
+        st = self.state
+        copy = replace(st, initial=dict(st.initial), liquid=dict(st.liquid),
+                       present=dict(st.present), cumulative=dict(st.cumulative))  # fmt: skip
+        return copy, dict(self.appearance), len(self.steps)
+
+    def restore(self, snapshot: tuple[_PathState, dict[str, float], int]) -> None:
+        """Undo the commits made since ``snapshot``."""
+        self.state, self.appearance, n = snapshot
+        del self.steps[n:]
+
+    def stopped(self, why: object) -> str:
+        """Why the path stops here, when the next step cannot be represented."""
+        return (
+            f"stopped after {100 * self.state.removed:.2f} % of the water removed: the next "
+            f"step cannot be represented ({why})"
+        )
+
+
+def _walk(path: _Path, stop: StopCondition, limits: _StepLimits) -> str:
+    """Evaporate step by step until the stop condition or a limit; why the path stopped."""
     while True:
-        if _stop_reached(stop, steps[-1], appearance):
-            stop_reason = f"reached {stop.describe()}"
+        if _stop_reached(stop, path.steps[-1], path.appearance):
+            return f"reached {stop.describe()}"
+        step = _next_step(path.state, stop, limits)
+        if isinstance(step, str):
+            return step
+        attempt = _try_step(path, step, limits.min_step)
+        if isinstance(attempt, str):
+            return attempt
+        step, result = attempt
+        if path.new_phases(result[0]) and step > limits.locate_tolerance:
+            located = _locate_appearance(path, step, result, limits.locate_tolerance)
+            if isinstance(located, str):
+                return located
+            step, result = located
+        path.commit(step, *result)
+
+
+def _skip_full_steps(path: _Path, stop: StopCondition, limits: _StepLimits) -> None:
+    """Jump an equilibrium path from its start over the states it reaches by full steps.
+
+    In equilibrium mode the state after removing ``r`` of the water is the equilibrium of the
+    same closed system (the start's elements, its water less ``r``) whichever steps led there,
+    so it is solved in one step from the start. The path would have reached it by ``k`` full
+    steps (of ``max_step``) if, there, the next step is still a full one, the stop condition
+    is not met and no solid has appeared that was not present at the start: water in solution,
+    the room left and the distance to a water stop only fall along a path, and concentration,
+    density and the solids formed only rise, so each check that holds at the ``k``-th state
+    holds at every state before it. ``k`` is estimated from the start (where the step limit by
+    concentration begins to bind and where a water or concentration stop falls), then one
+    less, then halved until the checks hold; the path then goes on step by step as it would
+    have. Nothing is skipped where no ``k`` of two or more passes.
+    """
+    k = _full_steps_estimate(path.steps[0], stop, limits)
+    tries = 0
+    while k >= 2:
+        tries += 1
+        removed = 0.0
+        for _ in range(k):  # the sum the steps would have made
+            removed += limits.max_step
+        before = path.snapshot()
+        try:
+            path.commit(removed, *path.solve(removed))
+        except BrineworksError:
+            path.restore(before)
+            k = k - 1 if tries == 1 else k // 2
+            continue
+        if (
+            path.appearance.keys() == before[1].keys()
+            and not _stop_reached(stop, path.steps[-1], path.appearance)
+            and _next_step(path.state, stop, limits) == limits.max_step
+        ):
+            return
+        path.restore(before)
+        k = k - 1 if tries == 1 else k // 2
+
+
+def _full_steps_estimate(start: EvaporationStep, stop: StopCondition, limits: _StepLimits) -> int:
+    """How many full steps a path from ``start`` takes, estimated: until the step limit by
+    concentration binds (water left ``max_step``/``max_concentration``), the room
+    runs out, or a water or concentration stop is met (concentrations rising as the water
+    falls)."""
+    water = start.mass_water
+    last = min(water - limits.max_step / limits.max_concentration, limits.max_water_removed)
+    if stop.kind == "water":
+        last = min(last, stop.value)
+    if stop.kind == "concentration":
+        c0 = start.concentration.get(stop.target, 0.0)
+        last = min(last, water * (1.0 - c0 / stop.value))
+    return max(int(last / limits.max_step), 0)
+
+
+def _next_step(state: _PathState, stop: StopCondition, limits: _StepLimits) -> float | str:
+    """The next step (water to remove, per kg of initial water), or why there is none."""
+    room = limits.max_water_removed - state.removed
+    if room <= 1e-12:
+        return f"{100 * limits.max_water_removed:g} % of the water removed (max_water_removed)"
+    step = min(limits.max_step, limits.max_concentration * state.water, room)
+    if stop.kind == "water":
+        step = min(step, stop.value - state.removed)
+    if step < limits.min_step:
+        return (
+            f"the liquid is nearly dry: {state.water:.3g} kg of water left per kg of initial water"
+        )
+    return step
+
+
+def _try_step(path: _Path, step: float, min_step: float) -> tuple[float, _Trial] | str:
+    """The step solved, halved each time the backend cannot solve it (a validity limit or
+    non-convergence); why the path stops if it gets below ``min_step``."""
+    last_error = ""
+    while step >= min_step:
+        try:
+            return step, path.solve(step)
+        except BrineworksError as exc:
+            last_error = str(exc)
+            step /= 2.0
+    return path.stopped(last_error)
+
+
+def _locate_appearance(
+    path: _Path, step: float, result: _Trial, tolerance: float
+) -> tuple[float, _Trial] | str:
+    """A new solid appears within ``step``: bisect the step until its first appearance is
+    bracketed within ``tolerance``, commit the state just before it and return the step to
+    the state just after it (or why the path stops).
+
+    The bisection's decisions (is a new solid present after removing ``x``?) are monotone in
+    ``x``, so each one follows from any trial already made beyond or short of ``x``. The
+    bracket the bisection would reach is predicted first (each solid's saturation index
+    extrapolated to zero from the two most evaporated states or trials without it, linearly
+    in the logarithm of the water left) and its two ends tried, up to three times, each
+    prediction from the trials before it: once the ends are on either side of the appearance,
+    the bisection needs no other trial and ends where it would have ended, with the same
+    trials (the path is the one plain bisection draws); where the predictions miss, the
+    bisection goes on with what their trials told.
+    """
+    trials = _Trials(path, step, result)
+    tried: set[tuple[float, float]] = set()
+    for _ in range(_PREDICTIONS):
+        guess = _predicted_appearance(path, trials, step)
+        if guess is None:
             break
-        room = max_water_removed - state.removed
-        if room <= 1e-12:
-            stop_reason = f"{100 * max_water_removed:g} % of the water removed (max_water_removed)"
+        bracket = _bisection_bracket(step, tolerance, guess)
+        if bracket in tried:
             break
-        step = min(max_step, max_concentration * state.water, room)
-        if stop.kind == "water":
-            step = min(step, stop.value - state.removed)
-        if step < min_step:
-            stop_reason = (
-                f"the liquid is nearly dry: {state.water:.3g} kg of water left "
-                "per kg of initial water"
-            )
+        tried.add(bracket)
+        for x in bracket:
+            if 0.0 < x < step:
+                trials.probe(x)
+        if trials.decides(*bracket):
             break
-        last_error = ""
-        result: tuple[Equilibrium, float] | None = None
-        while step >= min_step:
-            try:
-                result = solve(step)
-                break
-            except BrineworksError as exc:  # ValidityError or non-convergence: halve the step
-                last_error = str(exc)
-                step /= 2.0
-        if result is None:
-            stop_reason = (
-                f"stopped after {100 * state.removed:.2f} % of the water removed: the next step "
-                f"cannot be represented ({last_error})"
-            )
+    lo, hi = 0.0, step
+    while hi - lo > tolerance:
+        mid = 0.5 * (lo + hi)
+        try:
+            appears = trials.appears(mid)
+        except BrineworksError:
             break
-        if new_phases(result[0]) and step > locate_tolerance:
-            # Bracket the first appearance of a new solid within locate_tolerance and keep
-            # both ends of the bracket in the path.
-            lo, hi = 0.0, step
-            lo_result: tuple[Equilibrium, float] | None = None
-            while hi - lo > locate_tolerance:
-                mid = 0.5 * (lo + hi)
-                try:
-                    trial = solve(mid)
-                except BrineworksError:
-                    break
-                if new_phases(trial[0]):
-                    hi, result = mid, trial
-                else:
-                    lo, lo_result = mid, trial
-            if lo_result is not None:
-                commit(lo, *lo_result)
-                try:
-                    result = solve(hi - lo)
-                except BrineworksError as exc:
-                    stop_reason = (
-                        f"stopped after {100 * state.removed:.2f} % of the water removed: the "
-                        f"next step cannot be represented ({exc})"
-                    )
-                    break
-            step = hi - lo
-        commit(step, *result)
-    return EvaporationPath(
-        brine=brine,
-        mode=mode,
-        candidates=cands,
-        steps=tuple(steps),
-        stop_reason=stop_reason,
-        appearance=appearance,
-        initial=initial,
-        phase_formulas=formulas,
-        until=stop,
-    )
+        if appears:
+            hi = mid
+        else:
+            lo = mid
+    try:
+        result = trials.get(hi)
+        lo_result = trials.get(lo) if lo > 0.0 else None
+    except BrineworksError as exc:  # pragma: no cover - a trial that failed only once
+        return path.stopped(exc)
+    if lo_result is None:
+        return hi, result
+    path.commit(lo, *lo_result)
+    try:
+        return hi - lo, path.solve(hi - lo)
+    except BrineworksError as exc:
+        return path.stopped(exc)
+
+
+class _Trials:
+    """Trial steps from the current state of a path (by water removed), and the bisection's
+    decision at any step inferred from them where they decide it (monotonicity)."""
+
+    def __init__(self, path: _Path, step: float, result: _Trial) -> None:
+        self.path = path
+        self.done: dict[float, _Trial] = {step: result}
+
+    def probe(self, x: float) -> None:
+        """Try ``x`` (a failure tells nothing: it is tried again if the bisection needs it)."""
+        with contextlib.suppress(BrineworksError):
+            self.get(x)
+
+    def with_new(self) -> list[tuple[float, dict[str, float]]]:
+        """(water removed, amount of each new solid [mol per kg initial water]) of each trial
+        with new solids, least evaporated first."""
+        out = []
+        for x, (eq, water) in sorted(self.done.items()):
+            new = self.path.new_phases(eq)
+            if new:
+                out.append((x, {p: eq.solids[p] * water for p in new}))
+        return out
+
+    def without_new(self) -> list[tuple[float, dict[str, float]]]:
+        """(log of the water in solution, saturation indices) of each trial without a new
+        solid."""
+        return [
+            (math.log(eq.solution.mass_water * water), eq.solution.saturation_index)
+            for eq, water in self.done.values()
+            if not self.path.new_phases(eq)
+        ]
+
+    def decides(self, lo: float, hi: float) -> bool:
+        """Whether the trials show no new solid at ``lo`` (or it is 0) and one at ``hi``."""
+        no = lo == 0.0 or (lo in self.done and not self.path.new_phases(self.done[lo][0]))
+        return no and hi in self.done and bool(self.path.new_phases(self.done[hi][0]))
+
+    def get(self, x: float) -> _Trial:
+        """The trial at ``x``, solved if not yet tried."""
+        if x not in self.done:
+            self.done[x] = self.path.solve(x)
+        return self.done[x]
+
+    def appears(self, x: float) -> bool:
+        """Whether a new solid is present after removing ``x``: from a trial short of ``x``
+        that has one, or one beyond ``x`` that has none; else tried."""
+        if x not in self.done:
+            new = {y: bool(self.path.new_phases(t[0])) for y, t in self.done.items()}
+            if any(y <= x and n for y, n in new.items()):
+                return True
+            if any(y >= x and not n for y, n in new.items()):
+                return False
+        return bool(self.path.new_phases(self.get(x)[0]))
+
+
+_PREDICTIONS = 3
+"""Predictions of an appearance's bracket tried before plain bisection."""
+
+
+def _predicted_appearance(path: _Path, trials: _Trials, step: float) -> float | None:
+    """Where, within ``step``, the first new solid should appear; ``None`` where no estimate
+    falls within the step.
+
+    From two trials where new solids are present: each one's amount extrapolated linearly to
+    zero. Otherwise from the two most evaporated states or trials where none is: each
+    candidate's saturation index extrapolated to zero, linearly in the logarithm of the water
+    in solution; from the last state alone (a path's start): a candidate already within 1e-3
+    of saturation appears in the first bracket.
+    """
+    guesses: list[float] = []
+    formed = trials.with_new()
+    if len(formed) >= 2:
+        (x1, n1), (x2, n2) = formed[:2]
+        guesses = [x1 - n1[p] * (x2 - x1) / (n2[p] - n1[p])
+                   for p in n1 if n2.get(p, 0.0) > n1[p]]  # fmt: skip
+    else:
+        points = [(math.log(s.mass_water), s.saturation_index) for s in path.steps[-2:]]
+        points += trials.without_new()
+        points.sort(key=lambda p: p[0])
+        new = [p for p in path.candidates if p not in path.appearance]
+        if len(points) == 1:
+            guesses = [0.0 for p in new if points[0][1].get(p, -1.0) >= -1e-3]
+        elif points[0][0] < points[1][0]:
+            (u2, si2), (u1, si1) = points[:2]
+            for p in new:
+                if p in si1 and p in si2 and si1[p] < si2[p] < 0.0:
+                    u = u2 - si2[p] * (u2 - u1) / (si2[p] - si1[p])
+                    guesses.append(path.state.water - math.exp(u))
+    first = min(guesses, default=None)
+    return first if first is not None and 0.0 <= first < step else None
+
+
+def _bisection_bracket(step: float, tolerance: float, at: float) -> tuple[float, float]:
+    """The bracket the bisection of (0, ``step``) reaches if the appearance is at ``at``
+    (the same midpoints, computed the same way)."""
+    lo, hi = 0.0, step
+    while hi - lo > tolerance:
+        mid = 0.5 * (lo + hi)
+        if mid >= at:
+            hi = mid
+        else:
+            lo = mid
+    return lo, hi
 
 
 _SMALLEST_STEP = 1e-9

@@ -1,17 +1,28 @@
 """Flowsheets: units connected by streams, solved sequential-modular with tear streams.
 
 Recycle loops are broken at *tear streams* (chosen automatically as the back edges of a
-depth-first search in the order units were added, or given), whose values are iterated to a
-fixed point with Wegstein acceleration (bounded, q ∈ [−5, 0]). Convergence is reported
-(iterations, residual); failing to converge is a :class:`ConvergenceError` naming the tear
-streams. After convergence every unit's element balance has been checked in its last run, and
-the whole flowsheet's (feeds = products) is checked too.
+depth-first search in the order units were added, or given). The units are solved block by
+block: the strongly connected groups of the stream graph (each recycle loop) in an order where
+every block follows the blocks that feed it; a loop's tear streams are iterated to a fixed point
+with Anderson acceleration (a bounded Wegstein step where a step does not reduce the residual;
+Wegstein alone or direct substitution on request), and a unit outside every loop runs once,
+after the loops upstream of it have converged. Convergence is reported (iterations, residual);
+failing to converge is a :class:`ConvergenceError` naming the loop's tear streams. After
+convergence every unit's element balance has been checked in its last run, and the whole
+flowsheet's (feeds = products) is checked too.
+
+Solved again (a design spec changing a splitter), a loop whose inlets and unit settings have not
+changed keeps its converged solution, and a unit whose inlets have not changed keeps its run
+(``warm``, the default; :meth:`Flowsheet.solve`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from brineworks.chemistry.ions import ION_KEYS, ion
 from brineworks.errors import BrineworksError, InputError
@@ -88,6 +99,9 @@ class Flowsheet:
         self._source: dict[str, Port | None] = {}
         self._target: dict[str, Port | None] = {}
         self._feeds: dict[str, Stream] = {}
+        self._loop_memo: dict[
+            tuple[str, ...], tuple[object, dict[str, Stream], dict[str, UnitRun], _LoopResult]
+        ] = {}
 
     # ------------------------------------------------------------------ building
     def add(self, unit: Unit) -> Unit:
@@ -202,6 +216,45 @@ class Flowsheet:
             raise InputError("tear streams", list(tears), "streams that break every loop")
         return order
 
+    def _blocks(self, order: Sequence[str], tears: Sequence[str]) -> list[_Block]:
+        """The units grouped into the strongly connected components of the stream graph (a
+        recycle loop, or a unit outside every loop), in an order where each block comes after
+        every block that feeds it; within a block, units in ``order``. A block's tears are the
+        tear streams inside it."""
+        position = {u: k for k, u in enumerate(order)}
+        edges = self._edges()
+        component = _strongly_connected(list(self.units), [(a, b) for a, b, _ in edges])
+        members: dict[int, list[str]] = {}
+        for u in order:
+            members.setdefault(component[u], []).append(u)
+        after: dict[int, set[int]] = {c: set() for c in members}
+        indegree = dict.fromkeys(members, 0)
+        for a, b, _ in edges:
+            ca, cb = component[a], component[b]
+            if ca != cb and cb not in after[ca]:
+                after[ca].add(cb)
+                indegree[cb] += 1
+        ready = sorted(
+            (c for c in members if indegree[c] == 0), key=lambda c: position[members[c][0]]
+        )
+        blocks: list[_Block] = []
+        while ready:
+            c = ready.pop(0)
+            units = tuple(members[c])
+            inside = set(units)
+            block_tears = tuple(
+                t for t in tears
+                if (src := self._source[t]) is not None and src.unit in inside
+                and (dst := self._target[t]) is not None and dst.unit in inside
+            )  # fmt: skip
+            blocks.append(_Block(units, block_tears))
+            for d in after[c]:
+                indegree[d] -= 1
+                if indegree[d] == 0:
+                    ready.append(d)
+            ready.sort(key=lambda c: position[members[c][0]])
+        return blocks
+
     # ------------------------------------------------------------------ solving
     def solve(
         self,
@@ -210,9 +263,16 @@ class Flowsheet:
         guesses: Mapping[str, Stream] | None = None,
         tol: float = 1e-11,
         max_iterations: int = 500,
-        acceleration: str = "wegstein",
+        acceleration: str = "anderson",
+        warm: bool = True,
     ) -> FlowsheetResult:
         """Solve the flowsheet.
+
+        The units are solved block by block: each recycle loop (a strongly connected group of
+        units) is iterated on its own tear streams once everything feeding it is known, and a
+        unit outside every loop is run once, after the loops upstream of it have converged
+        (so a pond train downstream of a recycle is not re-solved at each iteration of the
+        loop).
 
         Parameters
         ----------
@@ -224,22 +284,112 @@ class Flowsheet:
             Convergence tolerance on the largest change of a tear stream component, relative
             to the total feed. [-]
         max_iterations
-            Iterations before :class:`ConvergenceError`.
+            Iterations of one loop before :class:`ConvergenceError`.
         acceleration
-            ``"wegstein"`` or ``"direct"`` (successive substitution).
+            ``"anderson"`` (the default: Anderson acceleration on all tear flows of a loop
+            together, restarted with a Wegstein step where the residual does not fall),
+            ``"wegstein"`` (bounded, component by component) or ``"direct"`` (successive
+            substitution).
+        warm
+            Reuse the work of earlier passes and solves: a unit's last run for the same inlets,
+            a loop's converged solution for the same inlets and settings, and the warm starts
+            units take from their last run (searches started from the last answer). ``False``
+            solves every unit afresh at every pass: the reference the warm solve is tested
+            against.
         """
         self._check_complete()
         tear = tuple(tears) if tears is not None else self.tear_streams()
         order = self._order(tear)
         scale = max(sum(s.total for s in self._feeds.values()), 1e-300)
-        x = {t: (guesses or {}).get(t, Stream()) for t in tear}
-        prev_x: dict[str, Stream] | None = None
-        prev_g: dict[str, Stream] | None = None
-        history: list[float] = []
-        streams: dict[str, Stream] = {}
+        streams: dict[str, Stream] = dict(self._feeds)
         runs: dict[str, UnitRun] = {}
-        for iteration in range(1, max_iterations + 1):
-            streams, runs = self._pass(order, x)
+        history: list[float] = []
+        iterations = 0
+        residual = 0.0
+        settings = _LoopSettings(scale, tol, max_iterations, acceleration, warm)
+        for block in self._blocks(order, tear):
+            if not block.tears:
+                for u in block.units:
+                    self._run_unit(u, streams, {}, runs, warm)
+                continue
+            loop = self._solve_loop(block, streams, runs, guesses or {}, settings)
+            iterations += loop.iterations
+            residual = max(residual, loop.residual)
+            history.extend(loop.history)
+        self._check_overall(streams, runs)
+        # every stream in the order it was connected, every run in the order units were added
+        return FlowsheetResult(
+            streams={s: streams[s] for s in self._source if s in streams},
+            iterations=iterations,
+            residual=residual,
+            tears=tear,
+            products=self._products(),
+            feeds=tuple(self._feeds),
+            runs={u: runs[u] for u in self.units},
+            history=tuple(history) if history else (0.0,),
+        )
+
+    def _run_unit(
+        self,
+        u: str,
+        streams: dict[str, Stream],
+        tear_values: Mapping[str, Stream],
+        runs: dict[str, UnitRun],
+        warm: bool,
+    ) -> None:
+        """Run one unit on the current streams (tear streams at ``tear_values``) and record its
+        outlets in ``streams`` and its run in ``runs``."""
+        inputs = {}
+        for s, end in self._target.items():
+            if end is not None and end.unit == u:
+                inputs[end.port] = tear_values[s] if s in tear_values else streams[s]
+        run = self.units[u].run(inputs, warm=warm)
+        runs[u] = run
+        for s, end in self._source.items():
+            if end is not None and end.unit == u:
+                streams[s] = run.outputs[end.port]
+
+    def _solve_loop(
+        self,
+        block: _Block,
+        streams: dict[str, Stream],
+        runs: dict[str, UnitRun],
+        guesses: Mapping[str, Stream],
+        settings: _LoopSettings,
+    ) -> _LoopResult:
+        """Iterate one recycle loop to convergence (Wegstein or direct substitution on its tear
+        streams), then run it once more from the converged tear values; its streams and runs
+        go into ``streams`` and ``runs``.
+
+        With ``settings.warm``, a loop whose inlets and unit settings are those of its last
+        converged solve is not iterated again: that solution stands.
+
+        Raises
+        ------
+        ConvergenceError
+            Naming the loop's tear streams, if it does not converge.
+        """
+        inside = set(block.units)
+        inlets = tuple(
+            (s, _stream_key(streams[s]))
+            for s, end in self._target.items()
+            if end is not None and end.unit in inside
+            and ((src := self._source[s]) is None or src.unit not in inside)
+        )  # fmt: skip
+        key = (inlets, tuple(self.units[u].revision for u in block.units))
+        memo = self._loop_memo.get(block.units)
+        reuse = settings.warm and all(self.units[u].memoise for u in block.units)
+        if reuse and memo is not None and memo[0] == key:
+            streams.update(memo[1])
+            runs.update(memo[2])
+            return _LoopResult(0, memo[3].residual, ())
+        tear = block.tears
+        x = {t: guesses.get(t, Stream()) for t in tear}
+        accelerate = _Accelerator(settings.acceleration)
+        history: list[float] = []
+        for iteration in range(1, settings.max_iterations + 1):
+            for u in block.units:
+                self._run_unit(u, streams, x, runs, settings.warm)
             g = {t: streams[t] for t in tear}
             residual = (
                 max(
@@ -250,53 +400,28 @@ class Flowsheet:
                     ),
                     default=0.0,
                 )
-                / scale
+                / settings.scale
             )
             history.append(residual)
-            if residual <= tol:
-                if tear:
-                    streams, runs = self._pass(order, g)
-                self._check_overall(streams, runs)
-                return FlowsheetResult(
-                    streams=streams,
-                    iterations=iteration if tear else 0,
-                    residual=residual,
-                    tears=tear,
-                    products=self._products(),
-                    feeds=tuple(self._feeds),
-                    runs=runs,
-                    history=tuple(history),
-                )
-            new_x = {}
-            for t in tear:
-                if acceleration == "wegstein" and prev_x is not None and prev_g is not None:
-                    new_x[t] = _wegstein(x[t], g[t], prev_x[t], prev_g[t])
-                else:
-                    new_x[t] = g[t]
-            prev_x, prev_g, x = x, g, new_x
+            if residual <= settings.tol:
+                for u in block.units:
+                    self._run_unit(u, streams, g, runs, settings.warm)
+                result = _LoopResult(iteration, residual, tuple(history))
+                if reuse:
+                    produced = {
+                        s: streams[s]
+                        for s, end in self._source.items()
+                        if end is not None and end.unit in inside
+                    }
+                    self._loop_memo[block.units] = (
+                        key, produced, {u: runs[u] for u in block.units}, result,
+                    )  # fmt: skip
+                return result
+            x = accelerate(x, g, residual)
         raise ConvergenceError(
-            f"recycle did not converge in {max_iterations} iterations (residual "
-            f"{history[-1]:.3g} > {tol:g}); tear streams: {', '.join(tear)}"
+            f"recycle did not converge in {settings.max_iterations} iterations (residual "
+            f"{history[-1]:.3g} > {settings.tol:g}); tear streams: {', '.join(tear)}"
         )
-
-    def _pass(
-        self, order: list[str], tear_values: Mapping[str, Stream]
-    ) -> tuple[dict[str, Stream], dict[str, UnitRun]]:
-        streams: dict[str, Stream] = dict(self._feeds)
-        runs: dict[str, UnitRun] = {}
-        for u in order:
-            unit = self.units[u]
-            inputs = {}
-            for s, end in self._target.items():
-                if end is not None and end.unit == u:
-                    inputs[end.port] = tear_values[s] if s in tear_values else streams[s]
-            runs[u] = unit.run(inputs)
-            for s, end in self._source.items():
-                if end is not None and end.unit == u:
-                    streams[s] = runs[u].outputs[end.port]
-        # every stream in the order it was connected, every run in the order units were added
-        ordered = {s: streams[s] for s in self._source if s in streams}
-        return ordered, {u: runs[u] for u in self.units}
 
     def _products(self) -> tuple[str, ...]:
         return tuple(s for s, t in self._target.items() if t is None)
@@ -308,6 +433,143 @@ class Flowsheet:
             feeds.extend(run.utilities_in.values())
             products.extend(run.utilities_out.values())
         check_balance("flowsheet (feeds against products)", feeds, products, rtol=1e-9)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Units solved together: a recycle loop (with its tear streams) or one unit outside every
+    loop (no tears)."""
+
+    units: tuple[str, ...]
+    tears: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _LoopSettings:
+    """How loops are iterated (see :meth:`Flowsheet.solve`)."""
+
+    scale: float  # total feed [kg/s]
+    tol: float
+    max_iterations: int
+    acceleration: str
+    warm: bool
+
+
+@dataclass(frozen=True)
+class _LoopResult:
+    """How one loop converged: iterations, last residual, residual history."""
+
+    iterations: int
+    residual: float
+    history: tuple[float, ...]
+
+
+def _stream_key(s: Stream) -> tuple[float, tuple[tuple[str, float], ...]]:
+    """A stream's value as a hashable key (temperature and every flow, exactly)."""
+    return s.temperature, tuple(sorted(s.flows.items()))
+
+
+def _strongly_connected(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Strongly connected component of each node (Tarjan's algorithm, iterative): an index
+    shared by the nodes of one component."""
+    adjacent: dict[str, list[str]] = {n: [] for n in nodes}
+    for a, b in edges:
+        adjacent[a].append(b)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, k = work.pop()
+            if k == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            if k < len(adjacent[node]):
+                work.append((node, k + 1))
+                nxt = adjacent[node][k]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    component[w] = index[node]
+                    if w == node:
+                        break
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return component
+
+
+ANDERSON_MEMORY = 4
+"""Earlier iterates an Anderson step combines."""
+
+
+class _Accelerator:
+    """The next tear values of a loop from its iterates: direct substitution, bounded Wegstein
+    per component, or Anderson acceleration (type II, Walker & Ni 2011) on the vector of every
+    tear flow of the loop, with memory :data:`ANDERSON_MEMORY`.
+
+    An Anderson step is the combination of the last iterates' outputs whose residuals
+    (output − input) combine to the least residual (least squares on their differences); the
+    coupled loops of a plant (a recycle feeding its own feed's dilution) converge in a few
+    steps where per-component secants zigzag. Where an iteration's residual does not fall
+    below the last one, the memory is cleared and a Wegstein step taken instead (a kink, such
+    as a limiting reagent changing, defeats the linear model). Flows stay ≥ 0 and solutions the
+    units made neutral are made neutral again (:func:`_neutral_like`).
+    """
+
+    def __init__(self, method: str) -> None:
+        if method not in ("anderson", "wegstein", "direct"):
+            raise InputError("acceleration", method, "'anderson', 'wegstein' or 'direct'")
+        self.method = method
+        self.iterates: list[tuple[dict[str, Stream], dict[str, Stream]]] = []
+        self.last_residual = math.inf
+
+    def __call__(
+        self, x: dict[str, Stream], g: dict[str, Stream], residual: float
+    ) -> dict[str, Stream]:
+        """The next input of each tear from this iteration's input ``x`` and output ``g``."""
+        stalled = residual >= self.last_residual
+        self.last_residual = residual
+        previous = self.iterates[-1] if self.iterates else None
+        self.iterates = [*self.iterates[-ANDERSON_MEMORY:], (x, g)]
+        if previous is None or self.method == "direct":
+            return dict(g)
+        if self.method == "wegstein" or stalled:
+            if stalled:
+                self.iterates = self.iterates[-1:]
+            return {t: _wegstein(x[t], g[t], previous[0][t], previous[1][t]) for t in x}
+        return self._anderson()
+
+    def _anderson(self) -> dict[str, Stream]:
+        keys = sorted({(t, c) for xs, gs in self.iterates for t in gs
+                       for c in set(xs[t].flows) | set(gs[t].flows)})  # fmt: skip
+        xs = np.array([[xi[t].get(c) for t, c in keys] for xi, _ in self.iterates])
+        gs = np.array([[gi[t].get(c) for t, c in keys] for _, gi in self.iterates])
+        fs = gs - xs
+        d_f = np.diff(fs, axis=0).T
+        d_g = np.diff(gs, axis=0).T
+        gamma = np.linalg.lstsq(d_f, fs[-1], rcond=None)[0]
+        new = np.maximum(gs[-1] - d_g @ gamma, 0.0)
+        flows: dict[str, dict[str, float]] = {t: {} for t in self.iterates[-1][1]}
+        for (t, c), v in zip(keys, new, strict=True):
+            if v > 0 or c in self.iterates[-1][1][t].flows:
+                flows[t][c] = float(v)
+        g = self.iterates[-1][1]
+        return {t: _neutral_like(Stream(f, g[t].temperature), g[t]) for t, f in flows.items()}
 
 
 def _wegstein(x: Stream, g: Stream, x0: Stream, g0: Stream) -> Stream:
@@ -322,11 +584,17 @@ def _wegstein(x: Stream, g: Stream, x0: Stream, g0: Stream) -> Stream:
         else:
             q = 0.0
         out[c] = max(q * x.get(c) + (1.0 - q) * g.get(c), 0.0)
-    # Extrapolating components one by one can unbalance a solution's charge. A solution the
-    # units made neutral (its acid/base included) is made neutral again: with its chloride where
-    # it has some (the correction vanishes as x -> g and touches no H or O), else with its
-    # acid/base.
-    new = Stream(out, g.temperature)
+    return _neutral_like(Stream(out, g.temperature), g)
+
+
+def _neutral_like(new: Stream, g: Stream) -> Stream:
+    """An extrapolated tear value made neutral again where the units made ``g`` neutral.
+
+    Extrapolating components one by one can unbalance a solution's charge. A solution the
+    units made neutral (its acid/base included) is made neutral again: with its chloride where
+    it has some (the correction vanishes as x -> g and touches no H or O), else with its
+    acid/base.
+    """
     if "H2O" not in new.flows or not any(k in ION_KEYS for k in new.flows):
         return new
     scale = sum(abs(ion(k).charge) * v / component_molar_mass(k)

@@ -351,6 +351,44 @@ def simulate_pond_train(
         its stop condition.
     """
     brine = require_brine(brine)
+    _check_train(flow, water_flow, stages, climate, losses)
+    be = backend if backend is not None else get_backend()
+    loss = losses if losses is not None else PondLosses.default()
+    a_ref = _reference_water_activity(climate, be)
+    density_in = be.speciate(brine, saturation=False).density
+    water_in = (
+        water_flow if water_flow is not None else flow * density_in / (1.0 + brine.dissolved_mass())
+    )  # kg/s
+    pumped = {el: m * water_in for el, m in brine.element_molality().items()}
+    ponds: list[PondResult] = []
+    current = brine
+    for stage in stages:
+        path = _stage_path(current, stage, be)
+        pond, current, water_in = _pond(
+            stage, path, current, _Inflow(water_in, density_in), climate, a_ref, loss, flow
+        )
+        ponds.append(pond)
+        density_in = pond.brine_out_density
+    return PondTrainResult(
+        brine=brine,
+        climate=climate,
+        temperature=brine.temperature,
+        losses=loss,
+        ponds=tuple(ponds),
+        pumped=pumped,
+        pumped_volume=flow,
+    )
+
+
+def _check_train(
+    flow: object,
+    water_flow: object,
+    stages: Sequence[PondStage],
+    climate: object,
+    losses: object,
+) -> None:
+    """The inputs of :func:`simulate_pond_train` are usable, or an :class:`InputError` naming
+    the first that is not."""
     lo, hi = FLOW_RANGE
     if (
         isinstance(flow, bool)
@@ -392,111 +430,155 @@ def simulate_pond_train(
         raise InputError("climate", climate, "a Climate (brineworks.climate.climate(site))")
     if losses is not None and not isinstance(losses, PondLosses):
         raise InputError("losses", losses, "PondLosses, or None for the defaults")
-    be = backend if backend is not None else get_backend()
-    loss = losses if losses is not None else PondLosses.default()
-    a_ref = 1.0
-    if climate.mode == "net":
-        ref = Brine.from_catalogue(climate.reference_brine, backend=be)
-        a_ref = be.speciate(ref, saturation=False).water_activity
 
-    start = brine
-    density_in = be.speciate(start, saturation=False).density
-    water_in = (
-        water_flow if water_flow is not None else flow * density_in / (1.0 + start.dissolved_mass())
-    )  # kg/s
-    pumped = {el: m * water_in for el, m in start.element_molality().items()}
 
-    ponds: list[PondResult] = []
-    current = start
-    for stage in stages:
-        try:
-            path = evaporate(current, backend=be, until=stage.until)
-        except InputError as exc:
-            raise InputError(f"pond {stage.name}: {exc.field}", exc.value, exc.allowed) from None
-        if not path.reached:
-            raise ChemistryError(
-                f"pond {stage.name!r} cannot reach {stage.until.describe()}: {path.stop_reason}"
-            )
-        inflow_per_water = 1.0 + current.dissolved_mass()
-        inflow_mass = water_in * inflow_per_water
-        elements_in = {el: m * water_in for el, m in current.element_molality().items()}
-        final = path.final
-        mean_aw = _mean_water_activity(path)
-        net = climate.brine_evaporation(mean_aw, a_ref)
-        if net <= 0:
-            raise ChemistryError(
-                f"pond {stage.name!r}: brine of water activity {mean_aw:.3f} does not evaporate at "
-                f"{climate.name} (net {net * SECONDS_PER_YEAR:.3f} m/yr)"
-            )
-        # Seepage over the area and the area itself, solved together (see module docstring).
-        e = final.water_removed
-        seep_coeff = density_in * loss.seepage_rate * e / (_WATER_DENSITY * net)  # per kg water
-        kept = inflow_mass / (inflow_mass + seep_coeff * water_in) if e > 0 else 1.0
-        water = water_in * kept
-        area = e * water / (_WATER_DENSITY * net)
-        if not (math.isfinite(area) and area <= MAX_POND_AREA):
-            raise InputError(
-                "flow",
-                f"{flow * SECONDS_PER_YEAR:.4g} m³/yr",
-                f"a flow whose ponds fit the sanity limit of {MAX_POND_AREA / 1e6:,.0f} km² each "
-                f"(pond {stage.name!r} would need {area / 1e6:.4g} km²)",
-            )
-        seep_mass = inflow_mass * (1.0 - kept)
-        elements_seep = {el: n * (1.0 - kept) for el, n in elements_in.items()}
+def _reference_water_activity(climate: Climate, backend: ThermoBackend) -> float:
+    """Water activity of the climate's reference brine (1 where its rate is for fresh
+    water)."""
+    if climate.mode != "net":
+        return 1.0
+    ref = Brine.from_catalogue(climate.reference_brine, backend=backend)
+    return backend.speciate(ref, saturation=False).water_activity
 
-        salts_mol = path.solids_total()
-        masses = path.molar_masses
-        salts = {p: n * water * masses[p] for p, n in salts_mol.items()}
-        elements_salts: dict[str, float] = {}
-        for p, n in salts_mol.items():
-            for el, c in path.phase_formulas[p].items():
-                if el in elements_in:
-                    elements_salts[el] = elements_salts.get(el, 0.0) + n * c * water
-        final_water = final.mass_water * water
-        final_elements = {el: n * water for el, n in final.liquid.items()}
-        outflow = Brine.from_element_amounts(
-            final.liquid, final.mass_water, current.temperature, f"{stage.name} pond outflow"
+
+def _stage_path(current: Brine, stage: PondStage, backend: ThermoBackend) -> EvaporationPath:
+    """The fractional evaporation path of one pond, which must reach its stop condition.
+
+    Raises
+    ------
+    InputError
+        For a stop condition the pond's brine cannot meet as asked (the pond named).
+    ChemistryError
+        If the path ends before its stop condition.
+    """
+    try:
+        path = evaporate(current, backend=backend, until=stage.until)
+    except InputError as exc:
+        raise InputError(f"pond {stage.name}: {exc.field}", exc.value, exc.allowed) from None
+    if not path.reached:
+        raise ChemistryError(
+            f"pond {stage.name!r} cannot reach {stage.until.describe()}: {path.stop_reason}"
         )
-        final_mass = final_water * (1.0 + outflow.dissolved_mass())
-        entrained = min(loss.entrainment * sum(salts.values()), final_mass)
-        frac = entrained / final_mass if final_mass > 0 else 0.0
-        out_mass = final_mass - entrained
-        ponds.append(
-            PondResult(
-                name=stage.name,
-                area=area,
-                net_evaporation=net,
-                water_activity=mean_aw,
-                evaporation=e * water,
-                brine_in=inflow_mass,
-                brine_out=out_mass,
-                brine_in_volume=inflow_mass / density_in,
-                brine_out_volume=out_mass / final.density,
-                seepage=seep_mass,
-                entrained=entrained,
-                salts=salts,
-                brine_out_concentration=dict(final.concentration),
-                brine_out_density=final.density,
-                elements_in=elements_in,
-                elements_out={el: n * (1 - frac) for el, n in final_elements.items()},
-                elements_salts=elements_salts,
-                elements_entrained={el: n * frac for el, n in final_elements.items()},
-                elements_seepage=elements_seep,
-                path=path,
-            )
+    return path
+
+
+@dataclass(frozen=True)
+class _Inflow:
+    """The brine entering a pond: its water [kg/s] and its density [kg/m³]."""
+
+    water: float
+    density: float
+
+
+def _pond(
+    stage: PondStage,
+    path: EvaporationPath,
+    current: Brine,
+    inflow: _Inflow,
+    climate: Climate,
+    a_ref: float,
+    loss: PondLosses,
+    flow: float,
+) -> tuple[PondResult, Brine, float]:
+    """One pond from its evaporation path: its net evaporation and area (solved with the
+    seepage over it), its salts, the brine its salts entrain and the brine leaving it; with
+    the pond, the brine leaving it (as a :class:`Brine`) and its water [kg/s], for the next
+    pond.
+
+    Raises
+    ------
+    ChemistryError
+        If the pond's brine does not evaporate at the site.
+    InputError
+        If the pond would exceed :data:`MAX_POND_AREA` (``flow`` named).
+    """
+    water_in = inflow.water
+    inflow_mass = water_in * (1.0 + current.dissolved_mass())
+    elements_in = {el: m * water_in for el, m in current.element_molality().items()}
+    final = path.final
+    mean_aw, net = _net_evaporation(stage, path, climate, a_ref)
+    # Seepage over the area and the area itself, solved together (see module docstring).
+    e = final.water_removed
+    seep_coeff = inflow.density * loss.seepage_rate * e / (_WATER_DENSITY * net)  # per kg water
+    kept = inflow_mass / (inflow_mass + seep_coeff * water_in) if e > 0 else 1.0
+    water = water_in * kept
+    area = e * water / (_WATER_DENSITY * net)
+    if not (math.isfinite(area) and area <= MAX_POND_AREA):
+        raise InputError(
+            "flow",
+            f"{flow * SECONDS_PER_YEAR:.4g} m³/yr",
+            f"a flow whose ponds fit the sanity limit of {MAX_POND_AREA / 1e6:,.0f} km² each "
+            f"(pond {stage.name!r} would need {area / 1e6:.4g} km²)",
         )
-        water_in = final_water * (1 - frac)
-        density_in = final.density
-        current = outflow
-    return PondTrainResult(
-        brine=start,
-        climate=climate,
-        temperature=start.temperature,
-        losses=loss,
-        ponds=tuple(ponds),
-        pumped=pumped,
-        pumped_volume=flow,
+    salts, elements_salts = _salts(path, water, elements_in)
+    final_water = final.mass_water * water
+    final_elements = {el: n * water for el, n in final.liquid.items()}
+    outflow = Brine.from_element_amounts(
+        final.liquid, final.mass_water, current.temperature, f"{stage.name} pond outflow"
     )
+    final_mass = final_water * (1.0 + outflow.dissolved_mass())
+    entrained = min(loss.entrainment * sum(salts.values()), final_mass)
+    frac = entrained / final_mass if final_mass > 0 else 0.0
+    out_mass = final_mass - entrained
+    pond = PondResult(
+        name=stage.name,
+        area=area,
+        net_evaporation=net,
+        water_activity=mean_aw,
+        evaporation=e * water,
+        brine_in=inflow_mass,
+        brine_out=out_mass,
+        brine_in_volume=inflow_mass / inflow.density,
+        brine_out_volume=out_mass / final.density,
+        seepage=inflow_mass * (1.0 - kept),
+        entrained=entrained,
+        salts=salts,
+        brine_out_concentration=dict(final.concentration),
+        brine_out_density=final.density,
+        elements_in=elements_in,
+        elements_out={el: n * (1 - frac) for el, n in final_elements.items()},
+        elements_salts=elements_salts,
+        elements_entrained={el: n * frac for el, n in final_elements.items()},
+        elements_seepage={el: n * (1.0 - kept) for el, n in elements_in.items()},
+        path=path,
+    )
+    return pond, outflow, final_water * (1 - frac)
+
+
+def _net_evaporation(
+    stage: PondStage, path: EvaporationPath, climate: Climate, a_ref: float
+) -> tuple[float, float]:
+    """The pond brine's mean water activity and its net evaporation at the site. [-, m/s]
+
+    Raises
+    ------
+    ChemistryError
+        If the brine does not evaporate there (net rate ≤ 0).
+    """
+    mean_aw = _mean_water_activity(path)
+    net = climate.brine_evaporation(mean_aw, a_ref)
+    if net <= 0:
+        raise ChemistryError(
+            f"pond {stage.name!r}: brine of water activity {mean_aw:.3f} does not evaporate at "
+            f"{climate.name} (net {net * SECONDS_PER_YEAR:.3f} m/yr)"
+        )
+    return mean_aw, net
+
+
+def _salts(
+    path: EvaporationPath, water: float, elements_in: dict[str, float]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Salts harvested from a pond [kg/s by mineral] and the element flows they carry
+    [mol/s], for ``water`` [kg/s] of the pond's inflow water evaporated along ``path``."""
+    salts_mol = path.solids_total()
+    masses = path.molar_masses
+    salts = {p: n * water * masses[p] for p, n in salts_mol.items()}
+    elements_salts: dict[str, float] = {}
+    for p, n in salts_mol.items():
+        for el, c in path.phase_formulas[p].items():
+            if el in elements_in:
+                elements_salts[el] = elements_salts.get(el, 0.0) + n * c * water
+    return salts, elements_salts
 
 
 def _mean_water_activity(path: EvaporationPath) -> float:

@@ -193,6 +193,12 @@ class SolveContext:
         As in :class:`Performance`.
     detail
         A typed result a report may show (e.g. a pond train's :class:`PondTrainResult`).
+    previous
+        The unit's last run (for other inlets), offered for warm starts (its
+        :attr:`UnitRun.warm_start`); ``None`` for a cold solve (see :meth:`Unit.run`). Read only.
+    warm_start
+        What the unit keeps for a warm start of its next solve (e.g. the dose a search found);
+        it must not change the result beyond the unit's own solver tolerances.
     """
 
     utilities_in: dict[str, Stream] = field(default_factory=dict)
@@ -205,6 +211,8 @@ class SolveContext:
     energy_sources: list[EnergyFactor] = field(default_factory=list)
     energy_notes: list[str] = field(default_factory=list)
     detail: object | None = None
+    previous: UnitRun | None = None
+    warm_start: object | None = None
 
     def performance(self) -> Performance:
         """The frozen record of what was filled in."""
@@ -229,6 +237,8 @@ class UnitRun:
         Energy, water and notes.
     detail
         A typed kind-specific result (e.g. the pond train's), or ``None``.
+    warm_start
+        What the unit kept for a warm start of its next solve (not a result).
     """
 
     outputs: Mapping[str, Stream]
@@ -236,6 +246,7 @@ class UnitRun:
     utilities_out: Mapping[str, Stream]
     performance: Performance
     detail: object | None = None
+    warm_start: object | None = field(default=None, repr=False, compare=False)
 
 
 class UnitOptions(BaseModel):
@@ -358,6 +369,9 @@ class Unit(ABC):
         self.params: dict[str, float] = {k: p.value for k, p in defaults.items()}
         self.params.update({k: float(v) for k, v in options.params.items()})
         self._memo: tuple[object, UnitRun] | None = None
+        self.revision = 0
+        """Counts changes to the unit's settings (:meth:`invalidate`): a loop's solution is
+        reused only while the revisions of its units are unchanged."""
         self.inlets, self.outlets = self.ports(options)
         self.setup()
 
@@ -411,6 +425,7 @@ class Unit(ABC):
     def invalidate(self) -> None:
         """Forget the last run (call after changing a unit's settings in place)."""
         self._memo = None
+        self.revision += 1
 
     @abstractmethod
     def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
@@ -420,9 +435,13 @@ class Unit(ABC):
         its notes go into ``ctx``; utilities enter every balance.
         """
 
-    def run(self, inputs: Mapping[str, Stream]) -> UnitRun:
+    def run(self, inputs: Mapping[str, Stream], *, warm: bool = True) -> UnitRun:
         """:meth:`solve` with port checks, the element balance check and the sourced energy
         factors applied.
+
+        With ``warm`` (the default), the last run is returned again for the same inlets (a unit
+        is a pure function of its inlets and settings), and otherwise offered to
+        :meth:`solve` as ``ctx.previous`` for warm starts; ``warm=False`` solves afresh.
 
         Raises
         ------
@@ -441,12 +460,12 @@ class Unit(ABC):
                 (port, s.temperature, tuple(sorted(s.flows.items()))) for port, s in inputs.items()
             )
         )
-        if self.memoise and self._memo is not None and self._memo[0] == key:
-            # Same inlets as the last run: a unit is a pure function of its inlets and settings,
-            # so the last run stands (the pond train upstream of every recycle loop is not
-            # re-evaluated at each iteration).
+        warm = warm and self.memoise
+        if warm and self._memo is not None and self._memo[0] == key:
+            # Same inlets as the last run: the last run stands (the pond train upstream of
+            # every recycle loop is not re-evaluated at each iteration).
             return self._memo[1]
-        ctx = SolveContext()
+        ctx = SolveContext(previous=self._memo[1] if warm and self._memo is not None else None)
         outputs = self.solve(inputs, ctx)
         undeclared = set(ctx.utilities_in) - set(self.utilities(self.options))
         if undeclared:  # a kind must declare what it takes in
@@ -458,7 +477,7 @@ class Unit(ABC):
         run = UnitRun(
             outputs=dict(outputs), utilities_in=dict(ctx.utilities_in),
             utilities_out=dict(ctx.utilities_out), performance=ctx.performance(),
-            detail=ctx.detail,
+            detail=ctx.detail, warm_start=ctx.warm_start,
         )  # fmt: skip
         self._memo = (key, run)
         return run

@@ -21,7 +21,7 @@ from brineworks.constants import KELVIN_OFFSET
 from brineworks.errors import ChemistryError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import SolveContext, Unit, register_unit
-from brineworks.process.units.dosing import dose_to_spec, equilibrium_outlets
+from brineworks.process.units.dosing import DOSE_RTOL, dose_to_spec, equilibrium_outlets
 
 __all__ = ["BoricAcid", "acid_to_ph"]
 
@@ -34,10 +34,12 @@ def acid_to_ph(
     target_ph: float,
     phases: tuple[str, ...],
     *,
-    rtol: float = 1e-4,
+    rtol: float = DOSE_RTOL,
+    guess: float | None = None,
 ) -> tuple[float, Equilibrium]:
     """The HCl dose [mol per kg of the brine's water] that brings the liquor, equilibrated by
-    ``backend``, to ``target_ph`` (zero if it is already there or below).
+    ``backend``, to ``target_ph`` (zero if it is already there or below); located to ``rtol``
+    (:func:`dose_to_spec`), the search started near ``guess`` if given.
 
     Raises
     ------
@@ -46,7 +48,8 @@ def acid_to_ph(
     """
     return dose_to_spec(
         backend, brine, "HCl", phases, lambda eq: eq.solution.pH - target_ph,
-        first=1e-3, limit=10.0, rtol=rtol, what=f"brings the liquor to pH {target_ph}",
+        first=1e-3, limit=10.0, rtol=rtol, guess=guess,
+        what=f"brings the liquor to pH {target_ph}",
     )  # fmt: skip
 
 
@@ -74,7 +77,10 @@ class BoricAcid(Unit):
             raise ChemistryError(f"{self.name}: the feed carries no boron")
         backend = self.backend
         phases = candidate_phases(brine, backend, ("Cl",))
-        dose, eq = acid_to_ph(backend, brine, p["ph_target"], phases)
+        last = ctx.previous.warm_start if ctx.previous is not None else None
+        guess = last if isinstance(last, float) and last > 0 else None
+        dose, eq = acid_to_ph(backend, brine, p["ph_target"], phases, guess=guess)
+        ctx.warm_start = dose
         hcl = dose * water * component_molar_mass("HCl")  # kg/s
         masses, liquor = equilibrium_outlets(eq, water, feed.total + hcl, t)
         product = Stream({BORIC_ACID: masses.pop(BORIC_ACID, 0.0)}, t)

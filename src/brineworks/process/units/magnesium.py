@@ -11,6 +11,7 @@ in solution to hold the pH up, and what a given dose leaves dissolved, are the m
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -24,7 +25,7 @@ from brineworks.chemistry.results import Equilibrium
 from brineworks.constants import KELVIN_OFFSET
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
 from brineworks.process.unit import SolveContext, Unit, UnitOptions, register_unit
-from brineworks.process.units.dosing import dose_to_spec, equilibrium_outlets
+from brineworks.process.units.dosing import DOSE_RTOL, dose_to_spec, equilibrium_outlets
 
 __all__ = ["REAGENTS", "CalciumRemoval", "MagnesiumRemoval", "dose_to_residual"]
 
@@ -40,11 +41,13 @@ def dose_to_residual(
     target: float,
     phases: tuple[str, ...],
     *,
-    rtol: float = 1e-6,
+    rtol: float = DOSE_RTOL,
+    guess: float | None = None,
 ) -> tuple[float, Equilibrium]:
     """The smallest dose of ``reagent`` that leaves at most ``target`` mol/kgw of dissolved
     ``element`` (a divalent cation) [mol per kg of the brine's water], equilibria by
-    ``backend``.
+    ``backend``; located to ``rtol`` (:func:`dose_to_spec`), the search started near
+    ``guess`` if given.
 
     Raises
     ------
@@ -53,9 +56,12 @@ def dose_to_residual(
     """
     m0 = brine.molality.get(element, 0.0)
     stoich = max(2.0 * m0 / REAGENTS[reagent][1], 1e-9)
+    # In logarithms the excess keeps falling once the target is passed (the residual goes on
+    # falling with the pH) instead of flattening at -target: the search interpolates well.
     return dose_to_spec(
-        backend, brine, reagent, phases, lambda eq: eq.solution.molality.get(element, 0.0) - target,
-        first=stoich, limit=10.0 * stoich, rtol=rtol,
+        backend, brine, reagent, phases,
+        lambda eq: math.log(max(eq.solution.molality.get(element, 0.0), 1e-300) / target),
+        first=stoich, limit=10.0 * stoich, rtol=rtol, guess=guess,
         what=f"(ten times the stoichiometric) brings dissolved {element} from {m0:.4g} to "
         f"{target:.4g} mol/kgw",
     )  # fmt: skip
@@ -116,7 +122,15 @@ class _Removal(Unit):
         target = residual * 1e-6 / component_molar_mass(el)  # mol/kgw
         extra = set(parse_formula(self.reagent)) - {"H", "O"}
         phases = candidate_phases(brine, self.backend, extra)
-        dose, eq = dose_to_residual(self.backend, brine, self.reagent, el, target, phases)
+        m_el = brine.molality.get(el, 0.0)
+        last = ctx.previous.warm_start if ctx.previous is not None else None
+        guess = None
+        if isinstance(last, tuple) and last[0] > 0 and last[1] > 0:
+            guess = last[0] * m_el / last[1]  # the last dose, scaled to the element fed
+        dose, eq = dose_to_residual(
+            self.backend, brine, self.reagent, el, target, phases, guess=guess
+        )
+        ctx.warm_start = (dose, m_el)
         component, equivalents = REAGENTS[self.reagent]
         reagent_kg = dose * water * component_molar_mass(component)  # kg/s
         solids, purified = equilibrium_outlets(eq, water, feed.total + reagent_kg, t)

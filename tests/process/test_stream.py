@@ -1,8 +1,16 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from brineworks.chemistry.ions import atomic_weights
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.errors import InputError
-from brineworks.process.stream import Stream, component_formula, component_molar_mass
+from brineworks.process.stream import (
+    Stream,
+    component_formula,
+    component_molar_mass,
+    solution_stream,
+)
 
 
 def test_element_view_of_mixed_components() -> None:
@@ -41,3 +49,36 @@ def test_units_and_mixing() -> None:
     assert mixed.flows["H2O"] == 4.0
     assert mixed.temperature == pytest.approx(305.0)
     assert s.scaled(2.0).total == pytest.approx(2 * s.total)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cations=st.lists(st.floats(0.0, 5.0), min_size=4, max_size=4),
+    sulfate=st.floats(0.0, 1.0),
+    carbon=st.floats(1e-6, 0.5),
+    chloride_share=st.floats(0.3, 1.2),
+    excess=st.floats(-0.05, 0.05),
+)
+def test_solution_stream_h_and_o_follow_mass_and_charge_whatever_the_carbon_split(
+    cations: list[float], sulfate: float, carbon: float, chloride_share: float, excess: float
+) -> None:
+    """H and O of a solution stream are fixed by its mass and its charge excess (two linear
+    balances), however its carbon is split between CO3 and HCO3 and whatever acid or base
+    stands beside it (to 1e-12)."""
+    na, k, mg, li = cations
+    elements = {"Na": na, "K": k, "Mg": mg, "Li": li, "S": sulfate, "C": carbon, "B": 0.01}
+    elements["Cl"] = chloride_share * (na + k + 2 * mg + li) + 1e-3
+    w = {el: a / 1000.0 for el, a in atomic_weights().items()}  # kg/mol
+    mass = sum(n * w[el] for el, n in elements.items()) + 60.0  # kg/s: 60 kg/s of H and O
+    s = solution_stream(elements, mass, 298.15, excess=excess)
+    assert s.total == pytest.approx(mass, rel=1e-12)
+    assert s.nominal_excess() == pytest.approx(excess, abs=1e-12)
+    # mass: sum n w = mass; charge: H - 2 O + sum of the oxidation states = excess
+    ox = {"Na": 1, "K": 1, "Mg": 2, "Li": 1, "Cl": -1, "S": 6, "C": 4, "B": 3}
+    q = excess - sum(ox[el] * n for el, n in elements.items())  # H - 2 O [mol/s]
+    o = (60.0 - q * w["H"]) / (w["O"] + 2.0 * w["H"])
+    el = s.elements()
+    assert el["O"] == pytest.approx(o, rel=1e-12)
+    assert el["H"] == pytest.approx(q + 2.0 * o, rel=1e-12)
+    for name, n in elements.items():
+        assert el.get(name, 0.0) == pytest.approx(n, rel=1e-12)

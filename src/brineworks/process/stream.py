@@ -214,26 +214,42 @@ def brine_to_stream(brine: Brine, water: float) -> Stream:
     return Stream(flows, brine.temperature)
 
 
-def solution_stream(elements: Mapping[str, float], mass: float, temperature: float) -> Stream:
+def solution_stream(
+    elements: Mapping[str, float], mass: float, temperature: float, *, excess: float = 0.0
+) -> Stream:
     """A solution stream from element flows [mol/s] and its total mass flow [kg/s].
 
     Elements become solutes (S → SO4, C → CO3/HCO3 as for a neutral salt solution); the rest of
-    the mass is water.
+    the mass is water, with acid (Hplus) or base (OHminus) so that the stream's nominal charge
+    excess (:meth:`Stream.nominal_excess`) is ``excess`` [eq/s].
+
+    With the solutes' elements, the mass and the charge excess given, the stream's H and O are
+    fixed, whatever the split of carbon between CO3 and HCO3: the mass not in solutes is
+    1.008 H + 15.999 O [g/mol], and the charge excess is H − 2 O plus the oxidation states of
+    the solutes' elements (Na +1, Cl −1, S +6, C +4 …). So a unit whose outlets are all made
+    here conserves H and O whenever it conserves mass (or H) and charge. ``excess`` is 0 for a
+    consistent solution; a unit that rebuilds its liquid from element amounts passes on the
+    excess of its feed (``feed.nominal_excess()``): were a feed not exactly neutral (an
+    extrapolated recycle iterate), its outlets made neutral would otherwise leave half the
+    excess as an O imbalance (a pond, whose vapour closes H) or put it in H and O (a plant
+    whose liquor closes the mass).
     """
-    if not any(v > 0 for v in elements.values()):
+    flows: dict[str, float] = {}
+    surplus = -excess  # cation minus anion equivalents less the excess carried [eq/s]
+    if any(v > 0 for v in elements.values()):
+        brine = Brine.from_element_amounts(elements, 1.0, temperature)
+        flows = {k: n * component_molar_mass(k) for k, n in brine.molality.items()}
+        cb = brine.charge_balance()
+        surplus = cb.cations - cb.anions - excess
+    elif excess == 0.0:
         return Stream({"H2O": mass} if mass > 0 else {}, temperature)
-    brine = Brine.from_element_amounts(elements, 1.0, temperature)
-    flows = {k: n * component_molar_mass(k) for k, n in brine.molality.items()}
     # A computed solution may not be nominally neutral: hydroxide or carbonate solids leave
     # acid (or base) behind, and an added base leaves hydroxide. Carry the excess as H+ or OH-
-    # beside the solvent water, as PHREEQC does: with the solutes' elements and the total mass
-    # fixed, this keeps H and O (and so H - 2 O, the charge) balanced.
-    cb = brine.charge_balance()
-    excess = cb.cations - cb.anions  # eq/s
-    if excess < 0:
-        flows["Hplus"] = -excess * component_molar_mass("Hplus")
-    elif excess > 0:
-        flows["OHminus"] = excess * component_molar_mass("OHminus")
+    # beside the solvent water, as PHREEQC does.
+    if surplus < 0:
+        flows["Hplus"] = -surplus * component_molar_mass("Hplus")
+    elif surplus > 0:
+        flows["OHminus"] = surplus * component_molar_mass("OHminus")
     water = mass - sum(flows.values())
     if water < -1e-12 * max(mass, 1e-300):
         raise InputError("solution mass", mass, "a mass above that of its solutes")

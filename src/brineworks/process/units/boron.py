@@ -82,7 +82,9 @@ class BoricAcid(Unit):
         dose, eq = acid_to_ph(backend, brine, p["ph_target"], phases, guess=guess)
         ctx.warm_start = dose
         hcl = dose * water * component_molar_mass("HCl")  # kg/s
-        masses, liquor = equilibrium_outlets(eq, water, feed.total + hcl, t)
+        masses, liquor = equilibrium_outlets(
+            eq, water, feed.total + hcl, t, excess=feed.nominal_excess()
+        )
         product = Stream({BORIC_ACID: masses.pop(BORIC_ACID, 0.0)}, t)
         salts = Stream(masses, t)
         ctx.utilities_in = {"HCl": Stream({"HCl": hcl}, t)} if dose > 0 else {}

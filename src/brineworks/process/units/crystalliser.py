@@ -76,7 +76,9 @@ class Crystalliser(Unit):
         )  # fmt: skip
         vapour = Stream({"H2O": last.water_removed * water}, t)
         liquid = {el: n * water for el, n in last.liquid.items()}
-        liquor = solution_stream(liquid, feed.total - crystals.total - vapour.total, t)
+        liquor = solution_stream(  # the feed's charge excess (if any) stays in the liquor
+            liquid, feed.total - crystals.total - vapour.total, t, excess=feed.nominal_excess()
+        )
         volume = feed.total / backend.speciate(brine, saturation=False).density  # m³/s
         ctx.heat = p["heat_mj_per_m3_feed"] * volume * 1e6  # W
         ctx.electricity = p["electricity_kwh_per_m3_feed"] * volume * 3.6e6  # W

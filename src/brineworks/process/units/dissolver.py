@@ -63,7 +63,9 @@ class Dissolver(Unit):
         water = minimum_water(equilibrium, undissolved, start) * (1.0 + p["water_excess"])
         eq = equilibrium(water)
         total = water + feed.get("H2O")
-        _, out = equilibrium_outlets(eq, total, feed.total + water, t, trace)
+        _, out = equilibrium_outlets(
+            eq, total, feed.total + water, t, trace, excess=feed.nominal_excess()
+        )
         ctx.utilities_in = {"fresh water": Stream({"H2O": water}, t)}
         ctx.fresh_water = water
         ctx.notes = [

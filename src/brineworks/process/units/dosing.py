@@ -221,11 +221,15 @@ def equilibrium_outlets(
     mass_in: float,
     temperature: float,
     trace: Mapping[str, float] | None = None,
+    *,
+    excess: float = 0.0,
 ) -> tuple[dict[str, float], Stream]:
     """The solids [kg/s by phase] and the liquor stream of an equilibrium reached by ``water``
     [kg/s] of starting water; ``mass_in`` [kg/s] is everything that went in (feed + reagents),
     so the liquor's mass closes the balance. ``trace`` [mol/s by element] is a solute added
-    only to make fresh water a brine for the backend; it is taken out again."""
+    only to make fresh water a brine for the backend; it is taken out again. ``excess``
+    [eq/s] is the charge excess of the feed (``Stream.nominal_excess``), carried on by the
+    liquor so that H and O stay conserved (see :func:`solution_stream`)."""
     solids = {ph: n * water * component_molar_mass(ph) for ph, n in eq.solids.items() if n > 0}
     elements = {
         el: m * eq.solution.mass_water * water - (trace or {}).get(el, 0.0)
@@ -233,7 +237,7 @@ def equilibrium_outlets(
     }
     for el in trace or {}:  # round-off of a trace taken back out must not go negative
         elements[el] = max(elements.get(el, 0.0), 0.0)
-    liquor = solution_stream(elements, mass_in - sum(solids.values()), temperature)
+    liquor = solution_stream(elements, mass_in - sum(solids.values()), temperature, excess=excess)
     return solids, liquor
 
 

@@ -96,7 +96,9 @@ class LithiumCarbonate(Unit):
         phases = candidate_phases(reactor, backend, ("Na", "C"))
         eq = backend.equilibrate(reactor, phases, added={"Na2CO3": soda / water})
         soda_stream = Stream({"Na2CO3": soda * component_molar_mass("Na2CO3")}, t)
-        solids, liquor = equilibrium_outlets(eq, water, feed.total + soda_stream.total, t)
+        solids, liquor = equilibrium_outlets(
+            eq, water, feed.total + soda_stream.total, t, excess=feed.nominal_excess()
+        )
         li2co3 = solids.pop("Zabuyelite", 0.0) / component_molar_mass("Li2CO3")  # mol/s
         product_flows = {"Li2CO3": li2co3 * component_molar_mass("Li2CO3"), **solids}
         product = Stream(product_flows, t)

@@ -133,7 +133,9 @@ class _Removal(Unit):
         ctx.warm_start = (dose, m_el)
         component, equivalents = REAGENTS[self.reagent]
         reagent_kg = dose * water * component_molar_mass(component)  # kg/s
-        solids, purified = equilibrium_outlets(eq, water, feed.total + reagent_kg, t)
+        solids, purified = equilibrium_outlets(
+            eq, water, feed.total + reagent_kg, t, excess=feed.nominal_excess()
+        )
         ctx.utilities_in = {self.reagent: Stream({component: reagent_kg}, t)} if dose else {}
         removed = 1.0 - purified.get(el) / feed.get(el) if feed.get(el) > 0 else 0.0
         stoich = dose * equivalents / (2 * brine.molality[el]) if brine.molality.get(el) else 0

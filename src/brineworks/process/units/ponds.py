@@ -119,7 +119,12 @@ class PondTrain(Unit):
                 seep_elements[el] = seep_elements.get(el, 0.0) + n
             seep_mass += p.seepage
         out["seepage"] = solution_stream(seep_elements, seep_mass, t)
-        out["brine_out"] = solution_stream(result.final.elements_out, result.final.brine_out, t)
+        # Every outlet is rebuilt neutral from its elements: a feed that is not exactly neutral
+        # (an extrapolated recycle iterate) passes its charge excess on with the final brine, or
+        # the O the vapour cannot close would be off by half of it.
+        out["brine_out"] = solution_stream(
+            result.final.elements_out, result.final.brine_out, t, excess=feed.nominal_excess()
+        )
         # Water vapour closes the hydrogen balance (all other streams are fixed above).
         h_in = feed.elements().get("H", 0.0)
         h_out = sum(s.elements().get("H", 0.0) for s in out.values())

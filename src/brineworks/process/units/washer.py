@@ -73,7 +73,9 @@ class Washer(Unit):
         brine = stream_to_brine(Stream({**solutes, "H2O": total_water}, t), f"{self.name} wash")[0]
         amounts = {ph: v / component_molar_mass(ph) / total_water for ph, v in phases.items()}
         eq = backend.equilibrate(brine, amounts)
-        solids, liquor = equilibrium_outlets(eq, total_water, feed.total + water, t, trace)
+        solids, liquor = equilibrium_outlets(
+            eq, total_water, feed.total + water, t, trace, excess=feed.nominal_excess()
+        )
         # Each solid keeps the name it came in under (Li2CO3 stays Li2CO3, Halite stays Halite).
         names = {PRODUCT_PHASES.get(k, k): k for k in feed.flows}
         crystals = Stream({names.get(ph, ph): m for ph, m in solids.items()}, t)

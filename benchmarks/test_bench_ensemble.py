@@ -1,9 +1,10 @@
 """Ensemble benchmarks (``make bench``): money-only samples per second, and park samples per
 worker with the scaling from one to two workers.
 
-* Money level: 10,000 samples of three money inputs on one solved ``qarhan-circular`` park
-  (solved once, outside the timing), with :func:`brineworks.ensemble.toy.stand_in_money` (a few
-  lines of arithmetic, NOT the economics) as the money model; timed on a running two-worker
+* Money level: 10,000 samples of four money inputs (two prices, the capital-cost factor, the
+  discount rate) on one solved ``qarhan-circular`` park (solved once, outside the timing), with
+  the park's economics (:func:`brineworks.ensemble.money.economics_money`: NPV, IRR, payback
+  from :func:`brineworks.economics.evaluate`) as the money model; timed on a running two-worker
   local cluster and in one process. Target: under 10 s.
 * Process level: the same park samples of ``qarhan-circular`` (its process inputs) on warm
   one- and two-worker local clusters; the ratio of their times is the scaling (target ≥ 1.8).
@@ -29,7 +30,7 @@ from brineworks.ensemble.design import make_design
 from brineworks.ensemble.model import ParkModel, ParkState
 from brineworks.ensemble.runner import run_ensemble
 from brineworks.ensemble.spec import parse_uncertain
-from brineworks.ensemble.toy import Presolved, stand_in_money
+from brineworks.ensemble.toy import Presolved
 from brineworks.scenario import load_scenario
 
 PARKS = 6  # park samples per timing (each a full qarhan-circular solve)
@@ -57,10 +58,12 @@ def solved() -> tuple[ParkModel, ParkState]:
          "distribution": "discrete", "values": [75000, 150000, 300000, 560000]},
         {"name": "KCl price", "target": "prices.KCl", "kind": "money",
          "distribution": "triangular", "low": 2500, "mode": 2900, "high": 4000},
+        {"name": "capex factor", "target": "capex.factor", "kind": "money",
+         "distribution": "triangular", "low": 0.8, "mode": 1.0, "high": 1.5},
         {"name": "discount rate", "target": "finance.discount_rate", "kind": "money",
          "distribution": "uniform", "low": 0.06, "high": 0.10},
     ])  # fmt: skip
-    model = ParkModel(load_scenario("qarhan-circular"), money, money=stand_in_money)
+    model = ParkModel(load_scenario("qarhan-circular"), money)  # economics_money
     return model, model.solve_process({})
 
 
@@ -88,7 +91,9 @@ def test_money_only_samples(benchmark: Any, solved: Any, tmp_path: Path) -> None
     assert (run.table["status"] == "ok").all()
     assert len(run.table) == 10_000
     assert run.parks == 1
-    assert (inline.table["out:money.revenue_pv_cny"] > 0).all()
+    npv = inline.table["out:money.npv_cny"]
+    assert npv.notna().all()
+    assert npv.nunique() > 9_000
     benchmark.extra_info.update(
         samples=10_000, seconds_on_2_workers=min(runs), seconds_in_process=t_inline,
         load_average=os.getloadavg()[0],

@@ -66,7 +66,11 @@ def test_from_results_reads_the_stream_graph() -> None:
 def test_from_results_then_evaluate() -> None:
     result = evaluate(ParkInventory.from_results(potash_results()), levelised=False)
     assert {u.unit for u in result.units if u.capex_cny > 0} == {"ponds", "potash"}
-    assert result.products[0].revenue_cny_per_yr == pytest.approx(1.002e6 * 2507)
+    # 1e6 t KCl with 2e3 t NaCl: 63.05 % K2O, sold at 63.05/60 of the 60 % price
+    k2o = 100 * 1.0e6 * 94.196 / (2 * 74.551) / 1.002e6
+    assert result.products[0].grade_factor == pytest.approx(k2o / 60, rel=1e-4)
+    revenue = 1.002e6 * k2o / 60 * 2507
+    assert result.products[0].revenue_cny_per_yr == pytest.approx(revenue, rel=1e-4)
 
 
 def test_unknown_scenario_gives_an_inventory_with_a_note() -> None:

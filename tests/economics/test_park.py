@@ -17,6 +17,7 @@ from brineworks.economics import (
     load_finance,
     load_prices,
     load_taxes,
+    plant_costs,
     tornado,
 )
 from tests.economics.parks import potash_park, two_product_park
@@ -95,7 +96,8 @@ def test_allocation_by_value_with_internal_transfer_at_cost() -> None:
     assert li["soda ash plant"] == pytest.approx(1.0)
     # the ponds reach KCl and soda ash: shared by value
     mid = load_prices("mid")
-    kcl_value, soda_value = 1.0e6 * mid.price("KCl"), 2.0e4 * mid.price("soda ash")
+    kcl_value = 1.0e6 * mid.price("KCl") * lines["KCl"].grade_factor  # sold by its K2O
+    soda_value = 2.0e4 * mid.price("soda ash")
     assert kcl["ponds"] == pytest.approx(kcl_value / (kcl_value + soda_value))
     assert li["ponds"] == pytest.approx(soda_value / (kcl_value + soda_value))
     # every unit's cost is carried once in all
@@ -184,3 +186,60 @@ def test_a_pumping_unit_pays_its_own_electricity_once() -> None:
     assert pumping.variable["electricity"] == pytest.approx(
         1.0e7 * load_prices("mid").price("electricity")
     )
+
+
+def test_plant_costs_are_reused_only_where_they_hold() -> None:
+    """Costs computed once serve any price set that keeps the prices they read (product prices
+    and the discount rate do not enter them): the same result as computing them afresh; a
+    changed input price or finance setting recomputes them."""
+    park = two_product_park()
+    mid, finance = load_prices("mid"), load_finance()
+    costs = plant_costs(park, mid, finance)
+    assert "electricity" in costs.prices_read
+    assert "KCl" not in costs.prices_read
+    assert "Li2CO3" not in costs.prices_read
+    dearer = mid.with_prices({"KCl": 4000.0, "Li2CO3": 200000.0})
+    slower = replace(finance, discount_rate=0.11)
+    assert costs.holds_for(dearer, slower)
+    shared = evaluate(park, dearer, slower, levelised=False, costs=costs)
+    fresh = evaluate(park, dearer, slower, levelised=False)
+    assert shared.to_dict() == fresh.to_dict()
+    power = mid.with_price("electricity", 2 * mid.price("electricity"))
+    assert not costs.holds_for(power, finance)
+    assert not costs.holds_for(mid, replace(finance, maintenance_share=0.05))
+    again = evaluate(park, power, finance, levelised=False, costs=costs)
+    assert again.to_dict() == evaluate(park, power, finance, levelised=False).to_dict()
+    assert again.npv_cny < evaluate(park, mid, finance, levelised=False).npv_cny
+
+
+def test_without_allocation_the_park_figures_are_the_same() -> None:
+    park = two_product_park()
+    full = evaluate(park, levelised=False, capex_factor=1.3, opex_factor=0.9)
+    bare = evaluate(park, levelised=False, allocate=False, capex_factor=1.3, opex_factor=0.9)
+    assert bare.products == ()
+    assert bare.npv_cny == full.npv_cny
+    assert bare.irr == full.irr
+    assert bare.units == full.units
+    plain = evaluate(park, levelised=False)
+    assert sum(u.capex_cny for u in full.units) == pytest.approx(
+        1.3 * sum(u.capex_cny for u in plain.units), rel=1e-12
+    )
+    assert sum(u.opex_cny_per_yr for u in full.units) == pytest.approx(
+        0.9 * sum(u.opex_cny_per_yr for u in plain.units), rel=1e-12
+    )
+
+
+def test_potash_is_sold_by_its_k2o_not_by_the_halite_it_carries() -> None:
+    """Halite left in the KCl product adds tonnes but no value: the product is sold pro rata to
+    its K2O against the price's 60 % basis (price_basis.csv), so the same KCl with or without
+    halite earns the same, and pure KCl (63.2 % K2O) earns 63.2/60 of the price per tonne."""
+    pure = potash_park()
+    salty = replace(pure, products_t_per_yr={"KCl": 1.2e6},
+                    product_components={"KCl": {"KCl": 1.0e6, "NaCl": 2.0e5}})  # fmt: skip
+    a, b = (evaluate(p, levelised=False) for p in (pure, salty))
+    price = load_prices("mid").price("KCl")
+    k2o = 100 * 94.196 / (2 * 74.551)
+    assert a.products[0].grade_factor == pytest.approx(k2o / 60, rel=1e-4)
+    assert a.products[0].revenue_cny_per_yr == pytest.approx(1e6 * k2o / 60 * price, rel=1e-4)
+    assert b.products[0].revenue_cny_per_yr == pytest.approx(a.products[0].revenue_cny_per_yr)
+    assert b.npv_cny == pytest.approx(a.npv_cny, rel=1e-9)

@@ -68,3 +68,24 @@ def test_unknown_set_name() -> None:
 def test_with_price_refuses_negative() -> None:
     with pytest.raises(InputError):
         load_prices("mid").with_price("KCl", -5.0)
+
+
+def test_lookup_agrees_with_a_scan_of_every_name() -> None:
+    """The name index finds what a scan of the items in order finds: the first item that has
+    the name (or alias), case-insensitively."""
+    mid = load_prices("mid")
+    for it in mid.items.values():
+        for name in (it.item, *it.aliases):
+            first = next(x for x in mid.items.values() if name.lower() in x.names())
+            assert mid.find(name) is first
+            assert mid.find(name.upper() + " (bought)") is first
+
+
+def test_with_prices_changes_several_items_at_once() -> None:
+    mid = load_prices("mid")
+    both = mid.with_prices({"KCl": 3100.0, "lithium carbonate": 90000.0})
+    assert both.price("KCl") == 3100.0
+    assert both.price("Li2CO3") == 90000.0 == mid.with_price("Li2CO3", 90000.0).price("Li2CO3")
+    assert mid.price("KCl") != 3100.0  # the original is unchanged
+    with pytest.raises(InputError, match="unobtainium"):
+        mid.with_prices({"unobtainium": 1.0})

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from brineworks.constants import SECONDS_PER_YEAR
-from brineworks.economics.prices import PriceItem, PriceSet, load_prices
+from brineworks.economics.prices import PriceItem, PriceSet, grade_factor, load_prices
 from brineworks.process.stream import Stream
 from brineworks.simulate import SimulationResult
 
@@ -59,13 +59,18 @@ def price_of(name: str, stream: Stream, prices: PriceSet | None = None) -> _Pric
     component — and its value per tonne of the stream. [CNY/t]
 
     Items priced per m³ (water) are taken per tonne; a stream with no priced item is worth 0.
+    A product whose price is quoted for a grade (potash per 60 % K2O) is worth its content
+    against that grade (:func:`brineworks.economics.prices.grade_factor`), as the economics
+    sells it.
     """
     p = prices or mid_prices()
     item = p.find(name)
     if item is None and stream.flows:
         main = max(stream.flows, key=lambda k: stream.flows[k])
         item = p.find(main)
-    return _Priced(item, item.price if item is not None else 0.0)
+    if item is None:
+        return _Priced(None, 0.0)
+    return _Priced(item, item.price * grade_factor(item.item, stream.flows))
 
 
 def stream_value(name: str, stream: Stream, prices: PriceSet | None = None) -> float:

@@ -37,10 +37,12 @@ from brineworks.economics.parameters import Finance, TaxRules, load_finance, loa
 from brineworks.economics.park import (
     ALLOCATION_RULE,
     EconomicsResult,
+    PlantCosts,
     ProductLine,
     TornadoBar,
     UnitCost,
     evaluate,
+    plant_costs,
     tornado,
 )
 from brineworks.economics.prices import PRICE_SETS, PriceItem, PriceSet, load_prices, price_history
@@ -55,6 +57,7 @@ __all__ = [
     "Finance",
     "FixedOpex",
     "ParkInventory",
+    "PlantCosts",
     "PriceItem",
     "PriceSet",
     "ProductLine",
@@ -77,6 +80,7 @@ __all__ = [
     "npv",
     "payback_years",
     "plant_capex",
+    "plant_costs",
     "plant_jobs",
     "price_history",
     "tornado",

@@ -30,6 +30,7 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -166,19 +167,29 @@ def irr_roots(
     flows = np.asarray(cash, dtype=float)
     if not np.any(flows > 0) or not np.any(flows < 0):
         return []
-    grid = np.expm1(np.linspace(math.log1p(low), math.log1p(high), 4001))
-    powers = np.arange(1, len(flows) + 1, dtype=float)
-    values = (flows[None, :] * (1.0 + grid[:, None]) ** -powers[None, :]).sum(axis=1)
+    grid, discount = _irr_grid(low, high, len(flows))
+    values = discount @ flows
     roots: list[float] = []
-    for i in range(len(grid) - 1):
-        a, b = values[i], values[i + 1]
-        if a == 0.0:
+    a, b = values[:-1], values[1:]
+    for i in np.flatnonzero((a == 0.0) | (a * b < 0)):
+        if values[i] == 0.0:
             roots.append(float(grid[i]))
-        elif a * b < 0:
+        else:
             roots.append(float(brentq(lambda r: npv(flows, r), grid[i], grid[i + 1], xtol=1e-12)))
     if values[-1] == 0.0:
         roots.append(float(grid[-1]))
     return roots
+
+
+@lru_cache(maxsize=8)
+def _irr_grid(low: float, high: float, years: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rates of :func:`irr_roots`' grid and their discount factors by year (read-only)."""
+    grid = np.expm1(np.linspace(math.log1p(low), math.log1p(high), 4001))
+    powers = np.arange(1, years + 1, dtype=float)
+    discount = (1.0 + grid[:, None]) ** -powers[None, :]
+    grid.flags.writeable = False
+    discount.flags.writeable = False
+    return grid, discount
 
 
 def irr(cash: Sequence[float] | np.ndarray) -> float | None:

@@ -47,16 +47,18 @@ from brineworks.economics.costs import (
 )
 from brineworks.economics.inventory import ParkInventory, UnitInventory
 from brineworks.economics.parameters import Finance, TaxRules, load_finance, load_taxes
-from brineworks.economics.prices import PriceItem, PriceSet, load_prices
+from brineworks.economics.prices import PriceItem, PriceSet, grade_factor, load_prices
 from brineworks.errors import InputError
 
 __all__ = [
     "ALLOCATION_RULE",
     "EconomicsResult",
+    "PlantCosts",
     "ProductLine",
     "TornadoBar",
     "UnitCost",
     "evaluate",
+    "plant_costs",
     "tornado",
 ]
 
@@ -98,6 +100,24 @@ class UnitCost:
     def __post_init__(self) -> None:
         object.__setattr__(self, "variable", MappingProxyType(dict(self.variable)))
 
+    def scaled(self, capex: float, opex: float) -> UnitCost:
+        """This cost with capital (and depreciation) times ``capex`` and every operating cost
+        (fixed, variable, input VAT) times ``opex``."""
+        if (capex == 1.0 and opex == 1.0) or (
+            not self.capex_cny and not self.variable and not self.fixed.total
+        ):
+            return self
+        f = self.fixed
+        return UnitCost(
+            self.unit, self.target, self.basis, self.capacity_t_per_yr, self.capex_cny * capex,
+            self.jobs,
+            FixedOpex(f.maintenance * opex, f.insurance * opex, f.overhead * opex,
+                      f.labour * opex),
+            {k: v * opex for k, v in self.variable.items()},
+            self.input_vat_cny_per_yr * opex, self.depreciation_cny_per_yr * capex,
+            self.costed, self.status, self.source,
+        )  # fmt: skip
+
     @property
     def variable_cny_per_yr(self) -> float:
         """Variable operating cost. [CNY/yr]"""
@@ -132,7 +152,13 @@ class UnitCost:
 
 @dataclass(frozen=True)
 class ProductLine:
-    """A product's tonnes, price, revenue and costs. [t/yr, CNY/t, CNY/yr]"""
+    """A product's tonnes, price, revenue and costs. [t/yr, CNY/t, CNY/yr]
+
+    ``grade_factor`` is the tonnes sold at the price's basis grade per tonne made (its content
+    over the basis, :func:`grade_factor`; 1 without a basis): the revenue is tonnes × factor ×
+    price, and the levelised cost is per tonne at the basis grade, comparable with the price.
+    The cash and production costs are per tonne made.
+    """
 
     product: str
     item: str | None
@@ -143,6 +169,7 @@ class ProductLine:
     production_cost_cny_per_t: float | None
     levelised_cost_cny_per_t: float | None
     allocation: Mapping[str, float]
+    grade_factor: float = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "allocation", MappingProxyType(dict(self.allocation)))
@@ -157,6 +184,7 @@ class ProductLine:
             "cash_cost_cny_per_t": self.cash_cost_cny_per_t,
             "production_cost_cny_per_t": self.production_cost_cny_per_t,
             "levelised_cost_cny_per_t": self.levelised_cost_cny_per_t,
+            "grade_factor": self.grade_factor,
             "allocation": {k: v for k, v in self.allocation.items() if v > 1e-12},
         }
 
@@ -230,20 +258,104 @@ def _item_for(prices: PriceSet, name: str, components: Mapping[str, float]) -> P
     return item
 
 
-def _heat_price(prices: PriceSet, finance: Finance) -> float:
+def _heat_price(prices: PriceSet | _ReadPrices, finance: Finance) -> float:
     """Price of process heat from natural gas. [CNY/GJ]"""
     gj_per_m3 = finance.gas_heating_value / 1000.0 * finance.heat_efficiency
     return prices.price("natural gas") / gj_per_m3
 
 
+class _ReadPrices:
+    """A price set that remembers which items were read (what a plant's cost depends on)."""
+
+    def __init__(self, prices: PriceSet) -> None:
+        self.prices = prices
+        self.read: set[str] = set()
+
+    def find(self, name: str) -> PriceItem | None:
+        item = self.prices.find(name)
+        if item is not None:
+            self.read.add(item.item)
+        return item
+
+    def price(self, name: str) -> float:
+        price = self.prices.price(name)
+        self.read.add(self.prices.find(name).item)  # type: ignore[union-attr]
+        return price
+
+
 @dataclass
 class _Context:
-    prices: PriceSet
+    prices: PriceSet | _ReadPrices
     finance: Finance
     taxes: TaxRules
     models: Mapping[str, CostModel]
     indices: CostIndices
     notes: list[str]
+
+
+@dataclass(frozen=True)
+class PlantCosts:
+    """Every plant's cost under a price set and finance settings, and the prices they read.
+
+    Attributes
+    ----------
+    units
+        One :class:`UnitCost` per unit of the inventory, in its order.
+    prices_read
+        Price item → the price [CNY per the item's unit] each cost was computed with: the costs
+        hold for any price set giving these items these prices (the products' prices do not
+        enter a plant's cost).
+    finance
+        The settings they were computed with (the discount rate does not enter a plant's cost).
+    notes
+        What the costing noted (missing prices or cost models).
+    """
+
+    units: tuple[UnitCost, ...]
+    prices_read: Mapping[str, float]
+    finance: Finance
+    notes: tuple[str, ...]
+
+    def holds_for(self, prices: PriceSet, finance: Finance) -> bool:
+        """Whether these costs are those under ``prices`` and ``finance``: every price they read
+        the same, and every setting but the discount rate."""
+        if replace(finance, discount_rate=self.finance.discount_rate) != self.finance:
+            return False
+        for name, price in self.prices_read.items():
+            item = prices.find(name)
+            if item is None or item.price != price:
+                return False
+        return True
+
+
+def plant_costs(
+    inventory: ParkInventory,
+    prices: str | PriceSet = "mid",
+    finance: Finance | None = None,
+    taxes: TaxRules | None = None,
+    *,
+    models: Mapping[str, CostModel] | None = None,
+    indices: CostIndices | None = None,
+) -> PlantCosts:
+    """Capital, fixed and variable cost of every plant of ``inventory`` (as :func:`evaluate`
+    computes them), with the prices they depend on, so that many evaluations of one park under
+    different product prices, discount rates or cost factors can share them."""
+    price_set = load_prices(prices) if isinstance(prices, str) else prices
+    reader = _ReadPrices(price_set)
+    ctx = _Context(
+        prices=reader,
+        finance=finance or load_finance(),
+        taxes=taxes or load_taxes(),
+        models=models if models is not None else load_cost_models(),
+        indices=indices or load_indices(),
+        notes=[],
+    )
+    demand = inventory.reagent_demand_t_per_yr()
+    bought = inventory.bought_t_per_yr()
+    bought_share = {c: (bought[c] / q if q > 0 else 0.0) for c, q in demand.items()}
+    units = tuple(_unit_cost(u, bought_share, ctx) for u in inventory.units)
+    read = {name: price_set.price(name) for name in sorted(reader.read)}
+    return PlantCosts(units, MappingProxyType(read), ctx.finance, tuple(ctx.notes))
 
 
 def _in_price_unit(tonnes: float, item: PriceItem, finance: Finance) -> float:
@@ -441,9 +553,11 @@ def evaluate(
     models: Mapping[str, CostModel] | None = None,
     indices: CostIndices | None = None,
     levelised: bool = True,
+    allocate: bool = True,
     capex_factor: float = 1.0,
     opex_factor: float = 1.0,
     output_factor: float = 1.0,
+    costs: PlantCosts | None = None,
 ) -> EconomicsResult:
     """Cost, cash flows and value of a park under a price set.
 
@@ -460,51 +574,46 @@ def evaluate(
         Cost models and cost indices (default: the data files).
     levelised
         Whether to solve the levelised cost of each product (a root search per product).
+    allocate
+        Whether to allocate costs to the products (the result's product lines; without them
+        only the park's own figures: cash flows, NPV, IRR, payback, plant costs).
     capex_factor, opex_factor, output_factor
         Multipliers on all capital, all operating costs, and all product output (a proxy for
         the brine's grade), for sensitivity studies.
+    costs
+        The plants' costs from :func:`plant_costs` for this inventory (and the same taxes,
+        models and indices), reused where they hold for ``prices`` and ``finance``
+        (:meth:`PlantCosts.holds_for`); computed afresh otherwise.
     """
     price_set = load_prices(prices) if isinstance(prices, str) else prices
-    ctx = _Context(
-        prices=price_set,
-        finance=finance or load_finance(),
-        taxes=taxes or load_taxes(),
-        models=models if models is not None else load_cost_models(),
-        indices=indices or load_indices(),
-        notes=list(inventory.notes),
-    )
-    demand = inventory.reagent_demand_t_per_yr()
+    finance = finance or load_finance()
+    taxes = taxes or load_taxes()
+    models = models if models is not None else load_cost_models()
+    indices = indices or load_indices()
+    if costs is None or not costs.holds_for(price_set, finance):
+        costs = plant_costs(inventory, price_set, finance, taxes, models=models, indices=indices)
+    ctx = _Context(price_set, finance, taxes, models, indices,
+                   notes=[*inventory.notes, *costs.notes])  # fmt: skip
     bought = inventory.bought_t_per_yr()
-    bought_share = {c: (bought[c] / q if q > 0 else 0.0) for c, q in demand.items()}
-    costs = []
-    for u in inventory.units:
-        uc = _unit_cost(u, bought_share, ctx)
-        if capex_factor != 1.0 or opex_factor != 1.0:
-            uc = replace(
-                uc,
-                capex_cny=uc.capex_cny * capex_factor,
-                depreciation_cny_per_yr=uc.depreciation_cny_per_yr * capex_factor,
-                fixed=FixedOpex(*(x * opex_factor for x in (uc.fixed.maintenance,
-                                  uc.fixed.insurance, uc.fixed.overhead, uc.fixed.labour))),
-                variable={k: v * opex_factor for k, v in uc.variable.items()},
-                input_vat_cny_per_yr=uc.input_vat_cny_per_yr * opex_factor,
-            )  # fmt: skip
-        costs.append(uc)
+    units = [uc.scaled(capex_factor, opex_factor) for uc in costs.units]
 
     items: dict[str, PriceItem | None] = {}
     values: dict[str, float] = {}
+    graded: dict[str, float] = {}
     for p, q in inventory.products_t_per_yr.items():
-        item = _item_for(price_set, p, inventory.product_components.get(p, {}))
+        comps = inventory.product_components.get(p, {})
+        item = _item_for(price_set, p, comps)
         if item is None:
             ctx.notes.append(f"product {p!r} has no price in the set; valued at 0")
         items[p] = item
-        values[p] = q * output_factor * (item.price if item else 0.0)
+        graded[p] = grade_factor(item.item, comps) if item else 1.0
+        values[p] = q * output_factor * graded[p] * (item.price if item else 0.0)
     for r, comps in inventory.reuse_t_per_yr.items():
         item = _item_for(price_set, r, comps)
         values[r] = sum(comps.values()) * (item.price if item else 0.0)
 
     taxes_ = ctx.taxes
-    capex = sum(u.capex_cny for u in costs)
+    capex = sum(u.capex_cny for u in units)
     park = ProjectInputs(
         capex=capex,
         capex_vat_credit=capex
@@ -518,25 +627,28 @@ def evaluate(
         resource_tax_rate={
             p: taxes_.resource_tax_rate(it.item) if it else 0.0 for p, it in items.items()
         },
-        fixed_opex=sum(u.fixed.total for u in costs),
-        variable_opex=sum(u.variable_cny_per_yr for u in costs),
-        input_vat=sum(u.input_vat_cny_per_yr for u in costs),
+        fixed_opex=sum(u.fixed.total for u in units),
+        variable_opex=sum(u.variable_cny_per_yr for u in units),
+        input_vat=sum(u.input_vat_cny_per_yr for u in units),
     )
     flows = cash_flows(park, ctx.finance, taxes_)
 
-    costly = {u.unit for u in costs if u.capex_cny > 0 or u.opex_cny_per_yr > 0}
-    products, share = _allocation(inventory, values, costly, ctx)
+    costly = {u.unit for u in units if u.capex_cny > 0 or u.opex_cny_per_yr > 0}
     lines = []
+    if allocate:
+        products, share = _allocation(inventory, values, costly, ctx)
+    else:
+        products, share = [], np.zeros((0, len(units)))
     for i, p in enumerate(products):
         q = inventory.products_t_per_yr[p] * output_factor
         item = items[p]
         row = share[i]
         if q > 0:
-            cash = float(sum(s * u.opex_cny_per_yr for s, u in zip(row, costs, strict=True))) / q
+            cash = float(sum(s * u.opex_cny_per_yr for s, u in zip(row, units, strict=True))) / q
             dep = float(sum(s * u.depreciation_cny_per_yr
-                            for s, u in zip(row, costs, strict=True))) / q  # fmt: skip
+                            for s, u in zip(row, units, strict=True))) / q  # fmt: skip
             lc = (
-                _break_even(p, q, item.item if item else None, row, costs, ctx,
+                _break_even(p, q * graded[p], item.item if item else None, row, units, ctx,
                             item.price if item else 1.0)
                 if levelised
                 else None
@@ -555,8 +667,9 @@ def evaluate(
                 production_cost_cny_per_t=cash + dep if q > 0 else None,
                 levelised_cost_cny_per_t=lc,
                 allocation={
-                    u.unit: float(s) for s, u in zip(row, costs, strict=True) if u.unit in costly
+                    u.unit: float(s) for s, u in zip(row, units, strict=True) if u.unit in costly
                 },
+                grade_factor=graded[p],
             )
         )
     net = flows.net
@@ -565,7 +678,7 @@ def evaluate(
         prices=price_set.name,
         price_year=ctx.finance.price_year,
         discount_rate=ctx.finance.discount_rate,
-        units=tuple(costs),
+        units=tuple(units),
         products=tuple(lines),
         inputs=park,
         cash_flows=flows,

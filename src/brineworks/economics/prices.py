@@ -26,8 +26,19 @@ from types import MappingProxyType
 
 from brineworks.data import read_rows
 from brineworks.errors import InputError
+from brineworks.process.stream import Stream
 
-__all__ = ["KINDS", "PRICE_SETS", "PriceItem", "PriceSet", "load_prices", "price_history"]
+__all__ = [
+    "KINDS",
+    "PRICE_SETS",
+    "PriceBasis",
+    "PriceItem",
+    "PriceSet",
+    "grade_factor",
+    "load_prices",
+    "price_bases",
+    "price_history",
+]
 
 PRICE_SETS = ("low", "mid", "high")
 """Names of the built-in price sets."""
@@ -78,15 +89,17 @@ class PriceSet:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", MappingProxyType(dict(self.items)))
+        index: dict[str, PriceItem] = {}
+        for it in self.items.values():  # the first item with a name wins, as a scan would
+            for n in it.names():
+                index.setdefault(n, it)
+        object.__setattr__(self, "_index", index)
 
     def find(self, name: str) -> PriceItem | None:
         """The item whose name or alias is ``name`` (case-insensitive; a trailing
         ' (bought)' is ignored), or None."""
-        key = _key(name)
-        for it in self.items.values():
-            if key in it.names():
-                return it
-        return None
+        index: dict[str, PriceItem] = self._index  # type: ignore[attr-defined]
+        return index.get(_key(name))
 
     def price(self, item: str) -> float:
         """Price of an item (or alias). [CNY per unit]
@@ -103,11 +116,25 @@ class PriceSet:
 
     def with_price(self, item: str, price: float) -> PriceSet:
         """A copy with one item's price changed."""
-        it = self.find(item)
-        if it is None:
-            raise InputError("price item", item, "an item of the set: " + ", ".join(self.items))
-        _check_price(f"{self.name}: {it.item}", price)
-        return PriceSet(self.name, {**self.items, it.item: replace(it, price=price)})
+        return self.with_prices({item: price})
+
+    def with_prices(self, prices: Mapping[str, float]) -> PriceSet:
+        """A copy with the prices of some items (names or aliases) changed.
+
+        Raises
+        ------
+        InputError
+            For a name no item has, or a price that is not a number >= 0.
+        """
+        items = dict(self.items)
+        for item, price in prices.items():
+            it = self.find(item)
+            if it is None:
+                allowed = "an item of the set: " + ", ".join(self.items)
+                raise InputError("price item", item, allowed)
+            _check_price(f"{self.name}: {it.item}", price)
+            items[it.item] = replace(items[it.item], price=price)
+        return PriceSet(self.name, items)
 
     def to_dict(self) -> dict[str, dict[str, object]]:
         """Items with price, unit, year and status (JSON-ready)."""
@@ -145,6 +172,7 @@ def _item(row: Mapping[str, str], column: str, where: str) -> PriceItem:
     )
 
 
+@cache
 def _builtin(name: str) -> PriceSet:
     rows = _builtin_rows()
     items = {r["item"]: _item(r, name, f"prices.csv {r['item']}") for r in rows}
@@ -188,6 +216,79 @@ def _from_file(path: Path) -> PriceSet:
             status=(row.get("status") or "").strip() or "user",
         )
     return PriceSet(str(path), items)
+
+
+@dataclass(frozen=True)
+class PriceBasis:
+    """The grade an item's price is quoted for (``data/economics/price_basis.csv``).
+
+    Attributes
+    ----------
+    item
+        The price item.
+    measure
+        What the grade is measured by (``K2O``: % K2O of the dry product).
+    percent
+        The grade the price holds for. [% of the dry product]
+    status
+        ``sourced``, ``derived`` or ``assumption`` (with its range in the file).
+    """
+
+    item: str
+    measure: str
+    percent: float
+    status: str
+
+
+BASIS_MEASURES = ("K2O",)
+"""What a price basis may be measured by."""
+
+
+@cache
+def price_bases() -> dict[str, PriceBasis]:
+    """Price bases by item: a product with one is sold pro rata to its content.
+
+    Raises
+    ------
+    InputError
+        For a row with an unknown measure or a percent outside (0, 100].
+    """
+    out: dict[str, PriceBasis] = {}
+    for row in read_rows("economics", "price_basis.csv"):
+        if row["measure"] not in BASIS_MEASURES:
+            raise InputError(f"price_basis.csv {row['item']}: measure", row["measure"],
+                             ", ".join(BASIS_MEASURES))  # fmt: skip
+        percent = float(row["percent"])
+        if not 0 < percent <= 100:
+            raise InputError(f"price_basis.csv {row['item']}: percent", percent, "0 < x <= 100")
+        out[row["item"]] = PriceBasis(row["item"], row["measure"], percent, row["status"])
+    return out
+
+
+_M_K2O = 2 * 39.098 + 15.999
+"""Molar mass of K2O (IUPAC 2021, as ``assess.grades``). [g/mol]"""
+
+
+def grade_factor(item: str | None, components: Mapping[str, float]) -> float:
+    """Tonnes at the price's basis grade per tonne of a product of ``components`` (masses in any
+    one unit): its content (e.g. % K2O of the dry product) over the basis of
+    ``data/economics/price_basis.csv``; 1 for an item without a basis or a product of unknown
+    composition.
+
+    Examples
+    --------
+    >>> round(grade_factor("KCl", {"KCl": 95.0, "NaCl": 5.0}), 3)  # 60.0 % K2O
+    1.0
+    >>> round(grade_factor("KCl", {"KCl": 80.0, "NaCl": 20.0}), 4)
+    0.8424
+    """
+    basis = price_bases().get(item or "")
+    dry = sum(q for c, q in components.items() if c != "H2O")
+    if basis is None or dry <= 0:
+        return 1.0
+    moles = Stream({c: q for c, q in components.items() if q > 0}).elements()
+    k2o = moles.get("K", 0.0) / 2 * _M_K2O / 1000.0  # same mass unit as the components
+    return 100.0 * k2o / dry / basis.percent
 
 
 def load_prices(name_or_path: str) -> PriceSet:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from brineworks.errors import InputError
 
@@ -35,6 +36,7 @@ MONEY_TARGETS = "prices.<item>, capex.factor, opex.factor or finance.<numeric se
 """What a money input may set (for messages)."""
 
 
+@cache
 def _finance_fields() -> dict[str, type]:
     from brineworks.economics import Finance
 
@@ -77,7 +79,7 @@ def economics_money(state: ParkState, values: Mapping[str, float | str]) -> dict
     InputError
         For a state without an economic inventory or a target that is not a money target.
     """
-    from brineworks.economics import evaluate, load_finance, load_prices
+    from brineworks.economics import evaluate, load_finance, load_prices, plant_costs
 
     if state.inventory is None:
         raise InputError("state.inventory", None, "a park state from ParkState.from_result")
@@ -85,11 +87,12 @@ def economics_money(state: ParkState, values: Mapping[str, float | str]) -> dict
     finance = load_finance()
     types = _finance_fields()
     capex, opex = 1.0, 1.0
+    changed: dict[str, float] = {}
     for target, raw in values.items():
         v = float(raw)
         kind, _, name = target.partition(".")
         if kind == "prices":
-            prices = prices.with_price(name, v)
+            changed[name] = v
         elif target == "capex.factor":
             capex = v
         elif target == "opex.factor":
@@ -98,14 +101,32 @@ def economics_money(state: ParkState, values: Mapping[str, float | str]) -> dict
             finance = replace(finance, **{name: types[name](v)})
         else:
             raise InputError("money target", target, MONEY_TARGETS)
-    r = evaluate(state.inventory, prices, finance, levelised=False, capex_factor=capex,
-                 opex_factor=opex)  # fmt: skip
-    data = r.to_dict()
+    if changed:
+        prices = prices.with_prices(changed)
+    key = id(state.inventory)
+    hit = _COSTS.get(key)
+    costs = hit[1] if hit is not None and hit[1].holds_for(prices, finance) else None
+    if costs is None:
+        costs = plant_costs(state.inventory, prices, finance)
+        _COSTS[key] = (state.inventory, costs)  # the inventory kept: its id stays its own
+        while len(_COSTS) > _COSTS_KEPT:
+            del _COSTS[next(iter(_COSTS))]
+    r = evaluate(state.inventory, prices, finance, levelised=False, allocate=False,
+                 capex_factor=capex, opex_factor=opex, costs=costs)  # fmt: skip
+    costed = [u for u in r.units if u.costed]
     return {
         "npv_cny": r.npv_cny,
         "irr": r.irr if r.irr is not None else math.nan,
         "payback_yr": r.payback_yr if r.payback_yr is not None else math.nan,
-        "capex_cny": float(sum(data["capex_cny"].values())),
-        "revenue_cny_per_yr": float(sum(data["revenue_cny_per_yr"].values())),
-        "opex_cny_per_yr": float(sum(data["opex_cny_per_yr"].values())),
+        "capex_cny": float(sum(u.capex_cny for u in costed)),
+        "revenue_cny_per_yr": float(sum(r.inputs.revenue.values())),
+        "opex_cny_per_yr": float(sum(u.opex_cny_per_yr for u in costed)),
     }
+
+
+_COSTS: dict[int, tuple[Any, Any]] = {}
+"""The plants' costs of the last parks evaluated in this process, by inventory: a
+money sample that changes only product prices, cost factors or the discount rate reuses them
+(:meth:`brineworks.economics.PlantCosts.holds_for` checks every price they read)."""
+
+_COSTS_KEPT = 8

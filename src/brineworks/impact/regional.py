@@ -437,8 +437,9 @@ def park_from_results(
                          "'brineworks run'") from None  # fmt: skip
     econ = data.get("economics") or {}
     if prices is None and econ.get("products"):
-        # the economics' prices: the impact's output value is the park's revenue
-        price = {p: float(v["price_cny_per_t"]) for p, v in econ["products"].items()}
+        # the economics' prices per tonne made (potash by its K2O): the output is the revenue
+        price = {p: float(v["price_cny_per_t"]) * float(v.get("grade_factor", 1.0))
+                 for p, v in econ["products"].items()}  # fmt: skip
     else:
         price = product_prices(prices)
     refs = jobs_references()

@@ -342,7 +342,9 @@ def cash_flows(inputs: ProjectInputs, finance: Finance, taxes: TaxRules) -> Cash
         "net_cash_flow": net,
     }
     columns = {
-        k: tuple(arrays[k]) if k in ("year", "phase") else tuple(float(x) for x in arrays[k])
+        k: tuple(arrays[k])
+        if k in ("year", "phase")
+        else tuple(np.asarray(arrays[k], float).tolist())
         for k in COLUMNS
     }
     return CashFlows(columns, finance.discount_rate)

@@ -99,6 +99,7 @@ class UnitCost:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "variable", MappingProxyType(dict(self.variable)))
+        object.__setattr__(self, "_variable_total", float(sum(self.variable.values())))
 
     def scaled(self, capex: float, opex: float) -> UnitCost:
         """This cost with capital (and depreciation) times ``capex`` and every operating cost
@@ -121,7 +122,8 @@ class UnitCost:
     @property
     def variable_cny_per_yr(self) -> float:
         """Variable operating cost. [CNY/yr]"""
-        return float(sum(self.variable.values()))
+        total: float = self._variable_total  # type: ignore[attr-defined]
+        return total
 
     @property
     def opex_cny_per_yr(self) -> float:
@@ -315,11 +317,16 @@ class PlantCosts:
     prices_read: Mapping[str, float]
     finance: Finance
     notes: tuple[str, ...]
+    bought_t_per_yr: Mapping[str, float] = field(default_factory=dict)
+    """What the park buys (:meth:`ParkInventory.bought_t_per_yr`). [t/yr]"""
 
     def holds_for(self, prices: PriceSet, finance: Finance) -> bool:
         """Whether these costs are those under ``prices`` and ``finance``: every price they read
         the same, and every setting but the discount rate."""
-        if replace(finance, discount_rate=self.finance.discount_rate) != self.finance:
+        if finance is not self.finance and {**vars(finance), "discount_rate": 0.0} != {
+            **vars(self.finance),
+            "discount_rate": 0.0,
+        }:
             return False
         for name, price in self.prices_read.items():
             item = prices.find(name)
@@ -355,7 +362,8 @@ def plant_costs(
     bought_share = {c: (bought[c] / q if q > 0 else 0.0) for c, q in demand.items()}
     units = tuple(_unit_cost(u, bought_share, ctx) for u in inventory.units)
     read = {name: price_set.price(name) for name in sorted(reader.read)}
-    return PlantCosts(units, MappingProxyType(read), ctx.finance, tuple(ctx.notes))
+    return PlantCosts(units, MappingProxyType(read), ctx.finance, tuple(ctx.notes),
+                      MappingProxyType(bought))  # fmt: skip
 
 
 def _in_price_unit(tonnes: float, item: PriceItem, finance: Finance) -> float:
@@ -594,7 +602,7 @@ def evaluate(
         costs = plant_costs(inventory, price_set, finance, taxes, models=models, indices=indices)
     ctx = _Context(price_set, finance, taxes, models, indices,
                    notes=[*inventory.notes, *costs.notes])  # fmt: skip
-    bought = inventory.bought_t_per_yr()
+    bought = costs.bought_t_per_yr
     units = [uc.scaled(capex_factor, opex_factor) for uc in costs.units]
 
     items: dict[str, PriceItem | None] = {}

@@ -127,14 +127,23 @@ class PriceSet:
             For a name no item has, or a price that is not a number >= 0.
         """
         items = dict(self.items)
+        index: dict[str, PriceItem] = dict(self._index)  # type: ignore[attr-defined]
         for item, price in prices.items():
             it = self.find(item)
             if it is None:
                 allowed = "an item of the set: " + ", ".join(self.items)
                 raise InputError("price item", item, allowed)
             _check_price(f"{self.name}: {it.item}", price)
-            items[it.item] = replace(items[it.item], price=price)
-        return PriceSet(self.name, items)
+            old = items[it.item]
+            items[it.item] = new = replace(old, price=price)
+            for n, x in index.items():  # the names that found the old item find the new
+                if x is old:
+                    index[n] = new
+        out = object.__new__(PriceSet)  # the index carried over, not rebuilt
+        object.__setattr__(out, "name", self.name)
+        object.__setattr__(out, "items", MappingProxyType(items))
+        object.__setattr__(out, "_index", index)
+        return out
 
     def to_dict(self) -> dict[str, dict[str, object]]:
         """Items with price, unit, year and status (JSON-ready)."""

@@ -178,6 +178,12 @@ def _last(result: ReservoirResult) -> dict[str, Any]:
         "KCl_component_first_kt": first.product("KCl", "KCl") / 1e3,
         "KCl_component_last_kt": last.product("KCl", "KCl") / 1e3,
         "level_last_m": result.zone_rows("bieletan")[-1].level_m,
+        "levels_last_m": {z["name"]: result.zone_rows(z["name"])[-1].level_m for z in result.zones},
+        "bieletan_ore_t": {
+            row.year: {p: t for p, t in row.solids_t.items() if p != "Halite"}
+            for row in result.zone_rows("bieletan")
+        },
+        "bieletan_Mg_last_g_per_l": result.zone_rows("bieletan")[-1].grade_g_per_l["Mg"],
         "failures": result.options["park_failures"],
         "imbalance": result.max_relative_imbalance(),
     }

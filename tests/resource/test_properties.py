@@ -4,7 +4,7 @@ conversion (slow: 50 years of equilibria per example)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from brineworks.chemistry.backend import get_backend
@@ -28,6 +28,13 @@ def test_every_element_is_conserved_over_fifty_years(
     pumping: float, inflow: float, contact: float, water: float, evaporation: float,
     returns: bool, every: int,
 ) -> None:  # fmt: skip
+    # The property is about lakes that last 50 years: one that loses more water than it holds
+    # (pumping, net of the old brine's water the toy park returns, at least 40 % of the water
+    # fed, and evaporation, over inflow and conversion water) is pumped or evaporated dry, or
+    # concentrated past bischofite, and the run refuses it (InputError, ChemistryError).
+    kept = 0.4 if returns else 0.0
+    loss_m3 = 50 * (pumping * (1.0 - kept) + evaporation * 1.0e6 - inflow - water)
+    assume(loss_m3 < 0.3 * 1.0e6)  # the toy zone holds 1e6 m3 of brine
     backend = get_backend("phreeqc")
     spec = toy_spec(
         inflows=[{"name": "river", "zone": "toy", "m3_per_yr": inflow,

@@ -10,8 +10,8 @@ import pytest
 
 from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
-from brineworks.errors import BrineworksError, InputError
-from brineworks.resource import ParkYear, simulate_reservoir, write_reservoir_outputs
+from brineworks.errors import BrineworksError, ChemistryError, InputError
+from brineworks.resource import Parcel, ParkYear, simulate_reservoir, write_reservoir_outputs
 
 from .conftest import CurvedPark, ToyPark, toy_spec
 
@@ -162,3 +162,39 @@ def test_a_failed_park_solve_raises_or_is_held_and_reported(backend: ThermoBacke
     kcl = r.products("KCl", "KCl")
     assert kcl[2] > 0
     assert r.max_relative_imbalance() < 1e-9
+
+
+class _ReagentPark(ToyPark):
+    """The toy park that also returns 1 t of water with CaCl2 at ``molality`` [mol/kg] from a
+    reagent (an element the lake brine lacks keeps its amount between solves, while the water
+    scales with the water fed)."""
+
+    def __init__(self, backend: ThermoBackend, molality: float) -> None:
+        super().__init__(backend)
+        self.molality = molality
+
+    def solve(self, brine: Brine, volume_m3: float) -> ParkYear:
+        year = super().solve(brine, volume_m3)
+        ca = 1000.0 * self.molality
+        reagent = Parcel(1000.0, {"Ca": ca, "Cl": 2.0 * ca})
+        return ParkYear(year.received, {**year.returns, "reagent liquor": reagent},
+                        year.products)  # fmt: skip
+
+
+def test_a_returned_stream_beyond_the_database_is_named_with_its_year(
+    backend: ThermoBackend,
+) -> None:
+    """A returned stream whose density the backend refuses (ionic strength beyond the Pitzer
+    range) stops the run with an error naming the stream, the year, and, for a stream scaled
+    between solves, the remedy."""
+    returns = [{"stream": "old brine", "zone": "toy"}, {"stream": "reagent liquor", "zone": "toy"}]
+    spec = toy_spec(returns=returns)
+    # as solved: 20 mol/kg of CaCl2
+    with pytest.raises(ChemistryError, match=r"'reagent liquor' in 1, as the park returned it"):
+        simulate_reservoir(spec, years=1, backend=backend, park=_ReagentPark(backend, 20.0))
+    # 5 mol/kg when solved, scaled to a fifth of the water the next year: 25 mol/kg
+    r = simulate_reservoir(spec, years=1, backend=backend, park=_ReagentPark(backend, 5.0))
+    assert r.zone_rows("toy")[-1].returned_m3 > 0
+    with pytest.raises(ChemistryError, match=r"'reagent liquor' in 2, scaled .* more often"):
+        simulate_reservoir(spec, years=2, backend=backend, park=_ReagentPark(backend, 5.0),
+                           pumping_m3_per_yr={1: 5.0e4, 2: 1.0e4}, every=3)  # fmt: skip

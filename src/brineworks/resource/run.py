@@ -20,7 +20,7 @@ from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.brine import Brine
 from brineworks.chemistry.ions import atomic_weights
 from brineworks.constants import KELVIN_OFFSET
-from brineworks.errors import BrineworksError, InputError
+from brineworks.errors import BrineworksError, ChemistryError, InputError, ValidityError
 from brineworks.resource.data import resource_brine
 from brineworks.resource.model import (
     M_WATER,
@@ -338,7 +338,8 @@ def simulate_reservoir(
                 parcel = park_year.returns[r.stream]
                 into = solvent if (r.conversion and conv is not None) else added
                 into[r.zone].append(parcel)
-                returned_m3[r.zone] += _volume(parcel, t, backend)
+                returned_m3[r.zone] += _returned_volume(parcel, r.stream, year, park_year, t,
+                                                        backend)  # fmt: skip
         for f in spec.inflows:
             z = zones[f.zone]
             storage = z.area_km2 * 1e6 * z.specific_yield
@@ -470,6 +471,35 @@ def _schedule(
         if not v >= 0:
             raise InputError(f"pumping in {y}", v, "a pumping rate ≥ 0 m³/yr")
     return out
+
+
+def _returned_volume(
+    parcel: Parcel,
+    stream: str,
+    year: int,
+    park_year: ParkYear,
+    temperature: float,
+    backend: ThermoBackend,
+) -> float:
+    """Volume of a stream the park returns in ``year``. [m³]
+
+    Raises
+    ------
+    ChemistryError
+        Naming the stream and the year, if the backend cannot take the stream's density: a
+        stream scaled from a solve years before (its elements by their own transfer ratios) can
+        be more concentrated than any solution the database covers.
+    """
+    try:
+        return _volume(parcel, temperature, backend)
+    except ChemistryError as exc:
+        how = (
+            "as the park returned it"
+            if park_year.solved
+            else "scaled from the park's solves: solve the park more often (every)"
+        )
+        kind = ValidityError if isinstance(exc, ValidityError) else ChemistryError
+        raise kind(f"returned stream {stream!r} in {year}, {how}: {exc}") from exc
 
 
 def _volume(parcel: Parcel, temperature: float, backend: ThermoBackend) -> float:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from brineworks.economics import PRICE_SETS, load_prices
+from brineworks.economics import PRICE_SETS, grade_factor, load_prices, price_bases
 from brineworks.errors import InputError
 
 
@@ -89,3 +89,14 @@ def test_with_prices_changes_several_items_at_once() -> None:
     assert mid.price("KCl") != 3100.0  # the original is unchanged
     with pytest.raises(InputError, match="unobtainium"):
         mid.with_prices({"unobtainium": 1.0})
+
+
+def test_potash_has_a_k2o_price_basis_with_a_range() -> None:
+    basis = price_bases()["KCl"]
+    assert (basis.measure, basis.percent, basis.status) == ("K2O", 60.0, "assumption")
+    assert basis.low is not None
+    assert basis.high is not None
+    assert basis.low <= basis.percent <= basis.high
+    # a product without a basis is sold by its mass; one of unknown composition too
+    assert grade_factor("Li2CO3", {"Li2CO3": 99.0, "Na": 1.0}) == 1.0
+    assert grade_factor("KCl", {}) == 1.0

@@ -160,3 +160,13 @@ def test_results_json_is_unchanged_by_the_report(
     written = json.loads((reports["en"] / "results.json").read_text(encoding="utf-8"))
     assert set(written) == set(physical_results(circular))
     assert set(results_dict(circular)) - set(written) == {"economics", "impact", "footprint"}
+
+
+def test_the_potash_price_basis_is_listed_as_an_assumption(circular: SimulationResult) -> None:
+    """A park that sells KCl lists the K2O basis its price is taken at (an assumption) among
+    the assumptions of its report."""
+    from brineworks.report.html import assumed_parameters
+
+    rows = [r for r in assumed_parameters(circular) if r[0] == "economics"]
+    assert rows == [["economics", "KCl price basis", "60 % K2O (57–62)", rows[0][3]]]
+    assert "halite" in rows[0][3]

@@ -45,7 +45,16 @@ from brineworks.economics.park import (
     plant_costs,
     tornado,
 )
-from brineworks.economics.prices import PRICE_SETS, PriceItem, PriceSet, load_prices, price_history
+from brineworks.economics.prices import (
+    PRICE_SETS,
+    PriceBasis,
+    PriceItem,
+    PriceSet,
+    grade_factor,
+    load_prices,
+    price_bases,
+    price_history,
+)
 
 __all__ = [
     "ALLOCATION_RULE",
@@ -58,6 +67,7 @@ __all__ = [
     "FixedOpex",
     "ParkInventory",
     "PlantCosts",
+    "PriceBasis",
     "PriceItem",
     "PriceSet",
     "ProductLine",
@@ -70,6 +80,7 @@ __all__ = [
     "escalate",
     "evaluate",
     "fixed_opex",
+    "grade_factor",
     "irr",
     "irr_roots",
     "load_cost_models",
@@ -82,6 +93,7 @@ __all__ = [
     "plant_capex",
     "plant_costs",
     "plant_jobs",
+    "price_bases",
     "price_history",
     "tornado",
 ]

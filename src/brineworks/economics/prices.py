@@ -240,13 +240,20 @@ class PriceBasis:
     percent
         The grade the price holds for. [% of the dry product]
     status
-        ``sourced``, ``derived`` or ``assumption`` (with its range in the file).
+        ``sourced``, ``derived`` or ``assumption``.
+    low, high
+        The range of an assumed basis. [%]
+    note
+        Why this basis.
     """
 
     item: str
     measure: str
     percent: float
     status: str
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
 
 
 BASIS_MEASURES = ("K2O",)
@@ -270,7 +277,9 @@ def price_bases() -> dict[str, PriceBasis]:
         percent = float(row["percent"])
         if not 0 < percent <= 100:
             raise InputError(f"price_basis.csv {row['item']}: percent", percent, "0 < x <= 100")
-        out[row["item"]] = PriceBasis(row["item"], row["measure"], percent, row["status"])
+        low, high = (float(row[k]) if row[k].strip() else None for k in ("low", "high"))
+        out[row["item"]] = PriceBasis(row["item"], row["measure"], percent, row["status"],
+                                      low, high, row["note"])  # fmt: skip
     return out
 
 

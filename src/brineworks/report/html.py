@@ -21,6 +21,7 @@ from plotly.offline import get_plotlyjs
 
 from brineworks.assess.circularity import element_prices
 from brineworks.constants import SECONDS_PER_YEAR
+from brineworks.economics import load_prices, price_bases
 from brineworks.process.ponds import PondTrainResult
 from brineworks.report import accounts, diagram, figures
 from brineworks.report.formatting import Lang, plain_text
@@ -68,6 +69,14 @@ def assumed_parameters(result: SimulationResult) -> list[list[str]]:
                 "value weights", f"{price.element} price ({price.product})",
                 f"{price.price_cny_per_t:g} CNY/t ({price.year})", price.source,
             ])  # fmt: skip
+    mid, bases = load_prices("mid"), price_bases()
+    sold = {it.item for p in result.products_t_per_yr() if (it := mid.find(p)) is not None}
+    for item in sorted(sold & set(bases)):
+        b = bases[item]
+        if b.status == "assumption":
+            span = f" ({b.low:g}–{b.high:g})" if b.low is not None and b.high is not None else ""
+            rows.append(["economics", f"{item} price basis", f"{b.percent:g} % {b.measure}{span}",
+                         b.note])  # fmt: skip
     return rows
 
 

@@ -37,7 +37,7 @@ test: $(STAMP) lint browser
 
 ## make bench: slow tests and benchmarks
 bench: $(STAMP)
-	$(BIN)/python -m pytest -m slow -q || [ $$? -eq 5 ]
+	HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -m slow -q || [ $$? -eq 5 ]
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,mean,rounds -q
 
 ## make lint: ruff (rules and format) and mypy

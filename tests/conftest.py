@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from brineworks.chemistry.backend import ThermoBackend, get_backend
 from brineworks.scenario import load_scenario
 from brineworks.simulate import SimulationResult, simulate
 
 DATA = Path(__file__).parent / "data"
+
+# Property tests draw the same examples on every run of the suite (a CI run is reproducible);
+# `make bench` explores fresh ones (HYPOTHESIS_PROFILE=explore), as does anyone who asks.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,11 @@ def _compiled(model: PitzerModel, m: np.ndarray, t: np.ndarray) -> tuple[np.ndar
 
 @settings(max_examples=20, deadline=None)
 @given(
-    scale=st.lists(st.floats(0.0, 3.0), min_size=len(SPECIES), max_size=len(SPECIES)),
+    # a species absent or present from 1e-12 of its scale up (a total ionic strength of 1e-300
+    # mol/kg, which Hypothesis once drew, underflows in I^1.5: not a solution)
+    scale=st.lists(
+        st.one_of(st.just(0.0), st.floats(1e-12, 3.0)), min_size=len(SPECIES), max_size=len(SPECIES)
+    ),
     t_c=st.floats(0.0, 100.0),
 )
 def test_compiled_activity_equals_the_numpy_model(

@@ -160,7 +160,8 @@ def stockpile_table(indicators: Mapping[str, Any], cat: Catalogue) -> Table:
     for pile in waste.get("stockpiles", []):
         sizes = pile.get("size_t", {})
         rows.append([
-            pile["name"], pile["initial_t"], pile["inflow_t_per_yr"], pile["drawn_t_per_yr"],
+            cat.name("stream", pile["name"]), pile["initial_t"], pile["inflow_t_per_yr"],
+            pile["drawn_t_per_yr"],
             sizes.get("10"), sizes.get("30"),
             cat("{n} years", n=cat.fmt.number(pile["exhausted_after_yr"], 3))
             if pile.get("exhausted_after_yr") is not None else cat("grows"),

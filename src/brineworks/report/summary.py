@@ -317,7 +317,8 @@ def _largest_waste(data: Mapping[str, Any], cat: Catalogue) -> str:
     if not solids:
         return ""
     name = max(solids, key=lambda n: solids[n])
-    return cat(", mostly {stream} ({amount})", stream=name, amount=cat.fmt.mass(solids[name]))
+    return cat(", mostly {stream} ({amount})", stream=cat.name("stream", name),
+               amount=cat.fmt.mass(solids[name]))  # fmt: skip
 
 
 def _tornado_param(parameter: str, cat: Catalogue) -> str:

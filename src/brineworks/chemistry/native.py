@@ -316,18 +316,18 @@ class NativeBackend(DatabaseBackend):
         saturation
             Also compute the saturation index of every phase the brine's elements can form.
         """
-        with _gc_paused(len(brines)):
-            prepared = [self._prepare(brine) for brine in brines]
-        keys = [_element_key(totals) for totals, _, _ in prepared]
+        totals, keys, ph_given, notes = self._prepare_many(brines)
+        column = {e: j for j, e in enumerate(_ELEMENTS)}
+        temperature = np.array([b.temperature for b in brines], dtype=float)
 
         def solve(key: tuple[str, ...], members: list[int]) -> list[Speciation]:
             system = self._system(key)
-            amounts = np.array(
-                [[prepared[k][0][e] for e in key] for k in members], dtype=float
-            ).reshape(len(members), len(key))
-            t = np.array([brines[k].temperature for k in members])
-            ph_given = np.array([prepared[k][1] for k in members], dtype=object)
-            state, ok = self._solve_speciation(system, amounts, t, ph_given)
+            rows = np.asarray(members)
+            columns = np.array([column[e] for e in key], dtype=np.intp)
+            amounts = np.ascontiguousarray(totals[np.ix_(rows, columns)])
+            t = temperature[rows]
+            ph = np.array([ph_given[k] for k in members], dtype=object)
+            state, ok = self._solve_speciation(system, amounts, t, ph)
             if not np.all(ok):
                 k = members[int(np.flatnonzero(~ok)[0])]
                 nominal = brines[k].charge_balance()
@@ -349,7 +349,7 @@ class NativeBackend(DatabaseBackend):
                 system,
                 state,
                 t,
-                [prepared[k][2] for k in members],
+                [notes[k] for k in members],
                 saturation,
                 [brines[k].name for k in members],
             )
@@ -418,6 +418,36 @@ class NativeBackend(DatabaseBackend):
                 el = _ELEMENT[key]
                 totals[el] = totals.get(el, 0.0) + m
         return totals, ph, notes
+
+    def _prepare_many(
+        self, brines: Sequence[Brine]
+    ) -> tuple[FloatArray, list[tuple[str, ...]], list[float | None], list[tuple[str, ...]]]:
+        """What :meth:`_prepare` gives for each brine, as one batch: element totals
+        (N, len(BRINE_ELEMENTS)) [mol/kgw] in the order of BRINE_ELEMENTS (0 where absent), the
+        element key of each brine, its pH (None: from electroneutrality) and its notes.
+
+        Brines with the same solutes are read as one array and balanced together, with the
+        arithmetic of :meth:`_neutral_composition` element by element (the same numbers to the
+        last bit). Where that would raise (a temperature outside the range, nothing to balance
+        on, an imbalance larger than the anion), every brine is read one by one instead, so
+        that the first offending brine raises the error it always did.
+        """
+        n = len(brines)
+        totals = np.zeros((n, len(_ELEMENTS)))
+        keys: list[tuple[str, ...]] = [()] * n
+        ph: list[float | None] = [b.pH for b in brines]
+        notes: list[tuple[str, ...]] = [()] * n
+        lo, hi = self.temperature_range
+        temperature = np.array([b.temperature for b in brines], dtype=float)
+        if not np.all((lo <= temperature) & (temperature <= hi)) or not _batch_solutes(
+            brines, ph, totals, keys, notes
+        ):
+            with _gc_paused(n):
+                for k, brine in enumerate(brines):
+                    own, ph[k], notes[k] = self._prepare(brine)
+                    keys[k] = _element_key(own)
+                    totals[k] = [own.get(e, 0.0) for e in _ELEMENTS]
+        return totals, keys, ph, notes
 
     # ------------------------------------------------------------------ solvers
     def _context(self, system: _System, t: FloatArray) -> tuple[Any, ...]:
@@ -773,52 +803,13 @@ class NativeBackend(DatabaseBackend):
         anions = (m * np.where(z < 0, -z, 0.0)).sum(axis=1)
         balance = 100.0 * (cations - anions) / (cations + anions)
         density = self._densities(system, m, t)
-        positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
+        rows = _SpeciationRows(system, elements, m, act, gamma, si)
         with _gc_paused(len(t)):
-            return self._speciation_objects(
-                system, t, ph, state, density, elements, m, act, gamma, si, balance, notes,
-                positive,
+            return Speciation.from_rows(
+                rows, t.tolist(), ph.tolist(), state.ionic_strength.tolist(),
+                np.exp(state.ln_aw).tolist(), density.tolist(), state.water.tolist(),
+                balance.tolist(), [tuple(n) for n in notes],
             )  # fmt: skip
-
-    @staticmethod
-    def _speciation_objects(
-        system: _System, t: FloatArray, ph: FloatArray, state: SolutionState,
-        density: FloatArray, elements: FloatArray, m: FloatArray, act: FloatArray,
-        gamma: FloatArray, si: FloatArray | None, balance: FloatArray,
-        notes: Sequence[tuple[str, ...]], positive: bool,
-    ) -> list[Speciation]:  # fmt: skip
-        """The Speciation of every row, from whole-array lists."""
-        rows = zip(
-            t.tolist(), ph.tolist(), state.ionic_strength.tolist(),
-            np.exp(state.ln_aw).tolist(), density.tolist(), state.water.tolist(),
-            elements.tolist(), m.tolist(), act.tolist(), gamma.tolist(),
-            [None] * len(t) if si is None else si.tolist(), balance.tolist(), notes,
-            strict=True,
-        )  # fmt: skip
-        species = system.species
-        phases = system.phases
-        return [
-            Speciation(
-                temperature=tk,
-                pH=ph_k,
-                ionic_strength=i_k,
-                water_activity=aw_k,
-                density=rho_k,
-                mass_water=w_k,
-                molality=dict(zip(system.elements, el_k, strict=True)),
-                species_molality=(
-                    dict(zip(species, m_k, strict=True))
-                    if positive
-                    else {sp: v for sp, v in zip(species, m_k, strict=True) if v > 0}
-                ),
-                activity=dict(zip(species, a_k, strict=True)),
-                activity_coefficient=dict(zip(species, g_k, strict=True)),
-                saturation_index={} if si_k is None else dict(zip(phases, si_k, strict=True)),
-                charge_balance=cb_k,
-                notes=tuple(note_k),
-            )
-            for (tk, ph_k, i_k, aw_k, rho_k, w_k, el_k, m_k, a_k, g_k, si_k, cb_k, note_k) in rows
-        ]
 
     @cached_property
     def _volumes(self) -> dict[str, tuple[float, ...]]:
@@ -855,6 +846,50 @@ class NativeBackend(DatabaseBackend):
         mass = m @ system.species_mass
         rho_w = water.density
         return np.asarray(1000.0 * rho_w * (1000.0 + mass) / (rho_w * volume + 1000.0))
+
+
+class _SpeciationRows:
+    """The dict fields of a solved batch's :class:`Speciation` results, as arrays (one row
+    per solution), turned into a row's dicts when a result first asks for them."""
+
+    __slots__ = ("activity", "elements", "gamma", "m", "positive", "si", "system")
+
+    def __init__(
+        self,
+        system: _System,
+        elements: FloatArray,
+        m: FloatArray,
+        activity: FloatArray,
+        gamma: FloatArray,
+        si: FloatArray | None,
+    ) -> None:
+        self.system = system
+        self.elements, self.m, self.activity, self.gamma = elements, m, activity, gamma
+        self.si = si
+        self.positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
+        for a in (elements, m, activity, gamma, si):
+            if a is not None:
+                a.flags.writeable = False
+
+    def mapping(self, name: str, row: int) -> dict[str, float]:
+        """The dict of :class:`Speciation` field ``name`` of solution ``row``."""
+        species = self.system.species
+        if name == "molality":
+            return dict(zip(self.system.elements, self.elements[row].tolist(), strict=True))
+        if name == "species_molality":
+            values = self.m[row].tolist()
+            if self.positive:
+                return dict(zip(species, values, strict=True))
+            return {sp: v for sp, v in zip(species, values, strict=True) if v > 0}
+        if name == "activity":
+            return dict(zip(species, self.activity[row].tolist(), strict=True))
+        if name == "activity_coefficient":
+            return dict(zip(species, self.gamma[row].tolist(), strict=True))
+        if name == "saturation_index":
+            if self.si is None:
+                return {}
+            return dict(zip(self.system.phases, self.si[row].tolist(), strict=True))
+        raise KeyError(name)
 
 
 @dataclass
@@ -1002,6 +1037,91 @@ def _element_key(totals: Mapping[str, float]) -> tuple[str, ...]:
     if key is None:
         key = _KEYS[present] = tuple(e for e in _ELEMENTS if e in present)
     return key
+
+
+_NEUTRAL_NOTE = "pH from electroneutrality (neutral-salt convention)"
+_ELEMENT_COLUMN: dict[str, int] = {e: j for j, e in enumerate(_ELEMENTS)}
+_ION_CHARGE: dict[str, int] = {k: ion(k).charge for k in ION_KEYS}
+
+
+def _batch_solutes(
+    brines: Sequence[Brine],
+    ph: Sequence[float | None],
+    totals: FloatArray,
+    keys: list[tuple[str, ...]],
+    notes: list[tuple[str, ...]],
+) -> bool:
+    """Fill ``totals``, ``keys`` and ``notes`` of every brine as
+    :meth:`NativeBackend._prepare` would, one array per set of solutes; False (and nothing to
+    be used) where a brine needs :meth:`DatabaseBackend._neutral_composition` to raise.
+
+    Each sum runs over the solutes in the brine's own order, so the totals, charge balances and
+    balanced amounts are the numbers the one-brine path computes, bit for bit."""
+    by_solutes: dict[tuple[str, ...], list[int]] = {}
+    for k, brine in enumerate(brines):
+        by_solutes.setdefault(tuple(brine.molality), []).append(k)
+    for solutes, members in by_solutes.items():
+        rows = np.asarray(members)
+        m = np.array([list(brines[k].molality.values()) for k in members], dtype=float)
+        m = m.reshape(len(members), len(solutes))
+        z = [_ION_CHARGE[s] for s in solutes]
+        balance = np.array([ph[k] is None and not brines[k].exact for k in members], dtype=bool)
+        if np.any(balance):
+            cations = np.zeros(len(members))
+            negative = np.zeros(len(members))
+            for j, zj in enumerate(z):
+                if zj > 0:
+                    cations += m[:, j] * zj
+                elif zj < 0:
+                    negative += m[:, j] * zj
+            anions = -negative
+            total = cations + anions
+            with np.errstate(divide="ignore", invalid="ignore"):
+                percent = np.where(total == 0, 0.0, 100.0 * (cations - anions) / total)
+            balance &= np.abs(percent) > 1e-9
+        if np.any(balance):
+            anion_columns = [j for j, zj in enumerate(z) if zj < 0]
+            if not anion_columns:
+                return False
+            weight = -m[:, anion_columns] * np.array([z[j] for j in anion_columns], dtype=float)
+            anion = np.array(anion_columns)[np.argmax(weight, axis=1)]
+            z_anion = np.array(z, dtype=float)[anion]
+            here = np.arange(len(members))
+            before = m[here, anion]
+            amount = before - (cations - anions) / z_anion
+            if np.any(balance & (amount < 0)):
+                return False
+            for r in np.flatnonzero(balance).tolist():
+                b, a = float(before[r]), float(amount[r])
+                factor = f", ×{a / b:.3g}" if b > 0 else ""
+                k = members[r]
+                notes[k] = (
+                    *brines[k].notes,
+                    f"charge imbalance {float(percent[r]):+.3g} % carried on "
+                    f"{solutes[int(anion[r])]} ({b:.4g} → {a:.4g} mol/kgw{factor}) so that the pH "
+                    "can follow from electroneutrality (neutral-salt convention)",
+                    _NEUTRAL_NOTE,
+                )
+            m[balance, anion[balance]] = amount[balance]
+        for r, k in enumerate(members):
+            if not balance[r]:
+                brine = brines[k]
+                notes[k] = (*brine.notes, _NEUTRAL_NOTE) if ph[k] is None else tuple(brine.notes)
+        # element totals: each element's solutes added in the brine's order, those above zero
+        element = [_ELEMENT_COLUMN[_ELEMENT[s]] for s in solutes]
+        block = np.zeros((len(members), len(_ELEMENTS)))
+        for j, col in enumerate(element):
+            block[:, col] += np.where(m[:, j] > 0, m[:, j], 0.0)
+        totals[rows] = block
+        present = block > 0
+        if np.all(present[:, sorted(set(element))]):
+            key = tuple(e for e in _ELEMENTS if _ELEMENT_COLUMN[e] in set(element))
+            for k in members:
+                keys[k] = key
+        else:
+            for r, k in enumerate(members):
+                keys[k] = tuple(e for j, e in enumerate(_ELEMENTS) if present[r, j])
+    return True
 
 
 @contextmanager

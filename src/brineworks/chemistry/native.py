@@ -776,6 +776,8 @@ class NativeBackend(DatabaseBackend):
         names: Sequence[str],
     ) -> list[Speciation]:
         """Result objects for every row of a solved batch (array work done once)."""
+        from brineworks.chemistry import kernels
+
         too_strong = np.flatnonzero(state.ionic_strength > IONIC_STRENGTH_MAX)
         if len(too_strong):
             k = int(too_strong[0])
@@ -789,12 +791,12 @@ class NativeBackend(DatabaseBackend):
         ln_g_mac = state.ln_gamma - system.charge[None, :] * delta[:, None]
         act = np.exp(ln_m + ln_g_mac)
         gamma = np.exp(ln_g_mac)
-        elements = m @ system.element_matrix.T
+        elements = kernels.rows_product(m, system.element_matrix.T)
         ph = -np.log10(act[:, system.species.index("H+")])
         si = None
         if saturation and len(system.phases):
             si = (
-                (ln_m + state.ln_gamma) @ system.phase_nu.T
+                kernels.rows_product(ln_m + state.ln_gamma, system.phase_nu.T)
                 + state.ln_aw[:, None] * system.phase_nu_w[None, :]
                 - system.ln_k_phases(t)
             ) / LN10
@@ -823,6 +825,8 @@ class NativeBackend(DatabaseBackend):
         for ions; ρ = ρ_w (1000 + Σ m_i M_i)/(ρ_w Σ m_i V_i + 1000) per kg of water, with M_i
         from the database's element weights (Appelo et al. 2014; Appelo 2015).
         """
+        from brineworks.chemistry import kernels
+
         water = _water(temperature)
         par = system.volume_parameters  # (S, 10); rows of zeros for species without -Vm
         ionic = 0.5 * (m * system.charge**2).sum(axis=1)
@@ -843,7 +847,7 @@ class NativeBackend(DatabaseBackend):
         v = v + np.where(extra & (system.charge != 0), np.nan_to_num(term), 0.0)
         v = np.where(par[:, 0] != 0.0, v, 0.0)
         volume = (m * v).sum(axis=1)
-        mass = m @ system.species_mass
+        mass = kernels.rows_product(m, system.species_mass)
         rho_w = water.density
         return np.asarray(1000.0 * rho_w * (1000.0 + mass) / (rho_w * volume + 1000.0))
 
@@ -1057,14 +1061,16 @@ def _batch_solutes(
 
     Each sum runs over the solutes in the brine's own order, so the totals, charge balances and
     balanced amounts are the numbers the one-brine path computes, bit for bit."""
+    molalities = [b.molality for b in brines]
     by_solutes: dict[tuple[str, ...], list[int]] = {}
-    for k, brine in enumerate(brines):
-        by_solutes.setdefault(tuple(brine.molality), []).append(k)
+    for k, molality in enumerate(molalities):
+        by_solutes.setdefault(tuple(molality), []).append(k)
     for solutes, members in by_solutes.items():
         rows = np.asarray(members)
-        m = np.array([list(brines[k].molality.values()) for k in members], dtype=float)
+        m = np.array([list(molalities[k].values()) for k in members], dtype=float)
         m = m.reshape(len(members), len(solutes))
         z = [_ION_CHARGE[s] for s in solutes]
+        given = [brines[k].notes for k in members]
         balance = np.array([ph[k] is None and not brines[k].exact for k in members], dtype=bool)
         if np.any(balance):
             cations = np.zeros(len(members))
@@ -1079,34 +1085,33 @@ def _batch_solutes(
             with np.errstate(divide="ignore", invalid="ignore"):
                 percent = np.where(total == 0, 0.0, 100.0 * (cations - anions) / total)
             balance &= np.abs(percent) > 1e-9
-        if np.any(balance):
+        balanced = np.flatnonzero(balance).tolist()
+        if balanced:
             anion_columns = [j for j, zj in enumerate(z) if zj < 0]
             if not anion_columns:
                 return False
             weight = -m[:, anion_columns] * np.array([z[j] for j in anion_columns], dtype=float)
             anion = np.array(anion_columns)[np.argmax(weight, axis=1)]
             z_anion = np.array(z, dtype=float)[anion]
-            here = np.arange(len(members))
-            before = m[here, anion]
+            before = m[np.arange(len(members)), anion]
             amount = before - (cations - anions) / z_anion
             if np.any(balance & (amount < 0)):
                 return False
-            for r in np.flatnonzero(balance).tolist():
-                b, a = float(before[r]), float(amount[r])
+            # the notes, in the one-brine path's words and digits (from Python floats)
+            names = [solutes[j] for j in anion.tolist()]
+            cb, old, new = percent.tolist(), before.tolist(), amount.tolist()
+            for r in balanced:
+                b, a = old[r], new[r]
                 factor = f", ×{a / b:.3g}" if b > 0 else ""
-                k = members[r]
-                notes[k] = (
-                    *brines[k].notes,
-                    f"charge imbalance {float(percent[r]):+.3g} % carried on "
-                    f"{solutes[int(anion[r])]} ({b:.4g} → {a:.4g} mol/kgw{factor}) so that the pH "
-                    "can follow from electroneutrality (neutral-salt convention)",
-                    _NEUTRAL_NOTE,
+                given[r] = (
+                    *given[r],
+                    f"charge imbalance {cb[r]:+.3g} % carried on {names[r]} ({b:.4g} → "
+                    f"{a:.4g} mol/kgw{factor}) so that the pH can follow from electroneutrality "
+                    "(neutral-salt convention)",
                 )
             m[balance, anion[balance]] = amount[balance]
         for r, k in enumerate(members):
-            if not balance[r]:
-                brine = brines[k]
-                notes[k] = (*brine.notes, _NEUTRAL_NOTE) if ph[k] is None else tuple(brine.notes)
+            notes[k] = (*given[r], _NEUTRAL_NOTE) if ph[k] is None else tuple(given[r])
         # element totals: each element's solutes added in the brine's order, those above zero
         element = [_ELEMENT_COLUMN[_ELEMENT[s]] for s in solutes]
         block = np.zeros((len(members), len(_ELEMENTS)))

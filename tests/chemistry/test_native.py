@@ -419,3 +419,16 @@ def test_batch_results_build_their_dicts_on_use(native: NativeBackend) -> None:
     for phase, si in one.saturation_index.items():
         assert again.saturation_index[phase] == pytest.approx(si, abs=1e-9)
     assert again.species_molality == pytest.approx(one.species_molality, rel=1e-9)
+
+
+def test_batch_results_read_in_any_order_are_the_same(native: NativeBackend) -> None:
+    """A batch's dicts are read row by row for the first results asked, then from the whole
+    array at once: 80 results read front to back and back to front are equal."""
+    brines = _varied_brines() * 4
+    forward = native.speciate_many(brines)
+    backward = native.speciate_many(brines)
+    backward_dicts = [r.to_dict() for r in reversed(backward)][::-1]
+    assert [r.to_dict() for r in forward] == backward_dicts
+    assert forward == backward
+    for first, again in zip(forward[:24], forward[24:48], strict=True):  # the same brines
+        assert again.saturation_index == pytest.approx(first.saturation_index, abs=1e-9)

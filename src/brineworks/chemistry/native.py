@@ -854,9 +854,15 @@ class NativeBackend(DatabaseBackend):
 
 class _SpeciationRows:
     """The dict fields of a solved batch's :class:`Speciation` results, as arrays (one row
-    per solution), turned into a row's dicts when a result first asks for them."""
+    per solution), turned into a row's dicts when a result first asks for them.
 
-    __slots__ = ("activity", "elements", "gamma", "m", "positive", "si", "system")
+    The first few rows asked for a field are read one by one; from the 32nd, the field's whole
+    array is turned into Python floats at once, so that reading every result costs what
+    building every dict at the start did."""
+
+    __slots__ = ("_fields", "_lists", "_positive", "_reads")
+
+    _WHOLE_FROM = 32
 
     def __init__(
         self,
@@ -867,33 +873,38 @@ class _SpeciationRows:
         gamma: FloatArray,
         si: FloatArray | None,
     ) -> None:
-        self.system = system
-        self.elements, self.m, self.activity, self.gamma = elements, m, activity, gamma
-        self.si = si
-        self.positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
-        for a in (elements, m, activity, gamma, si):
-            if a is not None:
-                a.flags.writeable = False
+        species = system.species
+        self._fields: dict[str, tuple[tuple[str, ...], FloatArray | None]] = {
+            "molality": (system.elements, elements),
+            "species_molality": (species, m),
+            "activity": (species, activity),
+            "activity_coefficient": (species, gamma),
+            "saturation_index": (system.phases, si),
+        }
+        for _, values in self._fields.values():
+            if values is not None:
+                values.flags.writeable = False
+        self._lists: dict[str, list[list[float]]] = {}
+        self._reads = dict.fromkeys(self._fields, 0)
+        self._positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
 
     def mapping(self, name: str, row: int) -> dict[str, float]:
         """The dict of :class:`Speciation` field ``name`` of solution ``row``."""
-        species = self.system.species
-        if name == "molality":
-            return dict(zip(self.system.elements, self.elements[row].tolist(), strict=True))
-        if name == "species_molality":
-            values = self.m[row].tolist()
-            if self.positive:
-                return dict(zip(species, values, strict=True))
-            return {sp: v for sp, v in zip(species, values, strict=True) if v > 0}
-        if name == "activity":
-            return dict(zip(species, self.activity[row].tolist(), strict=True))
-        if name == "activity_coefficient":
-            return dict(zip(species, self.gamma[row].tolist(), strict=True))
-        if name == "saturation_index":
-            if self.si is None:
-                return {}
-            return dict(zip(self.system.phases, self.si[row].tolist(), strict=True))
-        raise KeyError(name)
+        keys, values = self._fields[name]
+        if values is None:
+            return {}
+        whole = self._lists.get(name)
+        if whole is not None:
+            numbers = whole[row]
+        elif self._reads[name] < self._WHOLE_FROM:
+            self._reads[name] += 1
+            numbers = values[row].tolist()
+        else:
+            whole = self._lists[name] = values.tolist()
+            numbers = whole[row]
+        if name == "species_molality" and not self._positive:
+            return {k: v for k, v in zip(keys, numbers, strict=True) if v > 0}
+        return dict(zip(keys, numbers, strict=True))
 
 
 @dataclass

@@ -123,7 +123,6 @@ def test_batch_speciation_5000(benchmark: Any, phreeqc: Any, native: Any, qarhan
     t_p = time.perf_counter() - start
     _report(benchmark, "speciation of 5,000 Qarhan-like brines, 15–45 °C", t_p, t_n)
     # results build their dicts when first read: the batch with every field of every result read
-    ours = []
     start = time.perf_counter()
     read = [
         (r.molality, r.species_molality, r.activity, r.activity_coefficient, r.saturation_index)

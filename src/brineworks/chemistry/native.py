@@ -856,13 +856,14 @@ class _SpeciationRows:
     """The dict fields of a solved batch's :class:`Speciation` results, as arrays (one row
     per solution), turned into a row's dicts when a result first asks for them.
 
-    The first few rows asked for a field are read one by one; from the 32nd, the field's whole
-    array is turned into Python floats at once, so that reading every result costs what
-    building every dict at the start did."""
+    The first rows asked for are read one by one; from the 32nd, the whole arrays are turned
+    into Python floats at once, so that reading every result costs about what building every
+    dict at the start did."""
 
-    __slots__ = ("_fields", "_lists", "_positive", "_reads")
+    __slots__ = ("_arrays", "_keys", "_lists", "_positive", "_reads")
 
     _WHOLE_FROM = 32
+    _NAMES = ("molality", "species_molality", "activity", "activity_coefficient")
 
     def __init__(
         self,
@@ -873,38 +874,39 @@ class _SpeciationRows:
         gamma: FloatArray,
         si: FloatArray | None,
     ) -> None:
-        species = system.species
-        self._fields: dict[str, tuple[tuple[str, ...], FloatArray | None]] = {
-            "molality": (system.elements, elements),
-            "species_molality": (species, m),
-            "activity": (species, activity),
-            "activity_coefficient": (species, gamma),
-            "saturation_index": (system.phases, si),
-        }
-        for _, values in self._fields.values():
+        self._keys = (system.elements, system.species, system.phases)
+        self._arrays = (elements, m, activity, gamma, si)
+        for values in self._arrays:
             if values is not None:
                 values.flags.writeable = False
-        self._lists: dict[str, list[list[float]]] = {}
-        self._reads = dict.fromkeys(self._fields, 0)
+        self._lists: tuple[Any, ...] | None = None
+        self._reads = 0
         self._positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
 
-    def mapping(self, name: str, row: int) -> dict[str, float]:
-        """The dict of :class:`Speciation` field ``name`` of solution ``row``."""
-        keys, values = self._fields[name]
-        if values is None:
-            return {}
-        whole = self._lists.get(name)
-        if whole is not None:
-            numbers = whole[row]
-        elif self._reads[name] < self._WHOLE_FROM:
-            self._reads[name] += 1
-            numbers = values[row].tolist()
-        else:
-            whole = self._lists[name] = values.tolist()
-            numbers = whole[row]
-        if name == "species_molality" and not self._positive:
-            return {k: v for k, v in zip(keys, numbers, strict=True) if v > 0}
-        return dict(zip(keys, numbers, strict=True))
+    def mappings(self, row: int) -> dict[str, dict[str, float]]:
+        """The five dict fields of the :class:`Speciation` of solution ``row``."""
+        numbers: list[Any] = []
+        if self._lists is None:
+            self._reads += 1
+            if self._reads < self._WHOLE_FROM:
+                numbers = [None if a is None else a[row].tolist() for a in self._arrays]
+            else:
+                self._lists = tuple(None if a is None else a.tolist() for a in self._arrays)
+        if self._lists is not None:
+            numbers = [None if a is None else a[row] for a in self._lists]
+        elements, species, phases = self._keys
+        el, m, act, gamma, si = numbers
+        return {
+            "molality": dict(zip(elements, el, strict=True)),
+            "species_molality": (
+                dict(zip(species, m, strict=True))
+                if self._positive
+                else {sp: v for sp, v in zip(species, m, strict=True) if v > 0}
+            ),
+            "activity": dict(zip(species, act, strict=True)),
+            "activity_coefficient": dict(zip(species, gamma, strict=True)),
+            "saturation_index": {} if si is None else dict(zip(phases, si, strict=True)),
+        }
 
 
 @dataclass

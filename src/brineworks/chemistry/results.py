@@ -25,9 +25,9 @@ class SpeciationRows(Protocol):
     private object): :meth:`Speciation.from_rows` makes results that read their dicts from it
     on first use."""
 
-    def mapping(self, name: str, row: int) -> dict[str, float]:
-        """The dict of field ``name`` (one of the five dict fields of
-        :class:`Speciation`) of row ``row``."""
+    def mappings(self, row: int) -> dict[str, dict[str, float]]:
+        """The five dict fields of :class:`Speciation` (``molality``, ``species_molality``,
+        ``activity``, ``activity_coefficient``, ``saturation_index``) of row ``row``."""
         ...
 
 
@@ -67,10 +67,10 @@ class Speciation:
     Notes
     -----
     A batch backend may make its results with :meth:`from_rows`: their five dict fields are
-    then built from the batch's arrays on first access (and kept). Such a result is
-    indistinguishable from one built with all its fields: same values, equality, ``repr``,
-    :func:`dataclasses.replace`, :meth:`to_dict`, and pickles and copies with every field
-    built (without the batch).
+    then built together from the batch's arrays when one of them is first read (and kept).
+    Such a result is indistinguishable from one built with all its fields: same values,
+    equality, ``repr``, :func:`dataclasses.replace`, :meth:`to_dict`, and pickles and copies
+    with every field built (without the batch).
     """
 
     temperature: float
@@ -101,7 +101,7 @@ class Speciation:
         notes: Sequence[tuple[str, ...]],
     ) -> list[Speciation]:
         """One result per row of a solved batch: the scalar fields given (one value per row),
-        the dict fields read from ``rows`` when first used.
+        the five dict fields read from ``rows`` when one of them is first used.
 
         The cost of a result is then that of its scalars; a caller that reads only a density or
         a pH never pays for the ~85 floats of the dicts.
@@ -140,16 +140,14 @@ class Speciation:
         def __getattr__(self, name: str) -> Any:
             # Called only for an attribute not set: a dict field of a result made by
             # from_rows, built now from its batch and kept.
-            held = self.__dict__.get("_rows")
+            state = self.__dict__
+            held = state.get("_rows")
             if held is None or name not in _LAZY_FIELDS:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
             rows, k = held
-            value = rows.mapping(name, k)
-            state = self.__dict__
-            state[name] = value
-            if _LAZY_FIELDS.issubset(state):
-                del state["_rows"]  # every field built: the batch is no longer needed
-            return value
+            state.update(rows.mappings(k))
+            del state["_rows"]  # every field built: the batch is no longer needed
+            return state[name]
 
     def __getstate__(self) -> dict[str, Any]:
         """Every field, built (a pickle or a copy carries no reference to the batch)."""

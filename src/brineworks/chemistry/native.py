@@ -324,7 +324,7 @@ class NativeBackend(DatabaseBackend):
             system = self._system(key)
             rows = np.asarray(members)
             columns = np.array([column[e] for e in key], dtype=np.intp)
-            amounts = np.ascontiguousarray(totals[np.ix_(rows, columns)])
+            amounts = np.ascontiguousarray(totals[rows][:, columns])
             t = temperature[rows]
             ph = np.array([ph_given[k] for k in members], dtype=object)
             state, ok = self._solve_speciation(system, amounts, t, ph)
@@ -430,7 +430,8 @@ class NativeBackend(DatabaseBackend):
         arithmetic of :meth:`_neutral_composition` element by element (the same numbers to the
         last bit). Where that would raise (a temperature outside the range, nothing to balance
         on, an imbalance larger than the anion), every brine is read one by one instead, so
-        that the first offending brine raises the error it always did.
+        that the first offending brine raises the error it always did. Fewer than
+        ``_BATCH_READ_FROM`` brines are read one by one (cheaper than the array set-up).
         """
         n = len(brines)
         totals = np.zeros((n, len(_ELEMENTS)))
@@ -439,8 +440,10 @@ class NativeBackend(DatabaseBackend):
         notes: list[tuple[str, ...]] = [()] * n
         lo, hi = self.temperature_range
         temperature = np.array([b.temperature for b in brines], dtype=float)
-        if not np.all((lo <= temperature) & (temperature <= hi)) or not _batch_solutes(
-            brines, ph, totals, keys, notes
+        if (
+            n < _BATCH_READ_FROM
+            or not np.all((lo <= temperature) & (temperature <= hi))
+            or not _batch_solutes(brines, ph, totals, keys, notes)
         ):
             with _gc_paused(n):
                 for k, brine in enumerate(brines):
@@ -1056,6 +1059,8 @@ def _element_key(totals: Mapping[str, float]) -> tuple[str, ...]:
     return key
 
 
+_BATCH_READ_FROM = 16
+"""Batches of at least this many brines are read as arrays (:func:`_batch_solutes`)."""
 _NEUTRAL_NOTE = "pH from electroneutrality (neutral-salt convention)"
 _ELEMENT_COLUMN: dict[str, int] = {e: j for j, e in enumerate(_ELEMENTS)}
 _ION_CHARGE: dict[str, int] = {k: ion(k).charge for k in ION_KEYS}

@@ -180,10 +180,11 @@ def test_park_qarhan_lithium_command(benchmark: Any, tmp_path: Path) -> None:
     """``brineworks run qarhan-lithium --backend …`` as a fresh process each time."""
 
     def run(backend: str) -> float:
+        out = tmp_path / f"{backend}-{len(list(tmp_path.iterdir()))}"  # a new folder each run
         start = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "brineworks", "run", "qarhan-lithium", "--backend", backend,
-             "--out", str(tmp_path / backend)],
+             "--out", str(out)],
             capture_output=True, text=True, env=os.environ.copy(), check=False,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr

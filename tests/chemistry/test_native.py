@@ -342,3 +342,93 @@ def test_batch_warm_starts_agree_with_cold_starts(native: NativeBackend) -> None
             assert state.species_molality[sp] == pytest.approx(m, rel=1e-9), sp
         for p, si in one.saturation_index.items():
             assert state.saturation_index[p] == pytest.approx(si, abs=1e-9)
+
+
+def _varied_brines() -> list[Brine]:
+    """Qarhan-like brines read every way a batch can: imbalanced (balanced on Cl), with a pH,
+    computed (exact), with notes, without sulfate and boron, with a zero solute."""
+    rng = np.random.default_rng(11)
+    base = Brine.from_catalogue("qarhan")
+    out = []
+    for k in range(24):
+        molality = {key: v * rng.uniform(0.7, 1.3) for key, v in base.molality.items()}
+        extra: dict[str, object] = {}
+        if k % 6 == 1:
+            extra["pH"] = 6.5
+        elif k % 6 == 2:
+            extra["exact"] = True
+        elif k % 6 == 3:
+            del molality["SO4"], molality["B"]
+        elif k % 6 == 4:
+            molality["Li"] = 0.0
+        elif k % 6 == 5:
+            extra["notes"] = ("read from a test",)
+        out.append(
+            Brine(molality=molality, temperature=288.15 + k, name=f"v{k}", **extra)  # type: ignore[arg-type]
+        )
+    return out
+
+
+def test_batch_reading_gives_the_one_by_one_results_exactly(
+    native: NativeBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Brines read as arrays (``_batch_solutes``) give the results of brines read one by one
+    (``_prepare``), to the last bit: totals, notes, pH convention and every field."""
+    import brineworks.chemistry.native as module
+
+    brines = _varied_brines()
+    batch = native.speciate_many(brines)
+    assert any("carried on Cl" in note for r in batch for note in r.notes)
+    assert batch[2].notes == ("pH from electroneutrality (neutral-salt convention)",)
+    assert batch[1].notes == ()
+    assert batch[5].notes[0] == "read from a test"
+    assert "Li" not in batch[4].molality
+    assert "S" not in batch[3].molality
+    monkeypatch.setattr(module, "_batch_solutes", lambda *args: False)
+    for ours, one_by_one in zip(batch, native.speciate_many(brines), strict=True):
+        assert ours == one_by_one
+
+
+def test_batch_raises_the_one_brine_errors(native: NativeBackend) -> None:
+    """An analysis the neutral-salt convention cannot balance fails in a batch as alone."""
+    good = Brine.from_catalogue("qarhan")
+    no_anion = Brine(molality={"Na": 1.0}, name="no anion")
+    too_short = Brine(molality={"Na": 0.1, "Cl": 1.0, "SO4": 0.9}, name="too short")
+    for bad, field in ((no_anion, "brine"), (too_short, "balance_on")):
+        with pytest.raises(InputError) as alone:
+            native.speciate(bad)
+        with pytest.raises(InputError) as batch:
+            native.speciate_many([good, bad, good])
+        assert alone.value.field == field
+        assert str(batch.value) == str(alone.value)
+
+
+def test_batch_results_build_their_dicts_on_use(native: NativeBackend) -> None:
+    """Results of a batch carry their scalars; the dicts come from the batch's arrays when
+    first read, equal to a one-brine call's, and a pickle carries them all."""
+    import pickle
+
+    brines = _varied_brines()
+    batch = native.speciate_many(brines)
+    assert "saturation_index" not in vars(batch[7])
+    again = pickle.loads(pickle.dumps(batch[7]))
+    assert "saturation_index" in vars(batch[7])
+    assert again == batch[7]
+    one = native.speciate(brines[7])  # alone: the same solution, to rounding
+    assert set(again.saturation_index) == set(one.saturation_index)
+    for phase, si in one.saturation_index.items():
+        assert again.saturation_index[phase] == pytest.approx(si, abs=1e-9)
+    assert again.species_molality == pytest.approx(one.species_molality, rel=1e-9)
+
+
+def test_batch_results_read_in_any_order_are_the_same(native: NativeBackend) -> None:
+    """A batch's dicts are read row by row for the first results asked, then from the whole
+    array at once: 80 results read front to back and back to front are equal."""
+    brines = _varied_brines() * 4
+    forward = native.speciate_many(brines)
+    backward = native.speciate_many(brines)
+    backward_dicts = [r.to_dict() for r in reversed(backward)][::-1]
+    assert [r.to_dict() for r in forward] == backward_dicts
+    assert forward == backward
+    for first, again in zip(forward[:24], forward[24:48], strict=True):  # the same brines
+        assert again.saturation_index == pytest.approx(first.saturation_index, abs=1e-9)

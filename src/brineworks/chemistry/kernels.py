@@ -31,6 +31,8 @@ __all__ = [
     "activity_rows",
     "equilibria_newton",
     "macinnes_rows",
+    "matmul",
+    "rows_product",
     "speciation_newton",
 ]
 
@@ -865,6 +867,45 @@ def initial_rows(
                 acc += x[b] * nu[s, b]
             out[r, s] = min(max(ln_k[r, s] + acc, -600.0), 50.0)
     return out
+
+
+# ------------------------------------------------------------------------------ products
+@njit(cache=True)
+def matmul(a: Any, b: Any) -> Any:  # pragma: no cover - compiled
+    """a @ b for a (N, K) and b (K, P), in one thread, each sum taken over k in order.
+
+    For the batch arrays of the native backend (N brines by a few dozen columns), where a
+    threaded BLAS costs more in starting and waiting for its threads than the product itself,
+    and would make the batch's time depend on other work on the machine.
+    """
+    n, k_dim = a.shape
+    p_dim = b.shape[1]
+    out = np.zeros((n, p_dim))
+    for i in range(n):
+        for p in range(p_dim):
+            acc = 0.0
+            for k in range(k_dim):
+                acc += a[i, k] * b[k, p]
+            out[i, p] = acc
+    return out
+
+
+ROWS_IN_ONE_THREAD = 64
+"""Batches of at least this many rows take :func:`matmul` in :func:`rows_product`."""
+
+
+def rows_product(a: Any, b: Any) -> Any:
+    """``a @ b`` for a batch of rows ``a`` (N, K) and ``b`` (K, P) or (K,): from N =
+    ROWS_IN_ONE_THREAD rows in one thread (:func:`matmul`), below with numpy's ``@``, so that
+    one brine's numbers stay those of numpy."""
+    if len(a) < ROWS_IN_ONE_THREAD:
+        return a @ b
+    vector = np.ndim(b) == 1
+    out = matmul(
+        np.ascontiguousarray(a, dtype=np.float64),
+        np.ascontiguousarray(np.reshape(b, (len(b), -1)), dtype=np.float64),
+    )
+    return out[:, 0] if vector else out
 
 
 # ------------------------------------------------------------------------------ J(x) table

@@ -316,18 +316,18 @@ class NativeBackend(DatabaseBackend):
         saturation
             Also compute the saturation index of every phase the brine's elements can form.
         """
-        with _gc_paused(len(brines)):
-            prepared = [self._prepare(brine) for brine in brines]
-        keys = [_element_key(totals) for totals, _, _ in prepared]
+        totals, keys, ph_given, notes = self._prepare_many(brines)
+        column = {e: j for j, e in enumerate(_ELEMENTS)}
+        temperature = np.array([b.temperature for b in brines], dtype=float)
 
         def solve(key: tuple[str, ...], members: list[int]) -> list[Speciation]:
             system = self._system(key)
-            amounts = np.array(
-                [[prepared[k][0][e] for e in key] for k in members], dtype=float
-            ).reshape(len(members), len(key))
-            t = np.array([brines[k].temperature for k in members])
-            ph_given = np.array([prepared[k][1] for k in members], dtype=object)
-            state, ok = self._solve_speciation(system, amounts, t, ph_given)
+            rows = np.asarray(members)
+            columns = np.array([column[e] for e in key], dtype=np.intp)
+            amounts = np.ascontiguousarray(totals[rows][:, columns])
+            t = temperature[rows]
+            ph = np.array([ph_given[k] for k in members], dtype=object)
+            state, ok = self._solve_speciation(system, amounts, t, ph)
             if not np.all(ok):
                 k = members[int(np.flatnonzero(~ok)[0])]
                 nominal = brines[k].charge_balance()
@@ -349,7 +349,7 @@ class NativeBackend(DatabaseBackend):
                 system,
                 state,
                 t,
-                [prepared[k][2] for k in members],
+                [notes[k] for k in members],
                 saturation,
                 [brines[k].name for k in members],
             )
@@ -418,6 +418,39 @@ class NativeBackend(DatabaseBackend):
                 el = _ELEMENT[key]
                 totals[el] = totals.get(el, 0.0) + m
         return totals, ph, notes
+
+    def _prepare_many(
+        self, brines: Sequence[Brine]
+    ) -> tuple[FloatArray, list[tuple[str, ...]], list[float | None], list[tuple[str, ...]]]:
+        """What :meth:`_prepare` gives for each brine, as one batch: element totals
+        (N, len(BRINE_ELEMENTS)) [mol/kgw] in the order of BRINE_ELEMENTS (0 where absent), the
+        element key of each brine, its pH (None: from electroneutrality) and its notes.
+
+        Brines with the same solutes are read as one array and balanced together, with the
+        arithmetic of :meth:`_neutral_composition` element by element (the same numbers to the
+        last bit). Where that would raise (a temperature outside the range, nothing to balance
+        on, an imbalance larger than the anion), every brine is read one by one instead, so
+        that the first offending brine raises the error it always did. Fewer than
+        ``_BATCH_READ_FROM`` brines are read one by one (cheaper than the array set-up).
+        """
+        n = len(brines)
+        totals = np.zeros((n, len(_ELEMENTS)))
+        keys: list[tuple[str, ...]] = [()] * n
+        ph: list[float | None] = [b.pH for b in brines]
+        notes: list[tuple[str, ...]] = [()] * n
+        lo, hi = self.temperature_range
+        temperature = np.array([b.temperature for b in brines], dtype=float)
+        if (
+            n < _BATCH_READ_FROM
+            or not np.all((lo <= temperature) & (temperature <= hi))
+            or not _batch_solutes(brines, ph, totals, keys, notes)
+        ):
+            with _gc_paused(n):
+                for k, brine in enumerate(brines):
+                    own, ph[k], notes[k] = self._prepare(brine)
+                    keys[k] = _element_key(own)
+                    totals[k] = [own.get(e, 0.0) for e in _ELEMENTS]
+        return totals, keys, ph, notes
 
     # ------------------------------------------------------------------ solvers
     def _context(self, system: _System, t: FloatArray) -> tuple[Any, ...]:
@@ -746,6 +779,8 @@ class NativeBackend(DatabaseBackend):
         names: Sequence[str],
     ) -> list[Speciation]:
         """Result objects for every row of a solved batch (array work done once)."""
+        from brineworks.chemistry import kernels
+
         too_strong = np.flatnonzero(state.ionic_strength > IONIC_STRENGTH_MAX)
         if len(too_strong):
             k = int(too_strong[0])
@@ -759,12 +794,12 @@ class NativeBackend(DatabaseBackend):
         ln_g_mac = state.ln_gamma - system.charge[None, :] * delta[:, None]
         act = np.exp(ln_m + ln_g_mac)
         gamma = np.exp(ln_g_mac)
-        elements = m @ system.element_matrix.T
+        elements = kernels.rows_product(m, system.element_matrix.T)
         ph = -np.log10(act[:, system.species.index("H+")])
         si = None
         if saturation and len(system.phases):
             si = (
-                (ln_m + state.ln_gamma) @ system.phase_nu.T
+                kernels.rows_product(ln_m + state.ln_gamma, system.phase_nu.T)
                 + state.ln_aw[:, None] * system.phase_nu_w[None, :]
                 - system.ln_k_phases(t)
             ) / LN10
@@ -773,52 +808,13 @@ class NativeBackend(DatabaseBackend):
         anions = (m * np.where(z < 0, -z, 0.0)).sum(axis=1)
         balance = 100.0 * (cations - anions) / (cations + anions)
         density = self._densities(system, m, t)
-        positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
+        rows = _SpeciationRows(system, elements, m, act, gamma, si)
         with _gc_paused(len(t)):
-            return self._speciation_objects(
-                system, t, ph, state, density, elements, m, act, gamma, si, balance, notes,
-                positive,
+            return Speciation.from_rows(
+                rows, t.tolist(), ph.tolist(), state.ionic_strength.tolist(),
+                np.exp(state.ln_aw).tolist(), density.tolist(), state.water.tolist(),
+                balance.tolist(), [tuple(n) for n in notes],
             )  # fmt: skip
-
-    @staticmethod
-    def _speciation_objects(
-        system: _System, t: FloatArray, ph: FloatArray, state: SolutionState,
-        density: FloatArray, elements: FloatArray, m: FloatArray, act: FloatArray,
-        gamma: FloatArray, si: FloatArray | None, balance: FloatArray,
-        notes: Sequence[tuple[str, ...]], positive: bool,
-    ) -> list[Speciation]:  # fmt: skip
-        """The Speciation of every row, from whole-array lists."""
-        rows = zip(
-            t.tolist(), ph.tolist(), state.ionic_strength.tolist(),
-            np.exp(state.ln_aw).tolist(), density.tolist(), state.water.tolist(),
-            elements.tolist(), m.tolist(), act.tolist(), gamma.tolist(),
-            [None] * len(t) if si is None else si.tolist(), balance.tolist(), notes,
-            strict=True,
-        )  # fmt: skip
-        species = system.species
-        phases = system.phases
-        return [
-            Speciation(
-                temperature=tk,
-                pH=ph_k,
-                ionic_strength=i_k,
-                water_activity=aw_k,
-                density=rho_k,
-                mass_water=w_k,
-                molality=dict(zip(system.elements, el_k, strict=True)),
-                species_molality=(
-                    dict(zip(species, m_k, strict=True))
-                    if positive
-                    else {sp: v for sp, v in zip(species, m_k, strict=True) if v > 0}
-                ),
-                activity=dict(zip(species, a_k, strict=True)),
-                activity_coefficient=dict(zip(species, g_k, strict=True)),
-                saturation_index={} if si_k is None else dict(zip(phases, si_k, strict=True)),
-                charge_balance=cb_k,
-                notes=tuple(note_k),
-            )
-            for (tk, ph_k, i_k, aw_k, rho_k, w_k, el_k, m_k, a_k, g_k, si_k, cb_k, note_k) in rows
-        ]
 
     @cached_property
     def _volumes(self) -> dict[str, tuple[float, ...]]:
@@ -832,6 +828,8 @@ class NativeBackend(DatabaseBackend):
         for ions; ρ = ρ_w (1000 + Σ m_i M_i)/(ρ_w Σ m_i V_i + 1000) per kg of water, with M_i
         from the database's element weights (Appelo et al. 2014; Appelo 2015).
         """
+        from brineworks.chemistry import kernels
+
         water = _water(temperature)
         par = system.volume_parameters  # (S, 10); rows of zeros for species without -Vm
         ionic = 0.5 * (m * system.charge**2).sum(axis=1)
@@ -852,9 +850,66 @@ class NativeBackend(DatabaseBackend):
         v = v + np.where(extra & (system.charge != 0), np.nan_to_num(term), 0.0)
         v = np.where(par[:, 0] != 0.0, v, 0.0)
         volume = (m * v).sum(axis=1)
-        mass = m @ system.species_mass
+        mass = kernels.rows_product(m, system.species_mass)
         rho_w = water.density
         return np.asarray(1000.0 * rho_w * (1000.0 + mass) / (rho_w * volume + 1000.0))
+
+
+class _SpeciationRows:
+    """The dict fields of a solved batch's :class:`Speciation` results, as arrays (one row
+    per solution), turned into a row's dicts when a result first asks for them.
+
+    The first rows asked for are read one by one; from the 32nd, the whole arrays are turned
+    into Python floats at once, so that reading every result costs about what building every
+    dict at the start did."""
+
+    __slots__ = ("_arrays", "_keys", "_lists", "_positive", "_reads")
+
+    _WHOLE_FROM = 32
+    _NAMES = ("molality", "species_molality", "activity", "activity_coefficient")
+
+    def __init__(
+        self,
+        system: _System,
+        elements: FloatArray,
+        m: FloatArray,
+        activity: FloatArray,
+        gamma: FloatArray,
+        si: FloatArray | None,
+    ) -> None:
+        self._keys = (system.elements, system.species, system.phases)
+        self._arrays = (elements, m, activity, gamma, si)
+        for values in self._arrays:
+            if values is not None:
+                values.flags.writeable = False
+        self._lists: tuple[Any, ...] | None = None
+        self._reads = 0
+        self._positive = bool(np.all(m > 0))  # always, as m = exp(ln m): no filtering needed
+
+    def mappings(self, row: int) -> dict[str, dict[str, float]]:
+        """The five dict fields of the :class:`Speciation` of solution ``row``."""
+        numbers: list[Any] = []
+        if self._lists is None:
+            self._reads += 1
+            if self._reads < self._WHOLE_FROM:
+                numbers = [None if a is None else a[row].tolist() for a in self._arrays]
+            else:
+                self._lists = tuple(None if a is None else a.tolist() for a in self._arrays)
+        if self._lists is not None:
+            numbers = [None if a is None else a[row] for a in self._lists]
+        elements, species, phases = self._keys
+        el, m, act, gamma, si = numbers
+        return {
+            "molality": dict(zip(elements, el, strict=True)),
+            "species_molality": (
+                dict(zip(species, m, strict=True))
+                if self._positive
+                else {sp: v for sp, v in zip(species, m, strict=True) if v > 0}
+            ),
+            "activity": dict(zip(species, act, strict=True)),
+            "activity_coefficient": dict(zip(species, gamma, strict=True)),
+            "saturation_index": {} if si is None else dict(zip(phases, si, strict=True)),
+        }
 
 
 @dataclass
@@ -1002,6 +1057,94 @@ def _element_key(totals: Mapping[str, float]) -> tuple[str, ...]:
     if key is None:
         key = _KEYS[present] = tuple(e for e in _ELEMENTS if e in present)
     return key
+
+
+_BATCH_READ_FROM = 16
+"""Batches of at least this many brines are read as arrays (:func:`_batch_solutes`)."""
+_NEUTRAL_NOTE = "pH from electroneutrality (neutral-salt convention)"
+_ELEMENT_COLUMN: dict[str, int] = {e: j for j, e in enumerate(_ELEMENTS)}
+_ION_CHARGE: dict[str, int] = {k: ion(k).charge for k in ION_KEYS}
+
+
+def _batch_solutes(
+    brines: Sequence[Brine],
+    ph: Sequence[float | None],
+    totals: FloatArray,
+    keys: list[tuple[str, ...]],
+    notes: list[tuple[str, ...]],
+) -> bool:
+    """Fill ``totals``, ``keys`` and ``notes`` of every brine as
+    :meth:`NativeBackend._prepare` would, one array per set of solutes; False (and nothing to
+    be used) where a brine needs :meth:`DatabaseBackend._neutral_composition` to raise.
+
+    Each sum runs over the solutes in the brine's own order, so the totals, charge balances and
+    balanced amounts are the numbers the one-brine path computes, bit for bit."""
+    molalities = [b.molality for b in brines]
+    by_solutes: dict[tuple[str, ...], list[int]] = {}
+    for k, molality in enumerate(molalities):
+        by_solutes.setdefault(tuple(molality), []).append(k)
+    for solutes, members in by_solutes.items():
+        rows = np.asarray(members)
+        m = np.array([list(molalities[k].values()) for k in members], dtype=float)
+        m = m.reshape(len(members), len(solutes))
+        z = [_ION_CHARGE[s] for s in solutes]
+        given = [brines[k].notes for k in members]
+        balance = np.array([ph[k] is None and not brines[k].exact for k in members], dtype=bool)
+        if np.any(balance):
+            cations = np.zeros(len(members))
+            negative = np.zeros(len(members))
+            for j, zj in enumerate(z):
+                if zj > 0:
+                    cations += m[:, j] * zj
+                elif zj < 0:
+                    negative += m[:, j] * zj
+            anions = -negative
+            total = cations + anions
+            with np.errstate(divide="ignore", invalid="ignore"):
+                percent = np.where(total == 0, 0.0, 100.0 * (cations - anions) / total)
+            balance &= np.abs(percent) > 1e-9
+        balanced = np.flatnonzero(balance).tolist()
+        if balanced:
+            anion_columns = [j for j, zj in enumerate(z) if zj < 0]
+            if not anion_columns:
+                return False
+            weight = -m[:, anion_columns] * np.array([z[j] for j in anion_columns], dtype=float)
+            anion = np.array(anion_columns)[np.argmax(weight, axis=1)]
+            z_anion = np.array(z, dtype=float)[anion]
+            before = m[np.arange(len(members)), anion]
+            amount = before - (cations - anions) / z_anion
+            if np.any(balance & (amount < 0)):
+                return False
+            # the notes, in the one-brine path's words and digits (from Python floats)
+            names = [solutes[j] for j in anion.tolist()]
+            cb, old, new = percent.tolist(), before.tolist(), amount.tolist()
+            for r in balanced:
+                b, a = old[r], new[r]
+                factor = f", ×{a / b:.3g}" if b > 0 else ""
+                given[r] = (
+                    *given[r],
+                    f"charge imbalance {cb[r]:+.3g} % carried on {names[r]} ({b:.4g} → "
+                    f"{a:.4g} mol/kgw{factor}) so that the pH can follow from electroneutrality "
+                    "(neutral-salt convention)",
+                )
+            m[balance, anion[balance]] = amount[balance]
+        for r, k in enumerate(members):
+            notes[k] = (*given[r], _NEUTRAL_NOTE) if ph[k] is None else tuple(given[r])
+        # element totals: each element's solutes added in the brine's order, those above zero
+        element = [_ELEMENT_COLUMN[_ELEMENT[s]] for s in solutes]
+        block = np.zeros((len(members), len(_ELEMENTS)))
+        for j, col in enumerate(element):
+            block[:, col] += np.where(m[:, j] > 0, m[:, j], 0.0)
+        totals[rows] = block
+        present = block > 0
+        if np.all(present[:, sorted(set(element))]):
+            key = tuple(e for e in _ELEMENTS if _ELEMENT_COLUMN[e] in set(element))
+            for k in members:
+                keys[k] = key
+        else:
+            for r, k in enumerate(members):
+                keys[k] = tuple(e for j, e in enumerate(_ELEMENTS) if present[r, j])
+    return True
 
 
 @contextmanager

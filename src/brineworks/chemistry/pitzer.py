@@ -523,12 +523,14 @@ class PitzerModel:
         return {}
 
     def _parameters_rows(self, t: FloatArray) -> tuple[FloatArray, ...]:
+        from brineworks.chemistry.kernels import rows_product
+
         basis = temperature_basis(t)
         if self.aphi is not None:
-            aphi = basis @ self.aphi
+            aphi = rows_product(basis, self.aphi)
         else:
             aphi = np.asarray(debye_huckel_aphi(t)).reshape(-1)
-        rows = [basis @ block for block in self._coefficient_blocks]
+        rows = [rows_product(basis, block) for block in self._coefficient_blocks]
         rows.append(np.asarray(aphi, dtype=np.float64).reshape(-1))
         return tuple(np.ascontiguousarray(a, dtype=np.float64) for a in rows)
 

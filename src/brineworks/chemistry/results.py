@@ -7,12 +7,28 @@ a backend starts every calculation from 1 kg of water (the brine's water, or pur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Protocol
 
 from brineworks.constants import KELVIN_OFFSET
 
 __all__ = ["Equilibrium", "Speciation"]
+
+_LAZY_FIELDS = frozenset(
+    {"molality", "species_molality", "activity", "activity_coefficient", "saturation_index"}
+)
+
+
+class SpeciationRows(Protocol):
+    """The per-species and per-phase values of a solved batch, held as arrays (a backend's
+    private object): :meth:`Speciation.from_rows` makes results that read their dicts from it
+    on first use."""
+
+    def mappings(self, row: int) -> dict[str, dict[str, float]]:
+        """The five dict fields of :class:`Speciation` (``molality``, ``species_molality``,
+        ``activity``, ``activity_coefficient``, ``saturation_index``) of row ``row``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,14 @@ class Speciation:
         Electrical balance, 100·(cations − anions)/(cations + anions). [%]
     notes
         How the calculation was set up where it matters to the answer (pH convention, balancing).
+
+    Notes
+    -----
+    A batch backend may make its results with :meth:`from_rows`: their five dict fields are
+    then built together from the batch's arrays when one of them is first read (and kept).
+    Such a result is indistinguishable from one built with all its fields: same values,
+    equality, ``repr``, :func:`dataclasses.replace`, :meth:`to_dict`, and pickles and copies
+    with every field built (without the batch).
     """
 
     temperature: float
@@ -62,6 +86,72 @@ class Speciation:
     saturation_index: dict[str, float]
     charge_balance: float
     notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: SpeciationRows,
+        temperature: Sequence[float],
+        pH: Sequence[float],
+        ionic_strength: Sequence[float],
+        water_activity: Sequence[float],
+        density: Sequence[float],
+        mass_water: Sequence[float],
+        charge_balance: Sequence[float],
+        notes: Sequence[tuple[str, ...]],
+    ) -> list[Speciation]:
+        """One result per row of a solved batch: the scalar fields given (one value per row),
+        the five dict fields read from ``rows`` when one of them is first used.
+
+        The cost of a result is then that of its scalars; a caller that reads only a density or
+        a pH never pays for the ~85 floats of the dicts.
+        """
+        new = object.__new__
+        set_attr = object.__setattr__
+        out: list[Speciation] = []
+        append = out.append
+        for k, (t, ph, ionic, aw, rho, water, cb, note) in enumerate(
+            zip(
+                temperature, pH, ionic_strength, water_activity, density, mass_water,
+                charge_balance, notes, strict=True,
+            )
+        ):  # fmt: skip
+            result = new(cls)
+            set_attr(
+                result,
+                "__dict__",
+                {
+                    "temperature": t,
+                    "pH": ph,
+                    "ionic_strength": ionic,
+                    "water_activity": aw,
+                    "density": rho,
+                    "mass_water": water,
+                    "charge_balance": cb,
+                    "notes": note,
+                    "_rows": (rows, k),
+                },
+            )
+            append(result)
+        return out
+
+    if not TYPE_CHECKING:  # at run time only: type checkers keep flagging unknown attributes
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for an attribute not set: a dict field of a result made by
+            # from_rows, built now from its batch and kept.
+            state = self.__dict__
+            held = state.get("_rows")
+            if held is None or name not in _LAZY_FIELDS:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            rows, k = held
+            state.update(rows.mappings(k))
+            del state["_rows"]  # every field built: the batch is no longer needed
+            return state[name]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Every field, built (a pickle or a copy carries no reference to the batch)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @property
     def temperature_c(self) -> float:

@@ -435,44 +435,68 @@ def _run_dask(
     token = uuid.uuid4().hex[:12]
     # The model travels inside every task (a park model is ~20 kB): tasks then depend on
     # nothing, so the scheduler spreads them over every worker, and a lost worker loses no
-    # data another task needs.
-    shared: dict[int, Any] = {}
+    # data another task needs. A park shared by several money tasks is solved by a task of its
+    # own; once it is back, its state (~20 kB) travels inside each of its money tasks in the
+    # same way (as a dependency it would pin them all to the worker that solved it).
     futures: dict[Any, WorkUnit] = {}
-    charged: set[int] = set()
+    solves: dict[Any, int] = {}
+    waiting: dict[int, list[tuple[int, WorkUnit]]] = {}
+    done = as_completed()
     for n, unit in enumerate(units):
-        payload = _payload(design, unit.groups)
-        key = f"ensemble-{token}-{n}"
         if unit.shared is None:
-            f = client.submit(
-                _run_unit, model, payload, [g[0] for g in unit.groups], key=key, pure=False
-            )
-        else:
-            if unit.shared not in shared:
-                shared[unit.shared] = client.submit(
-                    _solve_shared, model, design.split(unit.shared)[0],
-                    key=f"ensemble-{token}-solve-{unit.shared}", pure=False,
-                )  # fmt: skip
-            first = unit.shared not in charged
-            charged.add(unit.shared)
-            f = client.submit(
-                _evaluate_shared, model, shared[unit.shared], payload[0][1], first,
-                unit.shared, key=key, pure=False,
+            payload = _payload(design, unit.groups)
+            f = client.submit(_run_unit, model, payload, [g[0] for g in unit.groups],
+                              key=f"ensemble-{token}-{n}", pure=False)  # fmt: skip
+            futures[f] = unit
+            done.add(f)
+            continue
+        if unit.shared not in waiting:
+            s = client.submit(
+                _solve_shared, model, design.split(unit.shared)[0],
+                key=f"ensemble-{token}-solve-{unit.shared}", pure=False,
             )  # fmt: skip
-        futures[f] = unit
+            solves[s] = unit.shared
+            done.add(s)
+        waiting.setdefault(unit.shared, []).append((n, unit))
     used: set[str] = set()
     try:
-        for f in as_completed(list(futures)):
+        for f in done:
+            if f in solves:
+                shared = solves.pop(f)
+                try:
+                    solved = f.result()
+                except Exception as exc:  # the park failed: its money rows record why
+                    _LOG.warning("shared park %s failed: %s", shared, exc)
+                    for _, unit in waiting.pop(shared):
+                        _record(design, store, tally, used, _failed_rows(unit, exc))
+                    continue
+                finally:
+                    f.release()
+                for k, (n, unit) in enumerate(waiting.pop(shared)):
+                    g = client.submit(
+                        _evaluate_shared, model, solved, _payload(design, unit.groups)[0][1],
+                        k == 0, shared, key=f"ensemble-{token}-{n}", pure=False,
+                    )  # fmt: skip
+                    futures[g] = unit
+                    done.add(g)
+                continue
             unit = futures.pop(f)
             try:
                 cols = f.result()
             except Exception as exc:  # a task lost with its workers: recorded as failed
                 _LOG.warning("task for rows %s failed: %s", unit.rows[:3], exc)
                 cols = _failed_rows(unit, exc)
-            store.write_part(_finish(design, cols))
-            used.update(w for w in cols["worker"] if w)
-            tally.add(cols)
+            _record(design, store, tally, used, cols)
             f.release()
     finally:
-        if futures:
-            client.cancel(list(futures))
+        pending = [*futures, *solves]
+        if pending:
+            client.cancel(pending)
     return used
+
+
+def _record(design: Design, store: RunStore, tally: _Tally, used: set[str], cols: Columns) -> None:
+    """Write a task's rows (a part on disk), note its workers and count it."""
+    store.write_part(_finish(design, cols))
+    used.update(w for w in cols["worker"] if w)
+    tally.add(cols)

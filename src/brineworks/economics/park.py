@@ -328,8 +328,8 @@ class PlantCosts:
             "discount_rate": 0.0,
         }:
             return False
-        for name, price in self.prices_read.items():
-            item = prices.find(name)
+        for name, price in self.prices_read.items():  # names as the items have them
+            item = prices.items.get(name) or prices.find(name)
             if item is None or item.price != price:
                 return False
         return True
@@ -641,12 +641,12 @@ def evaluate(
     )
     flows = cash_flows(park, ctx.finance, taxes_)
 
-    costly = {u.unit for u in units if u.capex_cny > 0 or u.opex_cny_per_yr > 0}
     lines = []
     if allocate:
+        costly = {u.unit for u in units if u.capex_cny > 0 or u.opex_cny_per_yr > 0}
         products, share = _allocation(inventory, values, costly, ctx)
     else:
-        products, share = [], np.zeros((0, len(units)))
+        costly, products, share = set(), [], np.zeros((0, len(units)))
     for i, p in enumerate(products):
         q = inventory.products_t_per_yr[p] * output_factor
         item = items[p]

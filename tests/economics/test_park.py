@@ -17,6 +17,7 @@ from brineworks.economics import (
     load_finance,
     load_prices,
     load_taxes,
+    park_value,
     plant_costs,
     tornado,
 )
@@ -243,3 +244,22 @@ def test_potash_is_sold_by_its_k2o_not_by_the_halite_it_carries() -> None:
     assert a.products[0].revenue_cny_per_yr == pytest.approx(1e6 * k2o / 60 * price, rel=1e-4)
     assert b.products[0].revenue_cny_per_yr == pytest.approx(a.products[0].revenue_cny_per_yr)
     assert b.npv_cny == pytest.approx(a.npv_cny, rel=1e-9)
+
+
+def test_park_value_is_the_evaluation_without_product_lines() -> None:
+    """park_value (the ensemble's money level) gives evaluate's NPV, IRR, payback, capital,
+    revenue and operating cost, cost factors included, to round-off."""
+    park = two_product_park()
+    prices = load_prices("mid").with_prices({"KCl": 2900.0})
+    finance = replace(load_finance(), discount_rate=0.07)
+    full = evaluate(park, prices, finance, levelised=False, capex_factor=1.2, opex_factor=0.9)
+    value = park_value(park, prices, finance, capex_factor=1.2, opex_factor=0.9)
+    assert value.npv_cny == pytest.approx(full.npv_cny, rel=1e-12)
+    assert full.irr is not None
+    assert value.irr == pytest.approx(full.irr, rel=1e-12)
+    assert value.payback_yr == pytest.approx(full.payback_yr, rel=1e-12)
+    assert value.capex_cny == pytest.approx(sum(u.capex_cny for u in full.units), rel=1e-12)
+    revenue = sum(p.revenue_cny_per_yr for p in full.products)
+    assert value.revenue_cny_per_yr == pytest.approx(revenue, rel=1e-12)
+    opex = sum(u.opex_cny_per_yr for u in full.units)
+    assert value.opex_cny_per_yr == pytest.approx(opex, rel=1e-12)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -33,6 +34,7 @@ from brineworks.economics.cashflow import (
     ProjectInputs,
     cash_flows,
     irr,
+    npv,
     payback_years,
 )
 from brineworks.economics.costs import (
@@ -53,11 +55,13 @@ from brineworks.errors import InputError
 __all__ = [
     "ALLOCATION_RULE",
     "EconomicsResult",
+    "ParkValue",
     "PlantCosts",
     "ProductLine",
     "TornadoBar",
     "UnitCost",
     "evaluate",
+    "park_value",
     "plant_costs",
     "tornado",
 ]
@@ -320,6 +324,17 @@ class PlantCosts:
     bought_t_per_yr: Mapping[str, float] = field(default_factory=dict)
     """What the park buys (:meth:`ParkInventory.bought_t_per_yr`). [t/yr]"""
 
+    @cached_property
+    def totals(self) -> tuple[float, float, float, float]:
+        """Capital [CNY], fixed and variable operating cost and input VAT [CNY/yr] of all the
+        plants (before any cost factor)."""
+        return (
+            float(sum(u.capex_cny for u in self.units)),
+            float(sum(u.fixed.total for u in self.units)),
+            float(sum(u.variable_cny_per_yr for u in self.units)),
+            float(sum(u.input_vat_cny_per_yr for u in self.units)),
+        )
+
     def holds_for(self, prices: PriceSet, finance: Finance) -> bool:
         """Whether these costs are those under ``prices`` and ``finance``: every price they read
         the same, and every setting but the discount rate."""
@@ -552,6 +567,102 @@ def _break_even(
     return None
 
 
+@dataclass(frozen=True)
+class _Sales:
+    """What a park sells under a price set: the item, value [CNY/yr] and grade factor of each
+    product (and the value of each reused stream), with notes on products without a price."""
+
+    items: dict[str, PriceItem | None]
+    values: dict[str, float]
+    graded: dict[str, float]
+    notes: list[str]
+
+
+def _sales(inventory: ParkInventory, prices: PriceSet, output_factor: float) -> _Sales:
+    items: dict[str, PriceItem | None] = {}
+    values: dict[str, float] = {}
+    graded: dict[str, float] = {}
+    notes: list[str] = []
+    for p, q in inventory.products_t_per_yr.items():
+        comps = inventory.product_components.get(p, {})
+        item = _item_for(prices, p, comps)
+        if item is None:
+            notes.append(f"product {p!r} has no price in the set; valued at 0")
+        items[p] = item
+        graded[p] = grade_factor(item.item, comps) if item else 1.0
+        values[p] = q * output_factor * graded[p] * (item.price if item else 0.0)
+    for r, comps in inventory.reuse_t_per_yr.items():
+        item = _item_for(prices, r, comps)
+        values[r] = sum(comps.values()) * (item.price if item else 0.0)
+    return _Sales(items, values, graded, notes)
+
+
+def _project_inputs(
+    inventory: ParkInventory, costs: PlantCosts, sales: _Sales, taxes: TaxRules,
+    capex_factor: float, opex_factor: float,
+) -> ProjectInputs:  # fmt: skip
+    """The whole park as one project: its plants' costs (times the cost factors) and sales."""
+    capex, fixed, variable, input_vat = costs.totals
+    capex *= capex_factor
+    return ProjectInputs(
+        capex=capex,
+        capex_vat_credit=capex * taxes.equipment_vat_share * taxes.vat_default
+        / (1 + taxes.vat_default),
+        revenue={p: sales.values[p] for p in inventory.products_t_per_yr},
+        output_vat_rate={p: taxes.vat_rate(it.item) if it else taxes.vat_default
+                         for p, it in sales.items.items()},
+        resource_tax_rate={p: taxes.resource_tax_rate(it.item) if it else 0.0
+                           for p, it in sales.items.items()},
+        fixed_opex=fixed * opex_factor,
+        variable_opex=variable * opex_factor,
+        input_vat=input_vat * opex_factor,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ParkValue:
+    """The value of a park as one project (:func:`park_value`). [CNY, CNY/yr, 1/yr, yr]"""
+
+    npv_cny: float
+    irr: float | None
+    payback_yr: float | None
+    capex_cny: float
+    revenue_cny_per_yr: float
+    opex_cny_per_yr: float
+
+
+def park_value(
+    inventory: ParkInventory,
+    prices: str | PriceSet = "mid",
+    finance: Finance | None = None,
+    taxes: TaxRules | None = None,
+    *,
+    costs: PlantCosts | None = None,
+    capex_factor: float = 1.0,
+    opex_factor: float = 1.0,
+    output_factor: float = 1.0,
+) -> ParkValue:
+    """NPV, IRR, payback, capital, revenue and operating cost of the park: the figures of
+    :func:`evaluate` (same plants' costs, sales and cash flows) without the product lines, for
+    the many evaluations of an ensemble. ``costs`` as in :func:`evaluate`."""
+    price_set = load_prices(prices) if isinstance(prices, str) else prices
+    finance = finance or load_finance()
+    taxes = taxes or load_taxes()
+    if costs is None or not costs.holds_for(price_set, finance):
+        costs = plant_costs(inventory, price_set, finance, taxes)
+    sales = _sales(inventory, price_set, output_factor)
+    project = _project_inputs(inventory, costs, sales, taxes, capex_factor, opex_factor)
+    net = cash_flows(project, finance, taxes).net
+    return ParkValue(
+        npv_cny=npv(net, finance.discount_rate),
+        irr=irr(net),
+        payback_yr=payback_years(net),
+        capex_cny=project.capex,
+        revenue_cny_per_yr=float(sum(project.revenue.values())),
+        opex_cny_per_yr=project.fixed_opex + project.variable_opex,
+    )
+
+
 def evaluate(
     inventory: ParkInventory,
     prices: str | PriceSet = "mid",
@@ -604,42 +715,11 @@ def evaluate(
                    notes=[*inventory.notes, *costs.notes])  # fmt: skip
     bought = costs.bought_t_per_yr
     units = [uc.scaled(capex_factor, opex_factor) for uc in costs.units]
-
-    items: dict[str, PriceItem | None] = {}
-    values: dict[str, float] = {}
-    graded: dict[str, float] = {}
-    for p, q in inventory.products_t_per_yr.items():
-        comps = inventory.product_components.get(p, {})
-        item = _item_for(price_set, p, comps)
-        if item is None:
-            ctx.notes.append(f"product {p!r} has no price in the set; valued at 0")
-        items[p] = item
-        graded[p] = grade_factor(item.item, comps) if item else 1.0
-        values[p] = q * output_factor * graded[p] * (item.price if item else 0.0)
-    for r, comps in inventory.reuse_t_per_yr.items():
-        item = _item_for(price_set, r, comps)
-        values[r] = sum(comps.values()) * (item.price if item else 0.0)
-
-    taxes_ = ctx.taxes
-    capex = sum(u.capex_cny for u in units)
-    park = ProjectInputs(
-        capex=capex,
-        capex_vat_credit=capex
-        * taxes_.equipment_vat_share
-        * taxes_.vat_default
-        / (1 + taxes_.vat_default),
-        revenue={p: values[p] for p in inventory.products_t_per_yr},
-        output_vat_rate={
-            p: taxes_.vat_rate(it.item) if it else taxes_.vat_default for p, it in items.items()
-        },
-        resource_tax_rate={
-            p: taxes_.resource_tax_rate(it.item) if it else 0.0 for p, it in items.items()
-        },
-        fixed_opex=sum(u.fixed.total for u in units),
-        variable_opex=sum(u.variable_cny_per_yr for u in units),
-        input_vat=sum(u.input_vat_cny_per_yr for u in units),
-    )
-    flows = cash_flows(park, ctx.finance, taxes_)
+    sales = _sales(inventory, price_set, output_factor)
+    ctx.notes.extend(sales.notes)
+    items, values, graded = sales.items, sales.values, sales.graded
+    park = _project_inputs(inventory, costs, sales, taxes, capex_factor, opex_factor)
+    flows = cash_flows(park, ctx.finance, taxes)
 
     lines = []
     if allocate:

@@ -79,7 +79,7 @@ def economics_money(state: ParkState, values: Mapping[str, float | str]) -> dict
     InputError
         For a state without an economic inventory or a target that is not a money target.
     """
-    from brineworks.economics import evaluate, load_finance, load_prices, plant_costs
+    from brineworks.economics import load_finance, load_prices, park_value, plant_costs
 
     if state.inventory is None:
         raise InputError("state.inventory", None, "a park state from ParkState.from_result")
@@ -111,16 +111,15 @@ def economics_money(state: ParkState, values: Mapping[str, float | str]) -> dict
         _COSTS[key] = (state.inventory, costs)  # the inventory kept: its id stays its own
         while len(_COSTS) > _COSTS_KEPT:
             del _COSTS[next(iter(_COSTS))]
-    r = evaluate(state.inventory, prices, finance, levelised=False, allocate=False,
-                 capex_factor=capex, opex_factor=opex, costs=costs)  # fmt: skip
-    costed = [u for u in r.units if u.costed]
+    pv = park_value(state.inventory, prices, finance, costs=costs, capex_factor=capex,
+                    opex_factor=opex)  # fmt: skip
     return {
-        "npv_cny": r.npv_cny,
-        "irr": r.irr if r.irr is not None else math.nan,
-        "payback_yr": r.payback_yr if r.payback_yr is not None else math.nan,
-        "capex_cny": float(sum(u.capex_cny for u in costed)),
-        "revenue_cny_per_yr": float(sum(r.inputs.revenue.values())),
-        "opex_cny_per_yr": float(sum(u.opex_cny_per_yr for u in costed)),
+        "npv_cny": pv.npv_cny,
+        "irr": pv.irr if pv.irr is not None else math.nan,
+        "payback_yr": pv.payback_yr if pv.payback_yr is not None else math.nan,
+        "capex_cny": pv.capex_cny,
+        "revenue_cny_per_yr": pv.revenue_cny_per_yr,
+        "opex_cny_per_yr": pv.opex_cny_per_yr,
     }
 
 

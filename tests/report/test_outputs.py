@@ -38,8 +38,9 @@ def test_page_structure(reports: dict[str, Path], lang: str) -> None:
     assert len(library) == 1, "plotly.js must be embedded exactly once"
     library_end = page.index("</script>", library[0])
     plots = [m.start() for m in re.finditer(r'class="plotly-graph-div"', page)]
-    # per pond train its salts and its first pond's path; in zh also cash flow and tornado
-    assert len(plots) == 2 * 2 + (2 if lang == "zh" else 0)
+    # per pond train its salts and its first pond's path; in zh also cash flow, tornado and
+    # the stockpiles' land by year (footprint)
+    assert len(plots) == 2 * 2 + (3 if lang == "zh" else 0)
     assert library_end < plots[0]
     calls = [m.start() for m in re.finditer(r"Plotly\.newPlot\(", page)]
     assert sum(c > library_end for c in calls) == len(plots)
@@ -51,7 +52,9 @@ def test_page_structure(reports: dict[str, Path], lang: str) -> None:
 
 
 def test_chinese_page_speaks_chinese(reports: dict[str, Path]) -> None:
-    text = _visible_text(_page(reports, "zh"))
+    page = _page(reports, "zh")
+    # appendix E quotes each source as its data file gives it (provenance, often English)
+    text = _visible_text(page[: page.index("<h3>E. ")])
     for term in (
         "摘要",
         "氯化钾",
@@ -73,6 +76,7 @@ def test_english_page_notes_what_is_absent(reports: dict[str, Path]) -> None:
     assert "万吨" not in text
     for absent in ("Economics (run 'brineworks economics results.json'): not in this run.",
                    "Regional impact (jobs, taxes): not in this run.",
+                   "Ecological footprint: not in this run.",
                    "Reservoir (grade over the years): not in this run.",
                    "Costs and earnings are not computed"):  # fmt: skip
         assert absent in text, absent
@@ -94,6 +98,8 @@ def test_summary_ranks_assumptions_by_the_tornado(reports: dict[str, Path]) -> N
     assert "净现值" in summary
     assert "内部收益率" in summary
     assert "提高到" in summary  # what changed against qarhan-potash, in words
+    assert "直接就业" in summary  # the people: direct jobs and the local governments' taxes
+    assert "地方税收" in summary
 
 
 def test_optional_blocks_render_when_present(
@@ -103,9 +109,8 @@ def test_optional_blocks_render_when_present(
         **circular_data,
         "indicators": {**circular_data["indicators"],
                        "water_reuse_rate": {"value": 0.91, "minimum": 0.9, "source": "GB/T"}},
-        "impact": {"jobs": 5200.0, "taxes_cny_per_yr": 1.2e9, "region": "Golmud"},
         "reservoir": {"years": [2025, 2030, 2035], "series": {"K": [1.0, 0.9, 0.8]},
-                      "unit": "g/L"},
+                      "unit": "g/L", "region": "Golmud"},
         "plan": {"phases": [{"name": "phase 1", "start": 2025, "end": 2028}]},
         "ensemble": {"samples": {"NPV": [1.0, 2.0, 3.0]}, "unit": "M CNY"},
     }  # fmt: skip
@@ -114,20 +119,57 @@ def test_optional_blocks_render_when_present(
     assert "not in this run" not in text
     assert "≥ 90.0% ✓ (GB/T)" in text
     assert "Golmud" in text
-    assert "5,200" in text
-    assert page.count('class="plotly-graph-div"') == 4 + 2 + 3
+    # pond trains 4, cash flow and tornado 2, stockpile land 1, reservoir, plan, ensemble 3
+    assert page.count('class="plotly-graph-div"') == 4 + 2 + 1 + 3
+
+
+def test_impact_and_footprint_section(reports: dict[str, Path], circular_data: dict[str, Any]
+                                      ) -> None:  # fmt: skip
+    """The regional impact and footprint of the circular park, in Chinese, with the numbers of
+    results.json: jobs by effect and their total, taxes split by government, the
+    regionalisation in force marked, every footprint quantity with a verdict, sources in the
+    appendix."""
+    page = _page(reports, "zh")
+    section = page[page.index('<section id="impact">') : page.index('<section id="baseline">')]
+    text = _visible_text("<body>" + section)
+    impact, fp = circular_data["impact"], circular_data["footprint"]
+    jobs = [impact[k]["jobs"] for k in ("direct", "indirect", "induced")]
+    for n in (*jobs, sum(jobs)):
+        assert f"{n:,.0f}" in text, n
+    assert "直接（园区各装置）" in text
+    assert "引致（区域内居民消费）" in text
+    assert "亿元/年" in text
+    local = impact["taxes_cny"]["local"] / 1e8
+    assert f"地方所得为 {local:.4g} 亿元/年" in text
+    assert text.count("（采用）") + text.count("(采用)") == 1
+    verdicts = ("未超限值 ✓", "超过限值 ✗", "未找到公开限值", "未评估")
+    assert sum(text.count(v) for v in verdicts) == len(fp["items"]) + 1  # + CO2 intensity
+    assert "盐田与堆场占地" in text
+    assert "平方公里" in text
+    assert "水氯镁石堆场" in text
+    appendix = page[page.index('<section id="appendix">') :]
+    assert "E. 区域影响与生态足迹的数据来源" in appendix
+    assert "2,736 km2" in appendix  # the concession area's source, as the data file gives it
 
 
 def test_workbook_reads_back(reports: dict[str, Path]) -> None:
     path = reports["zh"] / "results.xlsx"
     sheets = pd.read_excel(path, sheet_name=None)
     for name in ("摘要", "产品", "指标", "盐田", "辅料与公用工程", "设计规定", "方案对比", "假设",
-                 "经济评价", "现金流量"):  # fmt: skip
+                 "经济评价", "现金流量", "区域影响", "税收分享", "区域化方法", "各装置直接就业",
+                 "生态足迹", "堆放于地面的固体", "区域影响与足迹来源"):  # fmt: skip
         assert name in sheets, name
         assert not sheets[name].empty, name
     products = sheets["产品"]
     assert products["产量 [吨/年]"].dtype.kind == "f"
     assert products.loc[products["名称"] == "氯化钾", "产量 [吨/年]"].iloc[0] > 1e6
+    impact = sheets["区域影响"]
+    assert impact["就业岗位 [人]"].dtype.kind == "f"
+    assert impact["工资 [元/年]"].iloc[-1] > 1e9  # the total, in CNY/yr
+    footprint = sheets["生态足迹"]
+    assert set(footprint["计量单位"]) == {"平方公里", "立方米/年", "吨/年", "千克/吨"}
+    land = footprint.loc[footprint["项目"] == "盐田与堆场占地"].iloc[0]
+    assert 0 < land["数值"] < land["限值"]  # km², as numbers
     shares = sheets["元素去向"]
     assert shares.filter(like="[%]").to_numpy().max() <= 100.0 + 1e-9
     wb = load_workbook(path)

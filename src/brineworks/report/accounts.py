@@ -12,17 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from brineworks.report.formatting import DASH
 from brineworks.report.i18n import Catalogue
 
 __all__ = [
     "RATED_ELEMENTS",
+    "Measure",
     "Table",
     "carbon_table",
     "facts_table",
     "format_cell",
+    "format_measure",
     "grade_name",
     "grade_table",
     "grid_table",
@@ -43,9 +45,23 @@ UNITS = {
     "kg_per_t": "kg/t",
     "kgce_per_t": "kgce/t",
     "number": "-",
+    "jobs": "persons",
+    "money_per_yr": "CNY/yr",
+    "km2_per_yr": "km²/yr",
+    "measure": "",
     "text": "",
 }
-"""The unit of each column kind's raw value (workbook headers)."""
+"""The unit of each column kind's raw value (workbook headers); a ``measure`` column's unit
+is that of each of its cells."""
+
+
+class Measure(NamedTuple):
+    """A value with its own unit, in a column whose rows differ in unit (``km2``, ``m3/yr``,
+    ``t/yr``, ``kg/t``): the report formats it in the unit's reading scale, the workbook keeps
+    the number (the unit in a column of its own)."""
+
+    value: float | None
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -63,7 +79,8 @@ class Table:
 
     def raw(self) -> list[list[Any]]:
         """The rows as the workbook stores them (shares in per cent)."""
-        return [[100.0 * v if k == "percent" and isinstance(v, int | float) else v
+        return [[v.value if isinstance(v, Measure)
+                 else 100.0 * v if k == "percent" and isinstance(v, int | float) else v
                  for v, k in zip(r, self.kinds, strict=True)] for r in self.rows]  # fmt: skip
 
     def headers(self, cat: Catalogue) -> list[str]:
@@ -72,13 +89,15 @@ class Table:
 
     def unit_headers(self, cat: Catalogue) -> list[str]:
         """The column labels with the raw values' units (for the workbook)."""
-        return [f"{cat(label)} [{UNITS[k]}]" if UNITS[k] else cat(label)
+        return [f"{cat(label)} [{cat(UNITS[k])}]" if UNITS[k] else cat(label)
                 for label, k in zip(self.labels, self.kinds, strict=True)]  # fmt: skip
 
 
 def format_cell(v: Any, kind: str, cat: Catalogue) -> str:
     """One value of a column of ``kind`` for reading."""
     f = cat.fmt
+    if isinstance(v, Measure):
+        return format_measure(v, cat)
     if v is None:
         return DASH
     if kind == "text" or isinstance(v, str):
@@ -96,7 +115,29 @@ def format_cell(v: Any, kind: str, cat: Catalogue) -> str:
         return f"{f.number(x)} {cat('kg/t')}"
     if kind == "kgce_per_t":
         return f"{f.number(x)} {cat('kgce/t')}"
+    if kind == "jobs":
+        return f"{x:,.0f}"
+    if kind == "money_per_yr":
+        return f.money(x, per_year=True)
+    if kind == "km2_per_yr":
+        return f"{f.number(x)} {cat('km²/yr')}"
     return f.number(x)
+
+
+def format_measure(m: Measure, cat: Catalogue) -> str:
+    """A :class:`Measure` for reading: flows in 万吨/年 or kt/yr, volumes in 万立方米/年 or
+    million m³/yr, areas in 平方公里 or km²; other units after the number."""
+    f = cat.fmt
+    if m.value is None:
+        return DASH
+    x = float(m.value)
+    if m.unit == "t/yr":
+        return f.mass(x)
+    if m.unit == "m3/yr":
+        return f.volume(x)
+    if m.unit == "km2":
+        return f.area(x * 1e6)
+    return f"{f.number(x)} {cat(m.unit)}"
 
 
 def minimum_text(rows: Sequence[Mapping[str, Any]], cat: Catalogue,

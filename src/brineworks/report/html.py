@@ -23,7 +23,7 @@ from brineworks.assess.circularity import element_prices
 from brineworks.constants import SECONDS_PER_YEAR
 from brineworks.economics import load_prices, price_bases
 from brineworks.process.ponds import PondTrainResult
-from brineworks.report import accounts, diagram, figures
+from brineworks.report import accounts, diagram, figures, regional
 from brineworks.report.formatting import Lang, plain_text
 from brineworks.report.i18n import Catalogue, catalogue
 from brineworks.report.summary import INDICATORS, indicator_rows, summarise
@@ -200,6 +200,64 @@ def _block_rows(block: Mapping[str, Any], cat: Catalogue) -> list[list[str]]:
     return rows
 
 
+def _table(t: accounts.Table, cat: Catalogue, drop_last: bool = False) -> dict[str, Any]:
+    """A table as the template's ``table`` macro takes it (``drop_last``: without the unit
+    column the workbook needs and the formatted cells already carry)."""
+    header, rows = t.headers(cat), t.formatted(cat)
+    if drop_last:
+        header, rows = header[:-1], [r[:-1] for r in rows]
+    return {"header": header, "rows": rows}
+
+
+def _regional(data: Mapping[str, Any], cat: Catalogue) -> dict[str, Any]:
+    """The section of the regional impact and the footprint (``impact`` and ``footprint``
+    blocks of ``results.json``, :mod:`brineworks.report.regional`)."""
+    impact = data.get("impact") or {}
+    fp = data.get("footprint") or {}
+    f = cat.fmt
+    figs = []
+    land = fp.get("stockpile_land_km2_by_year") or []
+    if land:
+        figs.append(_figure(figures.trajectory_chart(
+            list(range(1, len(land) + 1)), {cat("land under stockpiles"): land},
+            cat("km²"), cat("Land under stockpiles by year of operation"), cat)))  # fmt: skip
+    taxes = impact.get("taxes_cny") or {}
+    return {
+        "has_impact": bool(impact),
+        "has_footprint": bool(fp),
+        "basis": _basis(impact, cat) if impact else "",
+        "local_income": f.money(impact.get("local_income_cny"), per_year=True),
+        "local_taxes": f.money(taxes.get("local"), per_year=True),
+        "tax_basis": taxes.get("basis", ""),
+        "jobs": _table(regional.jobs_table(impact, cat), cat),
+        "taxes": _table(regional.taxes_table(impact, cat), cat),
+        "sensitivity": _table(regional.regionalisation_table(impact, cat), cat),
+        "plants": _table(regional.plant_jobs_table(impact, cat), cat),
+        "footprint": _table(regional.footprint_table(fp, cat), cat, drop_last=True),
+        "stockpiles": _table(regional.stockpile_land_table(fp, cat), cat),
+        "years": fp.get("years"),
+        "figures": figs,
+        # the impact's notes give the wage and local hire share, which the basis sentence says
+        "notes": list(fp.get("notes", [])),
+        "sources": _table(regional.footprint_sources(data, cat), cat),
+    }
+
+
+def _basis(impact: Mapping[str, Any], cat: Catalogue) -> str:
+    """The impact's input–output table, regionalisation rule and wage, in one sentence."""
+    rule = regional.regionalisation_label(str(impact.get("regionalisation", "")), cat)
+    return cat("Input–output table {table}; {rule}; wage {wage}.",
+               table=impact.get("table", "–"), rule=rule, wage=_wage(impact, cat))  # fmt: skip
+
+
+def _wage(impact: Mapping[str, Any], cat: Catalogue) -> str:
+    """The wage per direct job (wages over jobs) in the report's language. [CNY/job/yr]"""
+    d = impact.get("direct") or {}
+    if not d.get("jobs"):
+        return "–"
+    return f"{cat.fmt.number(d['wages_cny'] / d['jobs'], 6)} {cat('CNY/job/yr')}"
+
+
 def _extra_figures(data: Mapping[str, Any], cat: Catalogue) -> dict[str, list[Markup]]:
     """Figures of the reservoir, plan and ensemble blocks, where they have the shapes of
     ``docs/report.md``."""
@@ -266,7 +324,7 @@ def render_html(result: SimulationResult, data: Mapping[str, Any], lang: Lang = 
                             "ranges (docs/data.md)."))  # fmt: skip
     warnings.append(cat("Parameters marked 'assumption' are not sourced values; they are listed "
                         "in the appendix."))  # fmt: skip
-    blocks = {k: _block_rows(data[k], cat) for k in ("impact", "reservoir") if data.get(k)}
+    blocks = {k: _block_rows(data[k], cat) for k in ("reservoir",) if data.get(k)}
     tables = {
         "rates": accounts.three_rates_table(ind, cat),
         "stockpiles": accounts.stockpile_table(ind, cat),
@@ -307,6 +365,7 @@ def render_html(result: SimulationResult, data: Mapping[str, Any], lang: Lang = 
         pond_figures=pond_figures,
         sankeys=sankeys,
         economics=_economics(econ, cat) if econ else None,
+        regional=_regional(data, cat) if data.get("impact") or data.get("footprint") else None,
         blocks=blocks,
         extra=_extra_figures(data, cat),
         assumptions=assumptions,

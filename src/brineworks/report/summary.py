@@ -200,6 +200,21 @@ def _money(econ: Mapping[str, Any], cat: Catalogue) -> list[tuple[str, str]]:
     return rows
 
 
+def _people(impact: Mapping[str, Any], cat: Catalogue) -> list[tuple[str, str]]:
+    """Direct jobs (with their range) and the taxes local governments receive in a year, when
+    the impact block is present."""
+    rows = []
+    d = impact.get("direct") or {}
+    if d.get("jobs") is not None:
+        low, high = d.get("jobs_low"), d.get("jobs_high")
+        spread = f" ({low:,.0f}–{high:,.0f})" if low is not None and high is not None else ""
+        rows.append((cat("direct jobs"), f"{d['jobs']:,.0f}{spread}"))
+    local = (impact.get("taxes_cny") or {}).get("local")
+    if local is not None:
+        rows.append((cat("taxes to local governments"), cat.fmt.money(local, per_year=True)))
+    return rows
+
+
 _HEADLINE_ELEMENTS = ("K", "Li", "Mg", "B")
 """The elements the summary rates (all six are in the accounting table)."""
 
@@ -359,7 +374,7 @@ def summarise(data: Mapping[str, Any], assumptions: list[list[str]], cat: Catalo
     listed, ranked = _assumptions(data, assumptions, cat)
     return Summary(
         makes=_makes(data, cat),
-        money=_money(econ, cat) if econ else [],
+        money=_money(econ, cat) + _people(data.get("impact") or {}, cat) if econ else [],
         indicators=headline_rows(data, cat),
         changes=baseline_changes(data, cat),
         assumptions=listed,

@@ -16,7 +16,7 @@ from typing import Any
 
 from brineworks.constants import BRINE_ELEMENTS, SECONDS_PER_YEAR
 from brineworks.process.ponds import PondTrainResult
-from brineworks.report import accounts
+from brineworks.report import accounts, regional
 from brineworks.report.formatting import plain_text
 from brineworks.report.i18n import Catalogue, catalogue
 from brineworks.report.summary import INDICATORS, indicator_rows
@@ -303,7 +303,23 @@ def write_workbook(
                [cat(k.replace("_", " ")) + ("" if k in ("year", "utilisation") else " [CNY]")
                 for k in keys],
                [[cf[k][i] for k in keys] for i in range(len(cf["year"]))])  # fmt: skip
-    for key in ("impact", "reservoir"):
+    sections = (
+        ("impact", (("Regional impact", regional.jobs_table),
+                    ("Taxes by government", regional.taxes_table),
+                    ("Regionalisation", regional.regionalisation_table),
+                    ("Direct jobs by plant", regional.plant_jobs_table))),
+        ("footprint", (("Ecological footprint", regional.footprint_table),
+                       ("Solids placed on land", regional.stockpile_land_table))),
+    )  # fmt: skip
+    for key, builders in sections:
+        for title, build in builders:
+            table = build(data.get(key) or {}, cat)
+            if table.rows:
+                _sheet(wb, cat(title), table.unit_headers(cat), table.raw())
+    sources = regional.footprint_sources(data, cat)
+    if sources.rows:
+        _sheet(wb, cat("Sources of the impact and footprint"), sources.headers(cat), sources.raw())
+    for key in ("reservoir",):
         if data.get(key):
             _sheet(wb, cat(key.capitalize()), [cat("item"), cat("value")],
                    [[k, v] for k, v in _flatten("", data[key])])  # fmt: skip

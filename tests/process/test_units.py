@@ -275,6 +275,34 @@ def test_reverse_osmosis_osmotic_limit_names_the_largest_recovery() -> None:
         ReverseOsmosis.build("ro").run({"feed": eluate})
 
 
+def test_a_membrane_at_its_pressure_limit_runs_capped_when_asked() -> None:
+    """With ``at_pressure_limit = "cap"`` the RO of the eluate above runs at the largest
+    recovery its 82 bar allow: the osmotic pressure difference sits on the limit, the notes say
+    so, every component is conserved, and the error's largest recovery agrees to 1e-3."""
+    from brineworks.chemistry.backend import get_backend
+    from brineworks.process.units import ReverseOsmosis
+    from brineworks.process.units.membrane import osmotic_pressure_difference
+
+    eluate = brine_to_stream(Brine(molality={"Li": 1.44, "Cl": 1.44}, exact=True), 1.0)
+    ro = ReverseOsmosis.build("ro", at_pressure_limit="cap")
+    ro_run = ro.run({"feed": eluate})
+    perm, ret = ro_run.outputs["permeate"], ro_run.outputs["retentate"]
+    recovery = perm.get("H2O") / eluate.get("H2O")
+    limit = ro.params["max_pressure_bar"] * 1e5
+    dp = osmotic_pressure_difference(ret, perm, get_backend())
+    assert dp <= limit
+    assert dp == pytest.approx(limit, rel=1e-6)
+    assert "capped by the pressure limit; 0.5 asked" in ro_run.performance.notes[0]
+    for k, v in eluate.flows.items():
+        assert perm.get(k) + ret.get(k) == pytest.approx(v, rel=1e-12), k
+    with pytest.raises(InputError) as err:
+        ReverseOsmosis.build("ro").run({"feed": eluate})
+    named = float(str(err.value).split("at most ")[1].split(":")[0])
+    assert named == pytest.approx(recovery, abs=1e-3)
+    with pytest.raises(InputError, match="at_pressure_limit"):
+        ReverseOsmosis.build("ro", at_pressure_limit="ignore")
+
+
 def test_dissolver_takes_the_equilibrium_water_and_lime_makes_brucite() -> None:
     """1 kg/s bischofite: saturation at 5.84 mol/kg MgCl2 needs 0.311 kg/s of water beyond its
     own hydrate water; with the 5 % margin 0.327. Slaked lime then precipitates all its Mg."""

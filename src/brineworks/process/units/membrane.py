@@ -9,7 +9,9 @@ stays electrically neutral. Whether the split can be made is decided by thermody
 osmotic pressure difference across the membrane, ``Δπ = (R T / V_w) ln(a_w,permeate /
 a_w,retentate)`` with water activities from the chemistry backend, must stay below the
 membrane's ``max_pressure_bar``; otherwise the error names the largest water recovery that can
-be reached.
+be reached — or, with the option ``at_pressure_limit = "cap"``, the membrane runs at that
+largest recovery (as a plant whose pumps are at their pressure limit does) and its notes say
+so.
 """
 
 from __future__ import annotations
@@ -17,14 +19,23 @@ from __future__ import annotations
 import math
 from abc import abstractmethod
 from collections.abc import Mapping
+from typing import Literal
+
+from scipy.optimize import brentq
 
 from brineworks.chemistry.backend import ThermoBackend
 from brineworks.chemistry.ions import ion
 from brineworks.errors import ChemistryError, InputError
 from brineworks.process.stream import Stream, component_molar_mass, stream_to_brine
-from brineworks.process.unit import SolveContext, Unit, register_unit
+from brineworks.process.unit import SolveContext, Unit, UnitOptions, register_unit
 
-__all__ = ["Electrodialysis", "Nanofiltration", "ReverseOsmosis", "osmotic_pressure_difference"]
+__all__ = [
+    "Electrodialysis",
+    "MembraneOptions",
+    "Nanofiltration",
+    "ReverseOsmosis",
+    "osmotic_pressure_difference",
+]
 
 GAS_CONSTANT = 8.314462618  # [J/(mol K)], CODATA 2018
 WATER_MOLAR_VOLUME = 18.069e-6  # [m³/mol] at 25 °C (18.015 g/mol over 997.05 kg/m³)
@@ -49,9 +60,19 @@ def osmotic_pressure_difference(
     return GAS_CONSTANT * t / WATER_MOLAR_VOLUME * math.log(aw[1] / aw[0])
 
 
+class MembraneOptions(UnitOptions):
+    """``at_pressure_limit``: what a ``water_recovery`` beyond the pressure limit does —
+    ``"error"`` (the default: the run stops, naming the largest recovery that can be reached)
+    or ``"cap"`` (the membrane runs at that largest recovery, found to 1e-10, and its notes
+    give both recoveries; for ensembles whose samples move the feed)."""
+
+    at_pressure_limit: Literal["error", "cap"] = "error"
+
+
 class _Membrane(Unit):
     """``feed`` in; ``permeate`` and ``retentate`` out."""
 
+    Options = MembraneOptions
     inlets = ("feed",)
     outlets = ("permeate", "retentate")
 
@@ -83,35 +104,56 @@ class _Membrane(Unit):
     def solve(self, inputs: Mapping[str, Stream], ctx: SolveContext) -> dict[str, Stream]:
         feed = inputs["feed"]
         p = self.params
-        recovery = p["water_recovery"]
+        asked = recovery = p["water_recovery"]
         permeate, retentate = self._split(feed, recovery)
         dp = osmotic_pressure_difference(retentate, permeate, self.backend)
         limit = p["max_pressure_bar"] * 1e5
+        capped = ""
         if dp > limit:
-            raise InputError(
-                f"{self.name}.water_recovery",
-                recovery,
-                f"at most {self._max_recovery(feed, limit):.3g}: beyond it the osmotic pressure "
-                f"difference exceeds max_pressure_bar = {p['max_pressure_bar']:g} bar "
-                f"({dp / 1e5:.4g} bar at {recovery:g})",
-            )
+            opts = self.options
+            if not (isinstance(opts, MembraneOptions) and opts.at_pressure_limit == "cap"):
+                raise InputError(
+                    f"{self.name}.water_recovery",
+                    recovery,
+                    f"at most {self._max_recovery(feed, limit):.3g}: beyond it the osmotic "
+                    f"pressure difference exceeds max_pressure_bar = {p['max_pressure_bar']:g} "
+                    f"bar ({dp / 1e5:.4g} bar at {recovery:g})",
+                )
+            recovery = self._max_recovery(feed, limit, xtol=1e-10)
+            permeate, retentate = self._split(feed, recovery)
+            dp = osmotic_pressure_difference(retentate, permeate, self.backend)
+            capped = f" (capped by the pressure limit; {asked:g} asked)"
         ctx.notes = [
-            f"water recovery {recovery:g}; osmotic pressure difference {dp / 1e5:.3g} bar "
-            f"(limit {p['max_pressure_bar']:g} bar)"
+            f"water recovery {recovery:.6g}{capped}; osmotic pressure difference "
+            f"{dp / 1e5:.3g} bar (limit {p['max_pressure_bar']:g} bar)"
         ]
         return {"permeate": permeate, "retentate": retentate}
 
-    def _max_recovery(self, feed: Stream, limit: float) -> float:
-        """Largest water recovery whose osmotic pressure difference stays within ``limit``."""
-        lo, hi = 0.0, self.params["water_recovery"]
-        while hi - lo > 1e-3:
-            mid = 0.5 * (lo + hi)
-            permeate, retentate = self._split(feed, mid)
-            if osmotic_pressure_difference(retentate, permeate, self.backend) > limit:
-                hi = mid
-            else:
-                lo = mid
-        return lo
+    def _max_recovery(self, feed: Stream, limit: float, xtol: float = 1e-3) -> float:
+        """Largest water recovery whose osmotic pressure difference stays within ``limit``,
+        to ``xtol`` (Brent's method on the pressure difference, which rises with the recovery).
+
+        Raises
+        ------
+        InputError
+            When even a vanishing recovery exceeds ``limit`` (no water can be recovered).
+        """
+
+        def excess(r: float) -> float:
+            permeate, retentate = self._split(feed, r)
+            return osmotic_pressure_difference(retentate, permeate, self.backend) - limit
+
+        # the permeate's composition does not depend on the recovery (each ion passes in
+        # proportion to the water), so a vanishing recovery gives the feed's own difference
+        lo, hi = 1e-9, self.params["water_recovery"]
+        if excess(lo) > 0:
+            raise InputError(
+                f"{self.name}.max_pressure_bar", self.params["max_pressure_bar"],
+                "above the feed's own osmotic pressure (no water can be recovered)",
+            )  # fmt: skip
+        r = float(brentq(excess, lo, hi, xtol=xtol, rtol=1e-12))
+        # the end of the bracket on the feasible side
+        return r if excess(r) <= 0 else max(lo, r - xtol)
 
 
 @register_unit

@@ -14,6 +14,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from brineworks.plan.impact import yearly_impact
 from brineworks.plan.model import ParetoFront, PlanResult
 from brineworks.plan.superstructure import PlanData
 from brineworks.report import json_ready
@@ -121,8 +122,26 @@ def _sheet_rows(yearly: list[dict[str, Any]], key: str) -> tuple[list[str], list
     return ["year", *names], [[y["year"], *(y[key].get(n, 0.0) for n in names)] for y in yearly]
 
 
+_IMPACT_COLUMNS = (
+    ("year", "year"),
+    ("direct_jobs", "direct jobs [persons]"),
+    ("direct_jobs_low", "direct jobs, low [persons]"),
+    ("direct_jobs_high", "direct jobs, high [persons]"),
+    ("indirect_jobs", "indirect jobs [persons]"),
+    ("induced_jobs", "induced jobs [persons]"),
+    ("wages_cny", "wages [CNY/yr]"),
+    ("local_income_cny", "local income [CNY/yr]"),
+    ("taxes_cny", "taxes, estimated [CNY/yr]"),
+    ("local_taxes_cny", "local taxes, estimated [CNY/yr]"),
+)
+
+
 def _write_workbook(
-    result: PlanResult, data: PlanData, path: Path, front: ParetoFront | None
+    result: PlanResult,
+    data: PlanData,
+    path: Path,
+    front: ParetoFront | None,
+    impact: list[dict[str, Any]],
 ) -> None:
     from openpyxl import Workbook
 
@@ -170,6 +189,10 @@ def _write_workbook(
         ws.append(header)
         for r in rows:
             ws.append(r)
+    ws = wb.create_sheet("impact")
+    ws.append([label for _, label in _IMPACT_COLUMNS] + ["running without jobs data"])
+    for row in impact:
+        ws.append([row[k] for k, _ in _IMPACT_COLUMNS] + [", ".join(row["without_jobs_data"])])
     if front is not None:
         ws = wb.create_sheet("pareto")
         table = front.table()
@@ -182,16 +205,20 @@ def _write_workbook(
 def write_plan(result: PlanResult | ParetoFront, data: PlanData, out_dir: Path) -> list[Path]:
     """Write ``plan.json``, ``gantt.html`` and ``plan.xlsx`` into ``out_dir`` (created); for a
     Pareto front also ``pareto.html``, ``pareto.csv`` and ``pareto.json``. The plan written for
-    a front is its largest-NPV end. Returns the files written."""
+    a front is its largest-NPV end. Each of ``plan.json``'s yearly rows carries the year's
+    regional impact (:func:`brineworks.plan.impact.yearly_impact`), and ``plan.xlsx`` a sheet of
+    it. Returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     front = result if isinstance(result, ParetoFront) else None
     plan = front.points[0] if front is not None else result
     assert isinstance(plan, PlanResult)
     paths = [out_dir / "plan.json", out_dir / "plan.xlsx"]
-    paths[0].write_text(
-        json.dumps(json_ready(plan.to_dict()), indent=2, ensure_ascii=False), encoding="utf-8"
-    )
-    _write_workbook(plan, data, paths[1], front)
+    impact = yearly_impact(plan, data)
+    doc = plan.to_dict()
+    for row, year_impact in zip(doc["yearly"], impact, strict=True):
+        row["impact"] = year_impact
+    paths[0].write_text(json.dumps(json_ready(doc), indent=2, ensure_ascii=False), encoding="utf-8")
+    _write_workbook(plan, data, paths[1], front, impact)
     paths += write_figure(gantt_figure(plan, data), out_dir / "gantt.html")
     if front is not None:
         paths += write_figure(pareto_figure(front), out_dir / "pareto.html")

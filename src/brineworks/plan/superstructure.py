@@ -285,6 +285,9 @@ class TechnologySpec(_Strict):
     availability: float = Field(default=1.0, gt=0.0, le=1.0)
     max_builds: int = Field(default=1, ge=0)
     capacity_limited: bool = True
+    jobs: str = ""
+    """A target of ``data/impact/jobs.csv`` whose reference capacity is in this technology's
+    main product (its direct jobs in the plan's yearly impact); empty: no jobs data."""
     note: str = ""
 
     @field_validator("name")
@@ -292,6 +295,16 @@ class TechnologySpec(_Strict):
     def _name(cls, v: str) -> str:
         if not NAME_PATTERN.match(v):
             raise ValueError("an identifier (letters, digits, _; starting with a letter)")
+        return v
+
+    @field_validator("jobs")
+    @classmethod
+    def _jobs(cls, v: str) -> str:
+        from brineworks.impact.regional import jobs_references, plant_sectors
+
+        if v and (v not in jobs_references() or v not in plant_sectors()):
+            known = sorted(set(jobs_references()) & set(plant_sectors()))
+            raise ValueError(f"a target of data/impact/jobs.csv: {', '.join(known)}")
         return v
 
     @model_validator(mode="after")
@@ -466,6 +479,7 @@ class TechnologyData:
     max_builds: int = 1
     capacity_limited: bool = True
     label: str = ""
+    jobs: str = ""
 
     def existing_at(self, i: int) -> float:
         """Existing capacity in plan year ``i``. [t/yr]"""
@@ -823,6 +837,7 @@ def resolve(sup: Superstructure, price_set: str = "mid", years: int | None = Non
             max_builds=t.max_builds,
             capacity_limited=t.capacity_limited,
             label=t.label or t.name,
+            jobs=t.jobs,
         )
     limit = _series(sup.brine.limit_m3_per_yr, n)
     assert limit is not None

@@ -19,6 +19,19 @@ from brineworks.plan.superstructure import PlanData
 
 __all__ = ["yearly_impact"]
 
+_FIGURES = (
+    "direct_jobs",
+    "direct_jobs_low",
+    "direct_jobs_high",
+    "indirect_jobs",
+    "induced_jobs",
+    "wages_cny",
+    "local_income_cny",
+    "taxes_cny",
+    "local_taxes_cny",
+)
+"""The figures of a year (zero in a year with no plant standing)."""
+
 
 def _output_values(row: dict[str, Any], data: PlanData, y: int) -> dict[str, float]:
     """Value of what each technology sells in plan year ``y`` (row: the plan's yearly row).
@@ -82,10 +95,7 @@ def yearly_impact(
                                     sectors[t.jobs]["io_sector"]))  # fmt: skip
         entry: dict[str, Any] = {"year": row["year"], "without_jobs_data": missing}
         if not plants:
-            entry.update(direct_jobs=0.0, direct_jobs_low=0.0, direct_jobs_high=0.0,
-                         indirect_jobs=0.0, induced_jobs=0.0, wages_cny=0.0,
-                         local_income_cny=0.0, taxes_cny=0.0, local_taxes_cny=0.0,
-                         plants={})  # fmt: skip
+            entry.update(dict.fromkeys(_FIGURES, 0.0), plants={})
             out.append(entry)
             continue
         imp = park_impact(ParkSpec(tuple(plants), name=f"{data.name} {row['year']}"), io,

@@ -37,6 +37,7 @@ from pydantic import (
 )
 
 from brineworks.errors import InputError
+from brineworks.impact.regional import jobs_references, plant_sectors
 
 __all__ = [
     "NAME_PATTERN",
@@ -300,8 +301,6 @@ class TechnologySpec(_Strict):
     @field_validator("jobs")
     @classmethod
     def _jobs(cls, v: str) -> str:
-        from brineworks.impact.regional import jobs_references, plant_sectors
-
         if v and (v not in jobs_references() or v not in plant_sectors()):
             known = sorted(set(jobs_references()) & set(plant_sectors()))
             raise ValueError(f"a target of data/impact/jobs.csv: {', '.join(known)}")

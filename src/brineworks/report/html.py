@@ -228,7 +228,6 @@ def _regional(data: Mapping[str, Any], cat: Catalogue) -> dict[str, Any]:
         "basis": _basis(impact, cat) if impact else "",
         "local_income": f.money(impact.get("local_income_cny"), per_year=True),
         "local_taxes": f.money(taxes.get("local"), per_year=True),
-        "tax_basis": taxes.get("basis", ""),
         "jobs": _table(regional.jobs_table(impact, cat), cat),
         "taxes": _table(regional.taxes_table(impact, cat), cat),
         "sensitivity": _table(regional.regionalisation_table(impact, cat), cat),

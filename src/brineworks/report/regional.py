@@ -34,6 +34,7 @@ from brineworks.report.i18n import Catalogue
 __all__ = [
     "footprint_sources",
     "footprint_table",
+    "jobs_range",
     "jobs_table",
     "plant_jobs_table",
     "regionalisation_label",
@@ -43,6 +44,13 @@ __all__ = [
 ]
 
 _EFFECTS = ("direct", "indirect", "induced")
+
+
+def jobs_range(low: float | None, high: float | None) -> str:
+    """A range of jobs for reading (``3,943–15,677``); ``–`` where either end is missing."""
+    if low is None or high is None:
+        return DASH
+    return f"{low:,.0f}–{high:,.0f}"
 
 
 def _effect_label(effect: str, cat: Catalogue) -> str:
@@ -61,11 +69,7 @@ def jobs_table(impact: Mapping[str, Any], cat: Catalogue) -> Table:
         e = impact.get(effect)
         if not e:
             continue
-        spread = (
-            f"{e['jobs_low']:,.0f}–{e['jobs_high']:,.0f}"
-            if e.get("jobs_low") is not None and e.get("jobs_high") is not None
-            else DASH
-        )
+        spread = jobs_range(e.get("jobs_low"), e.get("jobs_high"))
         rows.append([_effect_label(effect, cat), e["jobs"], spread, e.get("local_jobs"),
                      e["wages_cny"], e["output_cny"]])  # fmt: skip
     if rows:
@@ -168,7 +172,7 @@ def plant_jobs_table(impact: Mapping[str, Any], cat: Catalogue) -> Table:
     source (the sources themselves: :func:`footprint_sources`). [t/yr, jobs]"""
     rows = [
         [p["name"], p["capacity_t_per_yr"], p["jobs"],
-         f"{p['jobs_low']:,.0f}–{p['jobs_high']:,.0f}", _status(p["jobs_status"], cat)]
+         jobs_range(p["jobs_low"], p["jobs_high"]), _status(p["jobs_status"], cat)]
         for p in impact.get("plants") or []
     ]  # fmt: skip
     return Table(

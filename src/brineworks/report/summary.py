@@ -17,6 +17,7 @@ from brineworks.chemistry.ions import ION_KEYS
 from brineworks.report.accounts import grade_name, minimum_text
 from brineworks.report.formatting import DASH
 from brineworks.report.i18n import Catalogue
+from brineworks.report.regional import jobs_range
 
 __all__ = [
     "INDICATORS",
@@ -206,9 +207,8 @@ def _people(impact: Mapping[str, Any], cat: Catalogue) -> list[tuple[str, str]]:
     rows = []
     d = impact.get("direct") or {}
     if d.get("jobs") is not None:
-        low, high = d.get("jobs_low"), d.get("jobs_high")
-        spread = f" ({low:,.0f}–{high:,.0f})" if low is not None and high is not None else ""
-        rows.append((cat("direct jobs"), f"{d['jobs']:,.0f}{spread}"))
+        jobs, spread = f"{d['jobs']:,.0f}", jobs_range(d.get("jobs_low"), d.get("jobs_high"))
+        rows.append((cat("direct jobs"), jobs if spread == DASH else f"{jobs} ({spread})"))
     local = (impact.get("taxes_cny") or {}).get("local")
     if local is not None:
         rows.append((cat("taxes to local governments"), cat.fmt.money(local, per_year=True)))

@@ -319,10 +319,9 @@ def write_workbook(
     sources = regional.footprint_sources(data, cat)
     if sources.rows:
         _sheet(wb, cat("Sources of the impact and footprint"), sources.headers(cat), sources.raw())
-    for key in ("reservoir",):
-        if data.get(key):
-            _sheet(wb, cat(key.capitalize()), [cat("item"), cat("value")],
-                   [[k, v] for k, v in _flatten("", data[key])])  # fmt: skip
+    if data.get("reservoir"):
+        _sheet(wb, cat("Reservoir"), [cat("item"), cat("value")],
+               [[k, v] for k, v in _flatten("", data["reservoir"])])  # fmt: skip
     if default is not None:
         wb.remove(default)
     wb.save(path)
